@@ -54,9 +54,9 @@
 
 namespace ember {
 
-class [[nodiscard]] InferenceMode final {
+class InferenceMode final {
  public:
-  explicit InferenceMode(bool enabled = true);
+  [[nodiscard]] explicit InferenceMode(bool enabled = true);
   ~InferenceMode();
   InferenceMode(const InferenceMode&) = delete;
   InferenceMode& operator=(const InferenceMode&) = delete;

@@ -75,8 +75,8 @@ void tls_set_dispatch_key_excluded(DispatchKey key, bool excluded);
 // removes exactly the keys it added (those already included stay).
 class IncludeDispatchKeyGuard final {
  public:
-  explicit IncludeDispatchKeyGuard(DispatchKeySet keys);
-  explicit IncludeDispatchKeyGuard(DispatchKey key) : IncludeDispatchKeyGuard(DispatchKeySet(key)) {}
+  [[nodiscard]] explicit IncludeDispatchKeyGuard(DispatchKeySet keys);
+  [[nodiscard]] explicit IncludeDispatchKeyGuard(DispatchKey key) : IncludeDispatchKeyGuard(DispatchKeySet(key)) {}
   ~IncludeDispatchKeyGuard();
   IncludeDispatchKeyGuard(const IncludeDispatchKeyGuard&) = delete;
   IncludeDispatchKeyGuard& operator=(const IncludeDispatchKeyGuard&) = delete;
@@ -89,8 +89,8 @@ class IncludeDispatchKeyGuard final {
 // removes exactly the keys it added (those already excluded stay).
 class ExcludeDispatchKeyGuard final {
  public:
-  explicit ExcludeDispatchKeyGuard(DispatchKeySet keys);
-  explicit ExcludeDispatchKeyGuard(DispatchKey key) : ExcludeDispatchKeyGuard(DispatchKeySet(key)) {}
+  [[nodiscard]] explicit ExcludeDispatchKeyGuard(DispatchKeySet keys);
+  [[nodiscard]] explicit ExcludeDispatchKeyGuard(DispatchKey key) : ExcludeDispatchKeyGuard(DispatchKeySet(key)) {}
   ~ExcludeDispatchKeyGuard();
   ExcludeDispatchKeyGuard(const ExcludeDispatchKeyGuard&) = delete;
   ExcludeDispatchKeyGuard& operator=(const ExcludeDispatchKeyGuard&) = delete;
