@@ -144,9 +144,11 @@ void Decide(const DecideOptions& options, std::vector<Site>& sites) {
                        (*options.assume == Context::kKernel ? "kernel" : "inference") +
                        " for: " + verdict.manual;
     }
+    // A spelling anchored at the global namespace stays anchored.
+    const std::string anchor = site.spelling.rfind("::", 0) == 0 ? "::" : "";
     if (*verdict.context == Context::kInference) {
       site.decision = Decision::kInference;
-      site.replacement = names.inference;
+      site.replacement = anchor + names.inference;
       site.reason = verdict.reason;
       continue;
     }
@@ -163,7 +165,7 @@ void Decide(const DecideOptions& options, std::vector<Site>& sites) {
       site.decision = Decision::kRemove;
     } else {
       site.decision = Decision::kKernel;
-      site.replacement = names.kernel;
+      site.replacement = anchor + names.kernel;
     }
   }
 }

@@ -133,19 +133,6 @@ class Collector : public RecursiveASTVisitor<Collector> {
     return true;
   }
 
-  bool VisitCXXRecordDecl(CXXRecordDecl* record) {
-    static constexpr const char* kReplacements[] = {
-        "c10::InferenceMode", "at::AutoDispatchBelowADInplaceOrView", "ember::InferenceMode",
-        "ember::AutoDispatchBelowADInplaceOrView"};
-    if (!record->getIdentifier()) return true;
-    const llvm::StringRef name = record->getName();
-    if (name != "InferenceMode" && name != "AutoDispatchBelowADInplaceOrView") return true;
-    const std::string qualified = record->getQualifiedNameAsString();
-    for (const char* wanted : kReplacements)
-      if (qualified == wanted) out_.replacement_decls.try_emplace(qualified, record->getLocation());
-    return true;
-  }
-
  private:
   bool InSystem(SourceLocation loc) const {
     return sm_.isInSystemHeader(sm_.getSpellingLoc(loc)) && sm_.isInSystemHeader(sm_.getExpansionLoc(loc));
@@ -234,6 +221,13 @@ class Finder {
       : context_(context), sm_(context.getSourceManager()), options_(options), out_(out) {}
 
   void Run() {
+    // Only the project's declarations are walked (and only they get parents):
+    // system headers hold no uses, and walking LibTorch's costs seconds.
+    std::vector<Decl*> scope;
+    for (Decl* decl : context_.getTranslationUnitDecl()->decls())
+      if (!sm_.isInSystemHeader(sm_.getExpansionLoc(decl->getBeginLoc()))) scope.push_back(decl);
+    context_.setTraversalScope(scope);
+    FindReplacementDecls();
     Collector collector(context_, collected_);
     collector.TraverseAST(context_);
     if (collected_.site_locs.empty()) return;
@@ -272,6 +266,24 @@ class Finder {
   }
 
  private:
+  // Where the replacement guards are declared, if this translation unit sees them.
+  void FindReplacementDecls() {
+    static constexpr std::pair<const char*, const char*> kReplacements[] = {
+        {"c10", "InferenceMode"},
+        {"at", "AutoDispatchBelowADInplaceOrView"},
+        {"ember", "InferenceMode"},
+        {"ember", "AutoDispatchBelowADInplaceOrView"}};
+    for (const auto& [ns, name] : kReplacements) {
+      for (const NamedDecl* found : context_.getTranslationUnitDecl()->lookup(&context_.Idents.get(ns))) {
+        const auto* space = dyn_cast<NamespaceDecl>(found);
+        if (!space) continue;
+        for (const NamedDecl* decl : space->lookup(&context_.Idents.get(name)))
+          if (isa<CXXRecordDecl>(decl))
+            collected_.replacement_decls.try_emplace(std::string(ns) + "::" + name, decl->getLocation());
+      }
+    }
+  }
+
   // --- Registrations: kernels for Autograd dispatch keys. ---
   void CollectRegistrations() {
     for (const CallExpr* call : collected_.registrations) {
@@ -333,7 +345,7 @@ class Finder {
     if (!record->hasDefinition()) return std::nullopt;
     record = record->getDefinition();
     PrintingPolicy policy(context_.getLangOpts());
-    policy.SuppressScope = false;
+    policy.SuppressScope = true;  // `Function<ROIAlignFunction>`, as users write it
     for (const CXXBaseSpecifier& base : record->bases()) {
       QualType type = base.getType();
       const TemplateDecl* template_decl = nullptr;
