@@ -144,6 +144,11 @@ void Decide(const DecideOptions& options, std::vector<Site>& sites) {
                        (*options.assume == Context::kKernel ? "kernel" : "inference") +
                        " for: " + verdict.manual;
     }
+    if (!site.macro.empty() && site.uses.size() > 1)
+      verdict.reason = site.macro + ", all " + std::to_string(site.uses.size()) +
+                       " expansions agree, e.g. " + verdict.reason;
+    else if (!site.macro.empty())
+      verdict.reason = site.macro + ", " + verdict.reason;
     // A spelling anchored at the global namespace stays anchored.
     const std::string anchor = site.spelling.rfind("::", 0) == 0 ? "::" : "";
     if (*verdict.context == Context::kInference) {

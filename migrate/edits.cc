@@ -99,18 +99,24 @@ EditPlan PlanEdits(std::vector<Site>& sites, const std::map<std::string, std::st
       clang::format::FormatStyle resolved = style ? *style : clang::format::getLLVMStyle();
       if (!style) llvm::consumeError(style.takeError());
       clang::tooling::HeaderIncludes includes(path, original, resolved.IncludeStyle);
+      // Two headers may go to one offset; Replacements refuses two insertions
+      // there, so they become one, in the order HeaderIncludes sorted them.
+      std::map<unsigned, std::string> insertions;
       for (const std::string& header : file.headers) {
         llvm::Optional<Replacement> insert = includes.insert(header, file.angled);
-        if (!insert) continue;
-        Replacement with_endings(path, insert->getOffset(), insert->getLength(),
-                                 WithLineEndings(insert->getReplacementText().str(), crlf));
+        if (insert) insertions[insert->getOffset()] += insert->getReplacementText().str();
+      }
+      for (const auto& [offset, text] : insertions) {
+        Replacement with_endings(path, offset, 0, WithLineEndings(text, crlf));
         if (llvm::Error err = replacements.add(with_endings)) {
+          const std::string header = text;
           error = "cannot insert #include of " + header + ": " + llvm::toString(std::move(err));
           break;
         }
       }
     }
     if (!error.empty()) {
+      std::replace(error.begin(), error.end(), '\n', ' ');
       conflicts[path] = error;
       continue;
     }

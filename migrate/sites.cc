@@ -272,14 +272,20 @@ class Finder {
         {"c10", "InferenceMode"},
         {"at", "AutoDispatchBelowADInplaceOrView"},
         {"ember", "InferenceMode"},
-        {"ember", "AutoDispatchBelowADInplaceOrView"}};
+        {"ember", "AutoDispatchBelowADInplaceOrView"},
+        {"at", "AutoNonVariableTypeMode"},
+        {"ember", "AutoNonVariableTypeMode"}};
     for (const auto& [ns, name] : kReplacements) {
       for (const NamedDecl* found : context_.getTranslationUnitDecl()->lookup(&context_.Idents.get(ns))) {
         const auto* space = dyn_cast<NamespaceDecl>(found);
         if (!space) continue;
         for (const NamedDecl* decl : space->lookup(&context_.Idents.get(name)))
-          if (isa<CXXRecordDecl>(decl))
+          if (isa<CXXRecordDecl>(decl)) {
             collected_.replacement_decls.try_emplace(std::string(ns) + "::" + name, decl->getLocation());
+            // The library header that declares a guard is never ours to edit
+            // (its own copy constructor spells the legacy name).
+            declaring_files_.insert(sm_.getFileID(sm_.getExpansionLoc(decl->getLocation())).getHashValue());
+          }
       }
     }
   }
@@ -432,12 +438,13 @@ class Finder {
         if (std::optional<KernelWhy> kernel = KernelReason(fn))
           return {Context::kKernel, kernel->reason, false, kernel->redundant};
         const bool in_main_file = sm_.isInMainFile(sm_.getExpansionLoc(fn->getLocation()));
-        const bool called = callers_.count(Canonical(fn)) > 0;
-        return {Context::kInference,
-                "inside `" + FunctionName(fn) +
-                    "`, user code: not in a custom autograd Function, not a kernel registered "
-                    "for an Autograd key, not called only from one",
-                /*weak=*/!in_main_file && !called, false};
+        auto callers = callers_.find(Canonical(fn));
+        const bool called = callers != callers_.end();
+        std::string reason = "inside `" + FunctionName(fn) +
+                             "`, user code: not in a custom autograd Function, not a kernel "
+                             "registered for an Autograd key, not called only from one";
+        if (called) reason += " (called from " + Where(callers->second.front()->getBeginLoc()) + ")";
+        return {Context::kInference, reason, /*weak=*/!in_main_file && !called, false};
       }
       if (const auto* record = node.get<CXXRecordDecl>()) {
         if (record->isLambda()) continue;
@@ -657,6 +664,7 @@ class Finder {
     const bool in_macro_arg = in_macro && sm_.isMacroArgExpansion(begin) && sm_.isMacroArgExpansion(end);
     const bool in_system = sm_.isInSystemHeader(spelled_begin);
     const FileID fid = sm_.getFileID(spelled_begin);
+    if (declaring_files_.count(fid.getHashValue())) return std::nullopt;
     const std::string path = RealPath(fid);
     if (in_macro && !in_macro_arg) {
       std::string macro_name = Lexer::getImmediateMacroName(begin, sm_, lang).str();
@@ -718,6 +726,7 @@ class Finder {
   std::map<const FunctionDecl*, std::optional<KernelWhy>> kernel_memo_;
   std::set<const FunctionDecl*> in_progress_;
   std::unordered_map<unsigned, std::string> real_paths_;
+  std::unordered_set<unsigned> declaring_files_;
 };
 
 class FindConsumer : public ASTConsumer {
