@@ -84,8 +84,8 @@ Verdict Judge(const Site& site) {
     if (use->arg == Arg::kFalse) {
       verdict.manual =
           "constructed with `false` (" + Quote(use->where, use->reason) +
-          "): AutoNonVariableTypeMode(false) did nothing, InferenceMode(false) turns grad "
-          "mode on; decide by hand";
+          "): LibTorch 1.13 asserts on it, older LibTorch re-enabled autograd dispatch, and "
+          "InferenceMode(false) also turns grad mode on; decide by hand";
       return verdict;
     }
     (use->context == Context::kKernel ? kernel : inference) = use;

@@ -144,8 +144,16 @@ std::string RealPath(const std::string& path) {
   return std::string(real.str());
 }
 
-int Fail(const std::string& message) {
-  std::cerr << "migrate: error: " << message << "\n";
+// One line on stderr, whatever the message the libraries produced.
+int Fail(std::string message) {
+  std::string line;
+  for (llvm::StringRef part : llvm::split(llvm::StringRef(message).trim(), '\n')) {
+    part = part.trim();
+    part.consume_front("migrate: ");
+    if (part.empty()) continue;
+    line += (line.empty() ? "" : "; ") + part.str();
+  }
+  std::cerr << "migrate: error: " << line << "\n";
   return kUsageError;
 }
 
@@ -173,6 +181,23 @@ int main(int argc, const char** argv) {
     if (::chdir(dir) != 0) return Fail(std::string("cannot enter ") + dir);
   }
   cl::HideUnrelatedOptions(category);
+  // Flags after `--` may have been written for GCC: drop what Clang does not
+  // know before the driver sees them, and say so.
+  std::vector<std::string> fixed_args;
+  std::vector<const char*> args(argv, argv + argc);
+  if (auto dashes = std::find_if(args.begin(), args.end(), [](const char* a) { return llvm::StringRef(a) == "--"; });
+      dashes != args.end()) {
+    std::vector<std::string> command = {"clang++"};
+    command.insert(command.end(), dashes + 1, args.end());
+    std::vector<std::string> dropped;
+    fixed_args = migrate::DropUnknownFlags(command, &dropped);
+    for (const std::string& flag : dropped)
+      std::cerr << "migrate: note: dropped " << flag << " (Clang 14 does not know it) from the flags after --\n";
+    args.erase(dashes + 1, args.end());
+    for (size_t i = 1; i < fixed_args.size(); ++i) args.push_back(fixed_args[i].c_str());
+  }
+  argc = static_cast<int>(args.size());
+  argv = args.data();
   std::string fixed_error;
   std::unique_ptr<clang::tooling::CompilationDatabase> fixed =
       clang::tooling::FixedCompilationDatabase::loadFromCommandLine(argc, argv, fixed_error);
@@ -181,9 +206,7 @@ int main(int argc, const char** argv) {
   llvm::raw_string_ostream parse_stream(parse_errors);
   if (!cl::ParseCommandLineOptions(argc, argv, "migrate: retire AutoNonVariableTypeMode\n",
                                    &parse_stream)) {
-    std::string text = parse_stream.str();
-    while (!text.empty() && text.back() == '\n') text.pop_back();
-    return Fail(text + " (see --help)");
+    return Fail(parse_stream.str() + "\n(see --help)");
   }
   if (sources.empty()) return Fail("no source files given (see --help)");
   migrate::DecideOptions decide_options;
@@ -243,9 +266,10 @@ int main(int argc, const char** argv) {
       if (noted.insert(flag).second)
         std::cerr << "migrate: note: dropped " << flag << " (Clang 14 does not know it) from the command of "
                   << find_options.display(file.str()) << "\n";
-    // The guard is deprecated; -Werror must not make its uses parse errors.
+    // Warnings are not ours to report, and -Werror must not turn the
+    // deprecated guard's uses into parse errors.
+    out.push_back("-w");
     out.push_back("-Wno-error");
-    out.push_back("-Wno-deprecated-declarations");
     if (!resource_dir.empty() &&
         std::none_of(out.begin(), out.end(), [](const std::string& a) { return a.rfind("-resource-dir", 0) == 0; }))
       out.push_back("-resource-dir=" + resource_dir);
