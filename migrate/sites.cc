@@ -530,9 +530,9 @@ class Finder {
     std::optional<TypeLoc> spelled;
     CharSourceRange arg_range = arg ? CharSourceRange::getTokenRange(arg->getSourceRange()) : CharSourceRange();
     DynTypedNode owner = Owner(DynTypedNode::create(*construct));
-    if (const auto* temporary = dyn_cast<CXXTemporaryObjectExpr>(construct)) {
+    if (const auto* temporary = dyn_cast<CXXTemporaryObjectExpr>(construct); temporary && temporary->getTypeSourceInfo()) {
       spelled = temporary->getTypeSourceInfo()->getTypeLoc();
-    } else if (const auto* var = owner.get<VarDecl>()) {
+    } else if (const auto* var = owner.get<VarDecl>(); var && var->getTypeSourceInfo()) {
       spelled = var->getTypeSourceInfo()->getTypeLoc();
       const SourceRange parens = construct->getParenOrBraceRange();
       if (var->getInitStyle() == VarDecl::CallInit && parens.isValid()) {
@@ -545,11 +545,11 @@ class Finder {
             after_name, Lexer::getLocForEndOfToken(arg->getEndLoc(), 0, sm_, context_.getLangOpts()));
       }
       use.stmt_span = StatementSpan(var);
-    } else if (const auto* field = owner.get<FieldDecl>()) {
+    } else if (const auto* field = owner.get<FieldDecl>(); field && field->getTypeSourceInfo()) {
       spelled = field->getTypeSourceInfo()->getTypeLoc();
-    } else if (const auto* cast = owner.get<CXXFunctionalCastExpr>()) {
+    } else if (const auto* cast = owner.get<CXXFunctionalCastExpr>(); cast && cast->getTypeInfoAsWritten()) {
       spelled = cast->getTypeInfoAsWritten()->getTypeLoc();
-    } else if (const auto* new_expr = owner.get<CXXNewExpr>()) {
+    } else if (const auto* new_expr = owner.get<CXXNewExpr>(); new_expr && new_expr->getAllocatedTypeSourceInfo()) {
       spelled = new_expr->getAllocatedTypeSourceInfo()->getTypeLoc();
     } else if (const auto* init = owner.get<CXXCtorInitializer>()) {
       if (init->getMember() && init->getMember()->getTypeSourceInfo())
