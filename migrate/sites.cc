@@ -259,6 +259,7 @@ class Finder {
         use.weak = why.weak;
         use.redundant = why.redundant;
         use.where = Where(loc.getBeginLoc());
+        use.arg = DependentArgument(DynTypedNode::create(loc));
         site->uses.push_back(use);
       }
       out_.sites.push_back(std::move(*site));
@@ -457,6 +458,33 @@ class Finder {
       }
     }
     return {Context::kInference, "at namespace scope, user code", false, false};
+  }
+
+  // In a template, a construction whose arguments depend on a template
+  // parameter is not resolved until instantiation, so no use was seen: treat
+  // its arguments as a runtime flag rather than silently keep them.
+  Arg DependentArgument(DynTypedNode node) {
+    for (int depth = 0; depth < 8; ++depth) {
+      DynTypedNodeList parents = context_.getParents(node);
+      if (parents.empty()) return Arg::kNone;
+      node = parents[0];
+      if (const auto* var = node.get<VarDecl>()) {
+        const Expr* init = var->getInit();
+        if (!init || !(init->isTypeDependent() || init->isValueDependent())) return Arg::kNone;
+        if (const auto* list = dyn_cast<ParenListExpr>(init)) return list->getNumExprs() ? Arg::kRuntime : Arg::kNone;
+        return Arg::kRuntime;
+      }
+      if (const auto* expr = node.get<Expr>()) {
+        if (const auto* unresolved = dyn_cast<CXXUnresolvedConstructExpr>(expr))
+          return unresolved->getNumArgs() ? Arg::kRuntime : Arg::kNone;
+        if (const auto* call = dyn_cast<CallExpr>(expr))
+          return (call->isTypeDependent() || call->isValueDependent()) && call->getNumArgs() ? Arg::kRuntime
+                                                                                              : Arg::kNone;
+        continue;  // e.g. the reference naming make_unique<...>
+      }
+      if (node.get<Decl>() || node.get<Stmt>()) return Arg::kNone;
+    }
+    return Arg::kNone;
   }
 
   bool InsideAlias(DynTypedNode node) {

@@ -104,6 +104,24 @@ TEST(FindSites, AHelperWhoseAddressEscapesIsNotAssumedKernelCode) {
   EXPECT_EQ(sites[0].uses.at(0).context, Context::kInference);
 }
 
+TEST(FindSites, DependentArgumentsInATemplateCountAsARuntimeFlag) {
+  std::vector<Site> sites = Find(
+      "namespace std { template <class T, class... A> T* make_unique(A&&... a); }\n"
+      "template <class T> struct Op : torch::autograd::Function<Op<T>> {\n"
+      "  static int backward(torch::autograd::AutogradContext* ctx, T flag) {\n"
+      "    at::AutoNonVariableTypeMode g(flag);\n"
+      "    auto p = std::make_unique<at::AutoNonVariableTypeMode>(flag);\n"
+      "    at::AutoNonVariableTypeMode fixed(true);\n"
+      "    return 0; }\n"
+      "};");
+  ASSERT_EQ(sites.size(), 3u);
+  EXPECT_EQ(sites[0].uses.at(0).arg, Arg::kRuntime);
+  EXPECT_EQ(sites[0].uses.at(0).context, Context::kKernel);
+  EXPECT_EQ(sites[1].uses.at(0).arg, Arg::kRuntime);
+  EXPECT_EQ(sites[2].uses.at(0).arg, Arg::kTrue);
+  ASSERT_TRUE(sites[2].uses.at(0).arg_span);
+}
+
 TEST(FindSites, KnowsWhetherTheReplacementIsDeclaredBeforeTheUse) {
   std::vector<Site> sites = Find("void f() { at::AutoNonVariableTypeMode g; }");
   ASSERT_EQ(sites.size(), 1u);
