@@ -111,6 +111,14 @@ TEST(Decide, SuppressedBeatsEverything) {
   EXPECT_TRUE(site.replacement.empty());
 }
 
+TEST(Decide, AUseUnderNolintKeepsTheSpellingItGoesThrough) {
+  Use quiet = MakeUse(Context::kInference, Arg::kNone, "u.cpp:16");
+  quiet.suppressed = true;
+  Site site = DecideOne(MakeSite({MakeUse(Context::kInference), quiet}));
+  EXPECT_EQ(site.decision, Decision::kManual);
+  EXPECT_EQ(site.reason, "a use at u.cpp:16 is marked // NOLINT(migrate) and goes through this spelling");
+}
+
 TEST(Decide, BlockedSpellingIsManualWithTheFindersReason) {
   Site site = MakeSite({MakeUse(Context::kInference)});
   site.blocked = "in macro G defined at /usr/include/x.h:3, outside the files this tool may edit";

@@ -585,7 +585,7 @@ class Finder {
     }
     if (!spelled) return;
     FinishUse(use, arg, arg_range, DynTypedNode::create(*construct), construct->getBeginLoc());
-    Attach(*spelled, use, uses_by_key);
+    Attach(*spelled, use, uses_by_key, construct->getBeginLoc());
   }
 
   std::optional<Span> StatementSpan(const VarDecl* var) {
@@ -617,7 +617,7 @@ class Finder {
     if (!spelled) return;
     CharSourceRange arg_range = arg ? CharSourceRange::getTokenRange(arg->getSourceRange()) : CharSourceRange();
     FinishUse(use, arg, arg_range, DynTypedNode::create(*call), call->getBeginLoc());
-    Attach(*spelled, use, uses_by_key);
+    Attach(*spelled, use, uses_by_key, call->getBeginLoc());
   }
 
   void FinishUse(Use& use, const Expr* arg, CharSourceRange arg_range, DynTypedNode node, SourceLocation loc) {
@@ -631,14 +631,17 @@ class Finder {
     use.weak = why.weak;
     use.redundant = why.redundant;
     use.where = Where(loc);
-    if (LineHasNolint(loc)) use.reason += " (NOLINT(migrate) on the use)";
   }
 
-  void Attach(TypeLoc spelled, const Use& use, std::map<unsigned, std::vector<Use>>& uses_by_key) {
+  void Attach(TypeLoc spelled, const Use& use, std::map<unsigned, std::vector<Use>>& uses_by_key,
+              SourceLocation use_loc) {
     std::vector<unsigned> keys;
     SpellingsInType finder(keys);
     finder.TraverseTypeLoc(spelled);
-    for (unsigned key : keys) uses_by_key[key].push_back(use);
+    for (unsigned key : keys) {
+      uses_by_key[key].push_back(use);
+      uses_by_key[key].back().suppressed = LineHasNolint(use_loc);
+    }
   }
 
   // --- Turning a spelled TypeLoc into a Site. ---
