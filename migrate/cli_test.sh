@@ -56,6 +56,10 @@ expect 3 "broken.cpp failed to parse, not edited: .*broken.cpp:2: use of undecla
 cmp -s broken.cpp broken.orig || fail "a file that failed to parse was modified"
 grep -q "c10::InferenceMode guard(true)" user.cpp || fail "the good file was not processed next to a broken one"
 
+printf '#include "not_there.h"\nvoid f() {}\n' > missing_header.cpp
+expect 3 "missing_header.cpp failed to parse, not edited: .*missing_header.cpp:1: 'not_there.h' file not found" \
+  "${migrate}" missing_header.cpp -- "${flags[@]}"
+
 # --check: 0 when nothing would change, 1 when something would.
 expect 0 "0 site(s)" "${migrate}" --check user.cpp -- "${flags[@]}"
 cp broken.orig pending.cpp && sed -i 's/ undeclared_thing();//' pending.cpp
