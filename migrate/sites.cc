@@ -231,9 +231,17 @@ class Finder {
     Collector collector(context_, collected_);
     collector.TraverseAST(context_);
     if (collected_.site_locs.empty()) return;
-    for (const CallExpr* call : collected_.calls)
-      if (const FunctionDecl* callee = Canonical(call->getDirectCallee()))
-        callers_[callee].push_back(call);
+    for (const CallExpr* call : collected_.calls) {
+      const FunctionDecl* callee = Canonical(call->getDirectCallee());
+      if (!callee) continue;
+      callers_[callee].push_back(call);
+      // Library code that builds a tensor below autograd and then wraps it
+      // as a Variable (LibTorch's own from_blob did) is kernel code: under
+      // InferenceMode the tensor would be an inference tensor.
+      if (IsNamed(callee, {"torch::autograd::make_variable"}))
+        if (const FunctionDecl* wrapper = EnclosingFunction(DynTypedNode::create(*call)))
+          variable_wrappers_.try_emplace(Canonical(wrapper), Where(call->getBeginLoc()));
+    }
     CollectRegistrations();
 
     std::map<unsigned, std::vector<Use>> uses_by_key;
@@ -411,6 +419,10 @@ class Finder {
                     {"torch::autograd::AutogradContext", "ember::autograd::AutogradContext"}))
           return KernelWhy{"inside `" + name + "`, which takes an `AutogradContext*`", false};
     }
+    if (auto wrapper = variable_wrappers_.find(fn); wrapper != variable_wrappers_.end())
+      return KernelWhy{"inside `" + name + "`, which wraps its result with `torch::autograd::make_variable` at " +
+                           wrapper->second + " (library code below autograd)",
+                       false};
     auto callers = callers_.find(fn);
     if (callers == callers_.end() || collected_.escaped.count(fn)) return std::nullopt;
     std::string first;
@@ -754,6 +766,7 @@ class Finder {
   std::map<const FunctionDecl*, std::vector<const CallExpr*>> callers_;
   std::map<const FunctionDecl*, std::string> kernel_functions_;
   std::map<const LambdaExpr*, std::string> kernel_lambdas_;
+  std::map<const FunctionDecl*, std::string> variable_wrappers_;
   std::map<const FunctionDecl*, std::optional<KernelWhy>> kernel_memo_;
   std::set<const FunctionDecl*> in_progress_;
   std::unordered_map<unsigned, std::string> real_paths_;

@@ -122,6 +122,22 @@ TEST(FindSites, DependentArgumentsInATemplateCountAsARuntimeFlag) {
   ASSERT_TRUE(sites[2].uses.at(0).arg_span);
 }
 
+TEST(FindSites, AFunctionThatWrapsItsResultAsAVariableIsKernelCode) {
+  std::vector<Site> sites = Find(
+      "namespace torch { namespace autograd { inline int make_variable(int t, bool g = false) { return t; } } }\n"
+      "int from_blob(int data) {\n"
+      "  int tensor = ([&]() { at::AutoNonVariableTypeMode guard(true); return data; })();\n"
+      "  return torch::autograd::make_variable(tensor);\n"
+      "}");
+  ASSERT_EQ(sites.size(), 1u);
+  EXPECT_EQ(sites[0].uses.at(0).context, Context::kKernel);
+  EXPECT_EQ(sites[0].uses.at(0).reason.rfind("inside `from_blob`, which wraps its result with "
+                                              "`torch::autograd::make_variable` at /virtual/input.cc:5",
+                                              0),
+            0u)
+      << sites[0].uses.at(0).reason;
+}
+
 TEST(FindSites, KnowsWhetherTheReplacementIsDeclaredBeforeTheUse) {
   std::vector<Site> sites = Find("void f() { at::AutoNonVariableTypeMode g; }");
   ASSERT_EQ(sites.size(), 1u);
