@@ -290,6 +290,7 @@ int main(int argc, const char** argv) {
     tool.appendArgumentsAdjuster(adjust);
     FirstError diagnostics;
     tool.setDiagnosticConsumer(&diagnostics);
+    tool.setPrintErrorMessage(false);  // ours below is the one line
     const size_t before = results.size();
     const int rc = tool.run(migrate::NewFindSitesFactory(find_options, &results).get());
     if (rc != 0 || diagnostics.getNumErrors() > 0) {
