@@ -594,6 +594,15 @@ class Finder {
     } else if (const auto* init = owner.get<CXXCtorInitializer>()) {
       if (init->getMember() && init->getMember()->getTypeSourceInfo())
         spelled = init->getMember()->getTypeSourceInfo()->getTypeLoc();
+    } else if (const auto* ctor = owner.get<CXXConstructorDecl>()) {
+      // A member initialiser `guard_(true)`: the parent map skips the
+      // initialiser itself, so find it among the constructor's.
+      for (const CXXCtorInitializer* init : ctor->inits()) {
+        const FieldDecl* member = init->getMember();
+        if (init->isWritten() && member && member->getTypeSourceInfo() && init->getInit() &&
+            init->getInit()->IgnoreImplicit() == construct->IgnoreImplicit())
+          spelled = member->getTypeSourceInfo()->getTypeLoc();
+      }
     }
     if (!spelled) return;
     FinishUse(use, arg, arg_range, DynTypedNode::create(*construct), construct->getBeginLoc());
