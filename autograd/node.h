@@ -70,6 +70,7 @@ class Node : public std::enable_shared_from_this<Node> {
 
   uint64_t sequence_nr() const { return sequence_nr_; }
   uint32_t num_inputs() const { return num_inputs_; }
+  void set_num_inputs(uint32_t n) { num_inputs_ = n; }
   const std::vector<Edge>& next_edges() const { return next_edges_; }
   std::vector<Edge>& mutable_next_edges() { return next_edges_; }
   const std::vector<InputMeta>& input_metas() const { return input_metas_; }
