@@ -226,3 +226,20 @@ TEST(Engine, SharedLeafAccumulatesFromThreads) {
 }  // namespace
 }  // namespace autograd
 }  // namespace ember
+
+namespace ember {
+namespace autograd {
+namespace {
+
+TEST(Engine, LongChainOfInplaceOpsIsFreedWithoutRecursion) {
+  Tensor w = tensor({1.0}).to(kDouble).set_requires_grad(true);
+  Tensor a = w * 1;
+  for (int i = 0; i < 200000; ++i) a.add_(1);
+  EXPECT_EQ(a._version(), 200000);
+  a = Tensor();  // Drops a 200000-node chain.
+  SUCCEED();
+}
+
+}  // namespace
+}  // namespace autograd
+}  // namespace ember

@@ -56,7 +56,9 @@ struct RetainedGrad {
 class Node : public std::enable_shared_from_this<Node> {
  public:
   explicit Node(uint32_t num_inputs = 1);
-  virtual ~Node() = default;
+  // Releases a long chain of nodes iteratively (PyTorch's deleteNode): a
+  // graph of a million in-place ops must not overflow the stack.
+  virtual ~Node();
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;
 
