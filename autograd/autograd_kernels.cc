@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "autograd/autograd_meta.h"
+#include "autograd/forward_ad.h"
 #include "autograd/functions.h"
 #include "modes/grad_mode.h"
 #include "modes/kernel_guards.h"
@@ -19,6 +20,17 @@ namespace autograd {
 namespace {
 
 constexpr DispatchKey kKey = DispatchKey::AutogradCPU;
+namespace fw = forward_ad::impl;
+
+// Forward AD: `t` (a sum of JVP terms, maybe broadcast smaller) becomes the
+// tangent of `out`.
+void set_out_tangent(const Tensor& out, Tensor t) {
+  if (!t.defined()) return;
+  if (t.sizes() != out.sizes()) t = t.expand(out.sizes()).contiguous();
+  if (t.dtype() != out.dtype()) t = t.to(out.dtype());
+  fw::set_tangent(out, t);
+}
+void add_term(Tensor& acc, const Tensor& term) { acc = acc.defined() ? acc + term : term; }
 
 inline bool requires_grad(const Tensor& t) { return t.defined() && t.requires_grad(); }
 
@@ -83,8 +95,49 @@ constexpr BinSpec kBin[] = {
     {"PowBackward1", "PowBackward1", &pow_bw, true, true, true},
 };
 
+template <Bin K>
+void binary_jvp(const Tensor& a, const Tensor& b, const Scalar& alpha, const Tensor& out) {
+  Tensor ta = fw::tangent(a), tb = fw::tangent(b);
+  if (!ta.defined() && !tb.defined()) return;
+  AutoFwGradMode off(false);
+  Tensor t;
+  switch (K) {
+    case Bin::Add:
+      if (ta.defined()) add_term(t, ta);
+      if (tb.defined()) add_term(t, scale(tb, alpha));
+      break;
+    case Bin::Sub:
+      if (ta.defined()) add_term(t, ta);
+      if (tb.defined()) add_term(t, -scale(tb, alpha));
+      break;
+    case Bin::Mul:
+      if (ta.defined()) add_term(t, ta * b);
+      if (tb.defined()) add_term(t, a * tb);
+      break;
+    case Bin::Div:
+      if (ta.defined()) add_term(t, ta / b);
+      if (tb.defined()) add_term(t, -tb * a / (b * b));
+      break;
+    case Bin::Pow:
+      if (ta.defined()) add_term(t, ta * b * a.pow(b - 1));
+      if (tb.defined()) add_term(t, tb * out * a.log());
+      break;
+  }
+  set_out_tangent(out, t);
+}
+
+template <ops::Binary& Op, Bin K>
+Tensor binary_record(DispatchKeySet ks, const Tensor& a, const Tensor& b, const Scalar& alpha);
+
 template <ops::Binary& Op, Bin K>
 Tensor binary(DispatchKeySet ks, const Tensor& a, const Tensor& b, const Scalar& alpha) {
+  Tensor out = binary_record<Op, K>(ks, a, b, alpha);
+  if (__builtin_expect(fw::is_active(), 0)) binary_jvp<K>(a, b, alpha, out);
+  return out;
+}
+
+template <ops::Binary& Op, Bin K>
+Tensor binary_record(DispatchKeySet ks, const Tensor& a, const Tensor& b, const Scalar& alpha) {
   if (!compute_requires_grad(a, b)) {
     AutoDispatchBelowADInplaceOrView guard;
     return Op.redispatch(keys_after(ks, kKey), a, b, alpha);
@@ -157,8 +210,38 @@ constexpr ScalarSpec kScalar[] = {
     {"PowBackward0", &pow_scalar_bw, true},
 };
 
+template <Bin K>
+void binary_scalar_jvp(const Tensor& a, const Scalar& other, const Tensor& out) {
+  Tensor ta = fw::tangent(a);
+  if (!ta.defined()) return;
+  AutoFwGradMode off(false);
+  switch (K) {
+    case Bin::Add:
+    case Bin::Sub:
+      return set_out_tangent(out, ta.clone());
+    case Bin::Mul:
+      return set_out_tangent(out, ta * other);
+    case Bin::Div:
+      return set_out_tangent(out, ta / other);
+    case Bin::Pow: {
+      double e = other.to<double>();
+      return set_out_tangent(out, e == 0.0 ? zeros_like(ta) : ta * e * a.pow(e - 1));
+    }
+  }
+}
+
+template <ops::BinaryScalar& Op, Bin K>
+Tensor binary_scalar_record(DispatchKeySet ks, const Tensor& a, const Scalar& other, const Scalar& alpha);
+
 template <ops::BinaryScalar& Op, Bin K>
 Tensor binary_scalar(DispatchKeySet ks, const Tensor& a, const Scalar& other, const Scalar& alpha) {
+  Tensor out = binary_scalar_record<Op, K>(ks, a, other, alpha);
+  if (__builtin_expect(fw::is_active(), 0)) binary_scalar_jvp<K>(a, other, out);
+  return out;
+}
+
+template <ops::BinaryScalar& Op, Bin K>
+Tensor binary_scalar_record(DispatchKeySet ks, const Tensor& a, const Scalar& other, const Scalar& alpha) {
   if (!compute_requires_grad(a)) {
     AutoDispatchBelowADInplaceOrView guard;
     return Op.redispatch(keys_after(ks, kKey), a, other, alpha);
@@ -225,8 +308,39 @@ constexpr UnSpec kUn[] = {
     {"SigmoidBackward0", &sigmoid_bw, false, true}, {"TanhBackward0", &tanh_bw, false, true},
 };
 
+template <Un K>
+void unary_jvp(const Tensor& a, const Tensor& out) {
+  Tensor ta = fw::tangent(a);
+  if (!ta.defined()) return;
+  AutoFwGradMode off(false);
+  switch (K) {
+    case Un::Neg:
+      return set_out_tangent(out, -ta);
+    case Un::Exp:
+      return set_out_tangent(out, ta * out);
+    case Un::Log:
+      return set_out_tangent(out, ta / a);
+    case Un::Relu:
+      return set_out_tangent(out, ta - ta * out.eq(0).to(ta.dtype()));
+    case Un::Sigmoid:
+      return set_out_tangent(out, ta * out * (1 - out));
+    case Un::Tanh:
+      return set_out_tangent(out, ta * (1 - out * out));
+  }
+}
+
+template <ops::Unary& Op, Un K>
+Tensor unary_record(DispatchKeySet ks, const Tensor& a);
+
 template <ops::Unary& Op, Un K>
 Tensor unary(DispatchKeySet ks, const Tensor& a) {
+  Tensor out = unary_record<Op, K>(ks, a);
+  if (__builtin_expect(fw::is_active(), 0)) unary_jvp<K>(a, out);
+  return out;
+}
+
+template <ops::Unary& Op, Un K>
+Tensor unary_record(DispatchKeySet ks, const Tensor& a) {
   if (!compute_requires_grad(a)) {
     AutoDispatchBelowADInplaceOrView guard;
     return Op.redispatch(keys_after(ks, kKey), a);
@@ -312,9 +426,28 @@ const Tensor& zero_(DispatchKeySet ks, const Tensor& self) {
 
 // ---- Ops of one tensor and some ints: the common recording shape ----
 
+// Ops linear in their tensor argument: the tangent goes through the same op.
+template <class Op, class... Args>
+Tensor record_only(Op& op, const char* name, OpNode::Formula formula, DispatchKeySet ks, const Tensor& a,
+                   void (*fill)(OpNode&, const Tensor&, const Args&...), const Args&... args);
+
 template <class Op, class... Args>
 Tensor record(Op& op, const char* name, OpNode::Formula formula, DispatchKeySet ks, const Tensor& a,
               void (*fill)(OpNode&, const Tensor&, const Args&...), const Args&... args) {
+  Tensor out = record_only(op, name, formula, ks, a, fill, args...);
+  if (__builtin_expect(fw::is_active(), 0)) {
+    Tensor ta = fw::tangent(a);
+    if (ta.defined()) {
+      AutoFwGradMode off(false);
+      fw::set_tangent(out, op.call(ta, args...));
+    }
+  }
+  return out;
+}
+
+template <class Op, class... Args>
+Tensor record_only(Op& op, const char* name, OpNode::Formula formula, DispatchKeySet ks, const Tensor& a,
+                   void (*fill)(OpNode&, const Tensor&, const Args&...), const Args&... args) {
   if (!compute_requires_grad(a)) {
     AutoDispatchBelowADInplaceOrView guard;
     return op.redispatch(keys_after(ks, kKey), a, args...);
@@ -405,7 +538,26 @@ variable_list bmm_bw(OpNode& n, const Tensor& g) {
 }
 
 template <Operator<Tensor(const Tensor&, const Tensor&)>& Op>
+Tensor matmul_record(DispatchKeySet ks, const Tensor& a, const Tensor& b);
+
+template <Operator<Tensor(const Tensor&, const Tensor&)>& Op>
 Tensor matmul_like(DispatchKeySet ks, const Tensor& a, const Tensor& b) {
+  Tensor out = matmul_record<Op>(ks, a, b);
+  if (__builtin_expect(fw::is_active(), 0)) {
+    Tensor ta = fw::tangent(a), tb = fw::tangent(b);
+    if (ta.defined() || tb.defined()) {
+      AutoFwGradMode off(false);
+      Tensor t;
+      if (ta.defined()) add_term(t, Op.call(ta, b));
+      if (tb.defined()) add_term(t, Op.call(a, tb));
+      set_out_tangent(out, t);
+    }
+  }
+  return out;
+}
+
+template <Operator<Tensor(const Tensor&, const Tensor&)>& Op>
+Tensor matmul_record(DispatchKeySet ks, const Tensor& a, const Tensor& b) {
   if (!compute_requires_grad(a, b)) {
     AutoDispatchBelowADInplaceOrView guard;
     return Op.redispatch(keys_after(ks, kKey), a, b);
@@ -548,7 +700,8 @@ void keep_as_strided(OpNode& n, const Tensor& a, const IntArrayRef& size, const 
   n.i0 = offset - a.storage_offset();
 }
 Tensor as_strided(DispatchKeySet ks, const Tensor& a, IntArrayRef size, IntArrayRef stride, int64_t offset) {
-  return record<decltype(ops::as_strided), IntArrayRef, IntArrayRef, int64_t>(
+  // No tangent: a tangent's storage need not be laid out like the primal's.
+  return record_only<decltype(ops::as_strided), IntArrayRef, IntArrayRef, int64_t>(
       ops::as_strided, "AsStridedBackward0", &as_strided_bw, ks, a, &keep_as_strided, size, stride, offset);
 }
 
