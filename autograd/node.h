@@ -80,6 +80,10 @@ class Node : public std::enable_shared_from_this<Node> {
   // Adds an edge to `input`'s history (or to nowhere if it needs no grad),
   // remembering its shape and dtype.
   void add_next_edge(const Tensor& input);
+  void reserve_edges(size_t n) {
+    next_edges_.reserve(n);
+    input_metas_.reserve(n);
+  }
   bool should_compute_output(size_t i) const { return i < next_edges_.size() && next_edges_[i].is_valid(); }
 
   std::vector<std::pair<uint32_t, std::shared_ptr<RetainedGrad>>>& retained_grads() { return retained_grads_; }
