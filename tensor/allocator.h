@@ -73,12 +73,11 @@ constexpr size_t kCpuAlignment = 64;
 struct MemoryStats {
   int64_t current_bytes = 0;     // Bytes allocated by the CPU allocator and not yet freed.
   int64_t peak_bytes = 0;        // The largest current_bytes since the last reset.
-  int64_t allocation_count = 0;  // Allocations made since the last reset.
 };
 
 // The CPU allocator's counts. Process-wide, so concurrent tests see each other.
 MemoryStats memory_stats();
-// Sets peak_bytes to current_bytes and allocation_count to 0.
+// Sets peak_bytes to current_bytes.
 void reset_peak_memory_stats();
 
 }  // namespace ember

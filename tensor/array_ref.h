@@ -98,6 +98,10 @@ class SmallVector final {
     }
     return *this;
   }
+  SmallVector& operator=(ArrayRef<T> values) {
+    if (values.data() != data_) assign(values.data(), values.size());
+    return *this;
+  }
   ~SmallVector() { free_heap(); }
 
   operator ArrayRef<T>() const { return ArrayRef<T>(data_, size_); }  // NOLINT
@@ -148,7 +152,8 @@ class SmallVector final {
   void assign(const T* values, size_t size) {
     size_ = 0;
     reserve(size);
-    if (size > 0) std::memcpy(data_, values, size * sizeof(T));
+    // A plain loop: shapes are a handful of elements, cheaper than a memcpy call.
+    for (size_t i = 0; i < size; ++i) data_[i] = values[i];
     size_ = size;
   }
   void steal(SmallVector& other) {
@@ -156,7 +161,7 @@ class SmallVector final {
       data_ = inline_;
       capacity_ = N;
       size_ = other.size_;
-      std::memcpy(inline_, other.inline_, size_ * sizeof(T));
+      for (size_t i = 0; i < size_; ++i) inline_[i] = other.inline_[i];
     } else {
       data_ = other.data_;
       capacity_ = other.capacity_;

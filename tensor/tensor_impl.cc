@@ -37,7 +37,7 @@ void TensorImpl::set_sizes_contiguous(IntArrayRef sizes) {
     running *= sizes[i] > 1 ? sizes[i] : 1;
   }
   numel_ = 1;
-  for (int64_t s : sizes_) numel_ *= s;
+  for (size_t i = 0; i < sizes.size(); ++i) numel_ *= sizes[i];
   is_contiguous_ = true;
 }
 

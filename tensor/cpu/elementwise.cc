@@ -179,8 +179,44 @@ void check_cast(ScalarType compute, ScalarType out, const char* op) {
               ").");
 }
 
+// Same dtype, same sizes, both contiguous: the common case, one flat loop
+// with no broadcasting bookkeeping. Returns false if it does not apply.
+template <Kind K>
+bool binary_contiguous(const Tensor& out, const Tensor& a, const Tensor& b, const Scalar& alpha) {
+  if (!(out.is_contiguous() && a.is_contiguous() && b.is_contiguous() && a.dtype() == b.dtype() &&
+        out.sizes() == a.sizes() && a.sizes() == b.sizes())) {
+    return false;
+  }
+  dispatch_dtype(a.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    using Out = std::conditional_t<K == Kind::Eq, bool, T>;
+    Out* o = static_cast<Out*>(out.data_ptr());
+    const T* pa = static_cast<const T*>(a.data_ptr());
+    const T* pb = static_cast<const T*>(b.data_ptr());
+    int64_t n = out.numel();
+    bool plain = alpha.isFloatingPoint() ? alpha.toDouble() == 1.0 : alpha.toLong() == 1;
+    if (plain) {
+      PlainFn<K, T> f;
+      for (int64_t i = 0; i < n; ++i) o[i] = f(pa[i], pb[i]);
+    } else {
+      BinaryFn<K, T> f{alpha.to<T>()};
+      for (int64_t i = 0; i < n; ++i) o[i] = f(pa[i], pb[i]);
+    }
+  });
+  return true;
+}
+
 template <Kind K>
 Tensor binary(DispatchKeySet, const Tensor& a, const Tensor& b, const Scalar& alpha) {
+  if (a.dtype() == b.dtype() && a.sizes() == b.sizes()) {
+    ScalarType compute = compute_type<K>(a.dtype(), a.dtype(), b.dtype() == kBool, alpha);
+    if (compute == a.dtype()) {
+      Tensor out = detail::make_tensor(a.sizes(), K == Kind::Eq ? kBool : compute, name_of(K));
+      if (binary_contiguous<K>(out, a, b, alpha)) return out;
+      run_binary<K>(out, a, &b, 0, compute, alpha);
+      return out;
+    }
+  }
   ScalarType compute = compute_type<K>(result_type(a, b), a.dtype(), b.dtype() == kBool, alpha);
   DimVector shape = a.sizes() == b.sizes() ? DimVector(a.sizes()) : infer_size(a.sizes(), b.sizes(), name_of(K));
   Tensor out = detail::make_tensor(shape, K == Kind::Eq ? kBool : compute, name_of(K));
@@ -203,6 +239,7 @@ const Tensor& binary_(DispatchKeySet, const Tensor& self, const Tensor& other, c
   check_cast(compute, self.dtype(), name_of(K));
   if (self.sizes() != other.sizes()) check_inplace_shape(self, infer_size(self.sizes(), other.sizes(), name_of(K)), name_of(K));
   check_no_internal_overlap(self, name_of(K));
+  if (binary_contiguous<K>(self, self, other, alpha)) return self;
   // Compute in self's dtype: canCast says no information is lost that matters.
   Tensor o = other.to(self.dtype());
   run_binary<K>(self, self, &o, 0, self.dtype(), alpha);
