@@ -146,9 +146,12 @@ Tensor binary_record(DispatchKeySet ks, const Tensor& a, const Tensor& b, const 
   const BinSpec& spec = kBin[static_cast<int>(K)];
   auto node = make_node(spec.name, spec.formula, a, b);
   node->scalar = alpha;
-  bool ga = node->should_compute_output(0), gb = node->should_compute_output(1);
-  save_if(*node, spec.needs_self && (gb || (K == Bin::Pow && ga)), a, Op.name());
-  save_if(*node, (spec.needs_other && ga) || (spec.other_needs_other && gb), b, Op.name());
+  if (spec.needs_self || spec.needs_other) {  // add and sub save nothing
+    bool ga = node->should_compute_output(0), gb = node->should_compute_output(1);
+    node->reserve_saved(2);
+    save_if(*node, spec.needs_self && (gb || (K == Bin::Pow && ga)), a, Op.name());
+    save_if(*node, (spec.needs_other && ga) || (spec.other_needs_other && gb), b, Op.name());
+  }
   Tensor out;
   {
     AutoDispatchBelowADInplaceOrView guard;
@@ -464,7 +467,9 @@ Tensor record_only(Op& op, const char* name, OpNode::Formula formula, DispatchKe
   return out;
 }
 
-void keep_sizes(OpNode& n, const Tensor& a) { n.shapes = {DimVector(a.sizes())}; }
+// The input's sizes are in the node's input metadata already: nothing to keep.
+void keep_sizes(OpNode&, const Tensor&) {}
+IntArrayRef in_sizes(const OpNode& n) { return n.input_metas()[0].sizes; }
 
 Tensor clone(DispatchKeySet ks, const Tensor& a) {
   return record(ops::clone, "CloneBackward0", &pass_bw, ks, a, static_cast<void (*)(OpNode&, const Tensor&)>(nullptr));
@@ -490,24 +495,23 @@ Tensor unreduce(OpNode& n, const Tensor& g) {
   if (!n.flag) {
     for (int64_t d : n.ints) r = r.unsqueeze(d);
   }
-  return r.expand(n.shapes[0]);
+  return r.expand(in_sizes(n));
 }
 int64_t reduced_count(OpNode& n) {
   int64_t c = 1;
-  for (int64_t d : n.ints) c *= n.shapes[0][d];
+  for (int64_t d : n.ints) c *= in_sizes(n)[d];
   return c;
 }
 
-variable_list sum_bw(OpNode& n, const Tensor& g) { return {g.expand(n.shapes[0])}; }
+variable_list sum_bw(OpNode& n, const Tensor& g) { return {g.expand(in_sizes(n))}; }
 variable_list mean_bw(OpNode& n, const Tensor& g) {
   int64_t c = 1;
-  for (int64_t s : n.shapes[0]) c *= s;
-  return {g.expand(n.shapes[0]) / c};
+  for (int64_t s : in_sizes(n)) c *= s;
+  return {g.expand(in_sizes(n)) / c};
 }
 variable_list sum_dim_bw(OpNode& n, const Tensor& g) { return {unreduce(n, g)}; }
 variable_list mean_dim_bw(OpNode& n, const Tensor& g) { return {unreduce(n, g) / reduced_count(n)}; }
 void keep_reduction(OpNode& n, const Tensor& a, const IntArrayRef& dims, const bool& keepdim) {
-  n.shapes = {DimVector(a.sizes())};
   n.ints = reduced_dims(dims, a.dim());
   n.flag = keepdim;
 }
@@ -613,7 +617,7 @@ Tensor cat(DispatchKeySet ks, TensorList tensors, int64_t dim) {
 
 // ---- Views ----
 
-variable_list reshape_bw(OpNode& n, const Tensor& g) { return {g.reshape(n.shapes[0])}; }
+variable_list reshape_bw(OpNode& n, const Tensor& g) { return {g.reshape(in_sizes(n))}; }
 variable_list transpose_bw(OpNode& n, const Tensor& g) { return {g.transpose(n.i0, n.i1)}; }
 variable_list permute_bw(OpNode& n, const Tensor& g) {
   DimVector inverse(n.ints.size());
@@ -621,12 +625,12 @@ variable_list permute_bw(OpNode& n, const Tensor& g) {
   return {g.permute(inverse)};
 }
 variable_list select_bw(OpNode& n, const Tensor& g) {
-  Tensor r = zeros(n.shapes[0], g.dtype());
+  Tensor r = zeros(in_sizes(n), g.dtype());
   r.select(n.i0, n.i1).copy_(g);
   return {r};
 }
 variable_list slice_bw(OpNode& n, const Tensor& g) {
-  Tensor r = zeros(n.shapes[0], g.dtype());
+  Tensor r = zeros(in_sizes(n), g.dtype());
   r.slice(n.i0, n.i1, n.i2, n.i3).copy_(g);
   return {r};
 }
