@@ -16,6 +16,10 @@ Node::Node(uint32_t num_inputs)
     : sequence_nr_(next_sequence_nr.fetch_add(1, std::memory_order_relaxed)), num_inputs_(num_inputs) {}
 
 Node::~Node() {
+  // The common case, nothing this node alone keeps alive, stays off the TLS.
+  bool owns_child = false;
+  for (const Edge& e : next_edges_) owns_child |= e.function != nullptr && e.function.use_count() == 1;
+  if (!owns_child) return;
   thread_local bool draining = false;
   thread_local std::vector<std::shared_ptr<Node>> pending;
   for (Edge& e : next_edges_) {
