@@ -8,6 +8,7 @@
 
 #include "autograd/autograd.h"
 #include "gtest/gtest.h"
+#include "modes/grad_mode.h"
 #include "modes/inference_mode.h"
 #include "tensor/tensor.h"
 
@@ -151,6 +152,55 @@ TEST(Differential, ErrorPhrasesMatchLibTorch) {
   EXPECT_SAME_PHRASE(ember::Tensor y = ew.sigmoid(); ember::Tensor z = y.sum(); y.add_(1); z.backward(),
                      torch::Tensor y = tw.sigmoid(); torch::Tensor z = y.sum(); y.add_(1); z.backward());
   EXPECT_SAME_PHRASE((ew * 2).backward(), (tw * 2).backward());
+}
+
+// (is_leaf, requires_grad, is_inference, is_view, _version or -1) after each step.
+template <class Tensor>
+std::string state(const Tensor& t) {
+  std::string v;
+  try {
+    v = std::to_string(t._version());
+  } catch (...) {
+    v = "-";
+  }
+  return std::string(t.is_leaf() ? "leaf " : "nonleaf ") + (t.requires_grad() ? "rg " : "norg ") +
+         (t.is_inference() ? "inf " : "normal ") + (t.is_view() ? "view " : "noview ") + "v" + v;
+}
+
+template <class Tensor, class InferenceMode, class NoGrad, class Make>
+std::vector<std::string> mode_story(Make make) {
+  std::vector<std::string> out;
+  Tensor w = make().set_requires_grad(true);
+  Tensor x = make();
+  Tensor a, b, c, d, e, f;
+  {
+    InferenceMode g;
+    a = w * 2;          // functional op inside
+    b = w.view({3});    // view of a normal leaf inside
+    c = make();         // factory inside
+    x.add_(1);          // in-place on a normal tensor inside
+    d = c.view({3});    // view of an inference tensor inside
+  }
+  {
+    NoGrad g;
+    e = w * 2;
+    f = (w * 1).view({3});
+  }
+  Tensor y = a + w;     // functional op on an inference tensor outside
+  Tensor z = c.view({3});
+  Tensor u = w.view({3});
+  Tensor s = (w * x).sum();
+  for (const Tensor* t : {&w, &x, &a, &b, &c, &d, &e, &f, &y, &z, &u, &s}) out.push_back(state(*t));
+  return out;
+}
+
+TEST(Differential, LeafGradVersionInferenceAndViewStateAfterEachStep) {
+  auto ember_story = mode_story<ember::Tensor, ember::InferenceMode, ember::NoGradGuard>(
+      [] { return ember::ones({3}, ember::kDouble); });
+  auto torch_story = mode_story<torch::Tensor, c10::InferenceMode, torch::NoGradGuard>(
+      [] { return torch::ones({3}, torch::kDouble); });
+  const char* names[] = {"w", "x", "a", "b", "c", "d", "e", "f", "y", "z", "u", "s"};
+  for (size_t i = 0; i < ember_story.size(); ++i) EXPECT_EQ(ember_story[i], torch_story[i]) << names[i];
 }
 
 }  // namespace
