@@ -32,6 +32,24 @@ void set_out_tangent(const Tensor& out, Tensor t) {
 }
 void add_term(Tensor& acc, const Tensor& term) { acc = acc.defined() ? acc + term : term; }
 
+// For an in-place op under forward AD: the tangents, and self's value before
+// the write (only when some tangent exists).
+struct InplaceTangents {
+  InplaceTangents(const Tensor& self, const Tensor& other) {
+    if (__builtin_expect(!fw::is_active(), 1)) return;
+    t_self = fw::tangent(self);
+    t_other = other.defined() ? fw::tangent(other) : Tensor();
+    active = t_self.defined() || t_other.defined();
+    if (active) {
+      AutoFwGradMode off(false);
+      NoGradGuard no_grad;
+      self_before = self.clone();
+    }
+  }
+  bool active = false;
+  Tensor t_self, t_other, self_before;
+};
+
 inline bool requires_grad(const Tensor& t) { return t.defined() && t.requires_grad(); }
 
 template <class... T>
@@ -97,8 +115,8 @@ constexpr BinSpec kBin[] = {
 };
 
 template <Bin K>
-void binary_jvp(const Tensor& a, const Tensor& b, const Scalar& alpha, const Tensor& out) {
-  Tensor ta = fw::tangent(a), tb = fw::tangent(b);
+void binary_jvp(const Tensor& a, const Tensor& ta, const Tensor& b, const Tensor& tb, const Scalar& alpha,
+                const Tensor& out) {
   if (!ta.defined() && !tb.defined()) return;
   AutoFwGradMode off(false);
   Tensor t;
@@ -133,7 +151,7 @@ Tensor binary_record(DispatchKeySet ks, const Tensor& a, const Tensor& b, const 
 template <ops::Binary& Op, Bin K>
 Tensor binary(DispatchKeySet ks, const Tensor& a, const Tensor& b, const Scalar& alpha) {
   Tensor out = binary_record<Op, K>(ks, a, b, alpha);
-  if (__builtin_expect(fw::is_active(), 0)) binary_jvp<K>(a, b, alpha, out);
+  if (__builtin_expect(fw::is_active(), 0)) binary_jvp<K>(a, fw::tangent(a), b, fw::tangent(b), alpha, out);
   return out;
 }
 
@@ -176,11 +194,14 @@ const Tensor& binary_(DispatchKeySet ks, const Tensor& self, const Tensor& other
     node->save(need_self ? ops::clone.redispatch(keys_after(ks, kKey), self) : Tensor(), false, Op.name());
     save_if(*node, (spec.needs_other && ga) || (spec.other_needs_other && gb), other, Op.name());
   }
+  // Forward AD: the JVP needs self's value from before the write.
+  InplaceTangents fwd(self, other);
   {
     AutoDispatchBelowAutograd guard;
     Op.redispatch(keys_after(ks, kKey), self, other, alpha);
   }
   if (node) impl::rebase_history(self, node);
+  if (__builtin_expect(fwd.active, 0)) binary_jvp<K>(fwd.self_before, fwd.t_self, other, fwd.t_other, alpha, self);
   return self;
 }
 
@@ -215,8 +236,7 @@ constexpr ScalarSpec kScalar[] = {
 };
 
 template <Bin K>
-void binary_scalar_jvp(const Tensor& a, const Scalar& other, const Tensor& out) {
-  Tensor ta = fw::tangent(a);
+void binary_scalar_jvp(const Tensor& a, const Tensor& ta, const Scalar& other, const Tensor& out) {
   if (!ta.defined()) return;
   AutoFwGradMode off(false);
   switch (K) {
@@ -240,7 +260,7 @@ Tensor binary_scalar_record(DispatchKeySet ks, const Tensor& a, const Scalar& ot
 template <ops::BinaryScalar& Op, Bin K>
 Tensor binary_scalar(DispatchKeySet ks, const Tensor& a, const Scalar& other, const Scalar& alpha) {
   Tensor out = binary_scalar_record<Op, K>(ks, a, other, alpha);
-  if (__builtin_expect(fw::is_active(), 0)) binary_scalar_jvp<K>(a, other, out);
+  if (__builtin_expect(fw::is_active(), 0)) binary_scalar_jvp<K>(a, fw::tangent(a), other, out);
   return out;
 }
 
@@ -274,11 +294,13 @@ const Tensor& binary_scalar_(DispatchKeySet ks, const Tensor& self, const Scalar
     node->scalar = other;
     node->save(spec.needs_self ? ops::clone.redispatch(keys_after(ks, kKey), self) : Tensor(), false, Op.name());
   }
+  InplaceTangents fwd(self, Tensor());
   {
     AutoDispatchBelowAutograd guard;
     Op.redispatch(keys_after(ks, kKey), self, other, alpha);
   }
   if (node) impl::rebase_history(self, node);
+  if (__builtin_expect(fwd.active, 0)) binary_scalar_jvp<K>(fwd.self_before, fwd.t_self, other, self);
   return self;
 }
 
@@ -313,8 +335,7 @@ constexpr UnSpec kUn[] = {
 };
 
 template <Un K>
-void unary_jvp(const Tensor& a, const Tensor& out) {
-  Tensor ta = fw::tangent(a);
+void unary_jvp(const Tensor& a, const Tensor& ta, const Tensor& out) {
   if (!ta.defined()) return;
   AutoFwGradMode off(false);
   switch (K) {
@@ -339,7 +360,7 @@ Tensor unary_record(DispatchKeySet ks, const Tensor& a);
 template <ops::Unary& Op, Un K>
 Tensor unary(DispatchKeySet ks, const Tensor& a) {
   Tensor out = unary_record<Op, K>(ks, a);
-  if (__builtin_expect(fw::is_active(), 0)) unary_jvp<K>(a, out);
+  if (__builtin_expect(fw::is_active(), 0)) unary_jvp<K>(a, fw::tangent(a), out);
   return out;
 }
 
@@ -372,10 +393,12 @@ const Tensor& unary_(DispatchKeySet ks, const Tensor& self) {
     node = make_node(spec.name, spec.formula, self);
     if (spec.saves_input) node->save(ops::clone.redispatch(keys_after(ks, kKey), self), false, Op.name());
   }
+  InplaceTangents fwd(self, Tensor());
   {
     AutoDispatchBelowAutograd guard;
     Op.redispatch(keys_after(ks, kKey), self);
   }
+  if (__builtin_expect(fwd.active, 0)) unary_jvp<K>(fwd.self_before, fwd.t_self, self);
   if (node) {
     impl::rebase_history(self, node);
     if (spec.saves_result) node->save(self, /*is_output=*/true, Op.name());

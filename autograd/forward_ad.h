@@ -1,11 +1,12 @@
 // Forward-mode AD: tangents that travel with the forward computation.
 //
 // Inside a DualLevel, make_dual(primal, tangent) gives a tensor that carries
-// `tangent`; every elementwise op, mm and view op then also computes the
+// `tangent`; every elementwise op (in-place too), mm and view op then also computes the
 // tangent of its result (a Jacobian-vector product), which unpack_dual reads
 // back. Like PyTorch, only one level at a time, and nothing is propagated
 // while forward-grad mode is off, which InferenceMode turns off: tangents are
-// dropped there. In-place ops do not propagate tangents yet.
+// dropped there. In-place elementwise ops update their tensor's tangent; not yet
+// done: the base's tangent after an in-place op on a view, cat, as_strided.
 //
 //   {
 //     ember::autograd::forward_ad::DualLevel level;

@@ -45,6 +45,27 @@ TEST(ForwardAD, EveryElementwiseOpMatchesFiniteDifference) {
   }
 }
 
+TEST(ForwardAD, InplaceOpsUpdateTheTangent) {
+  Tensor p = dvec({0.7, 1.3}), q = dvec({1.1, 0.4}), tp = dvec({0.3, -1}), tq = dvec({1, 0.5});
+  double eps = 1e-6;
+  auto f = [](const Tensor& a, const Tensor& b) {
+    Tensor x = a * 1;
+    x.mul_(b);
+    x.add_(b, 2);
+    x.div_(2);
+    x.pow_(2);
+    x.exp_();
+    x.tanh_();
+    x.sub_(1);
+    return x;
+  };
+  Tensor expected = (f(p + tp * eps, q + tq * eps) - f(p - tp * eps, q - tq * eps)) / (2 * eps);
+  DualLevel level;
+  Tensor t = unpack_dual(f(make_dual(p, tp), make_dual(q, tq))).tangent;
+  ASSERT_TRUE(t.defined());
+  EXPECT_TRUE(t.allclose(expected, 1e-5, 1e-6));
+}
+
 TEST(ForwardAD, MmAndViews) {
   Tensor a = dvec({1, 2, 3, 4, 5, 6}).view({2, 3}), b = dvec({1, 0, 2, 1, 0, 3}).view({3, 2});
   Tensor ta = dvec({1, 1, 1, 0, 0, 0}).view({2, 3});
