@@ -616,7 +616,7 @@ variable_list cat_bw(OpNode& n, const Tensor& g) {
   return out;
 }
 
-Tensor cat(DispatchKeySet ks, TensorList tensors, int64_t dim) {
+Tensor cat_record(DispatchKeySet ks, TensorList tensors, int64_t dim) {
   bool rg = false;
   for (const Tensor& t : tensors) rg |= requires_grad(t);
   if (!rg || !GradMode::is_enabled()) {
@@ -635,6 +635,27 @@ Tensor cat(DispatchKeySet ks, TensorList tensors, int64_t dim) {
   }
   node->i0 = detail::maybe_wrap_dim(dim, out.dim(), "cat");
   impl::set_history(out, node);
+  return out;
+}
+
+Tensor cat(DispatchKeySet ks, TensorList tensors, int64_t dim) {
+  Tensor out = cat_record(ks, tensors, dim);
+  if (__builtin_expect(fw::is_active(), 0)) {
+    bool any = false;
+    std::vector<Tensor> tangents;
+    for (const Tensor& t : tensors) {
+      Tensor tt = fw::tangent(t);
+      any |= tt.defined();
+      tangents.push_back(tt);
+    }
+    if (any) {
+      AutoFwGradMode off(false);
+      for (size_t i = 0; i < tangents.size(); ++i) {
+        if (!tangents[i].defined()) tangents[i] = zeros_like(tensors[i]);
+      }
+      fw::set_tangent(out, ops::cat.call(tangents, dim));
+    }
+  }
   return out;
 }
 

@@ -85,6 +85,8 @@ const std::shared_ptr<Node>& grad_fn(const Tensor& t) {
   if (meta == nullptr) return null_node;
   if (!meta->is_view_) return meta->grad_fn_;
   if (!meta->grad_fn_ && !meta->base_.requires_grad()) return meta->grad_fn_;
+  // Two threads may ask for one view's grad_fn; only one regenerates it.
+  std::lock_guard<std::mutex> lock(meta->mutex_);
   uint32_t current = t.unsafeGetTensorImpl()->version();
   if (meta->attr_version_ != current) {
     // The base or another view of it changed in place: this view's history

@@ -37,7 +37,8 @@ struct AutogradMeta final : AutogradMetaInterface {
   uint32_t output_nr_ = 0;
   std::shared_ptr<RetainedGrad> retained_;  // Non-leaves after retain_grad().
 
-  // The AccumulateGrad of a leaf, shared by every graph that uses the leaf.
+  // The AccumulateGrad of a leaf, shared by every graph that uses the leaf;
+  // mutex_ also serialises the regeneration of a view's grad_fn.
   std::mutex mutex_;
   std::weak_ptr<Node> grad_accumulator_;
 

@@ -6,7 +6,7 @@
 // back. Like PyTorch, only one level at a time, and nothing is propagated
 // while forward-grad mode is off, which InferenceMode turns off: tangents are
 // dropped there. In-place elementwise ops update their tensor's tangent; not yet
-// done: the base's tangent after an in-place op on a view, cat, as_strided.
+// done: the base's tangent after an in-place op on a view, as_strided.
 //
 //   {
 //     ember::autograd::forward_ad::DualLevel level;

@@ -72,6 +72,8 @@ TEST(ForwardAD, MmAndViews) {
   DualLevel level;
   Tensor y = make_dual(a, ta).mm(b);
   EXPECT_TRUE(unpack_dual(y).tangent.allclose(ta.mm(b)));
+  Tensor c = cat({make_dual(a, ta), a * 2}, 0);
+  EXPECT_TRUE(unpack_dual(c).tangent.allclose(cat({ta, zeros_like(a)}, 0)));
   Tensor v = make_dual(a, ta).t().select(0, 1).unsqueeze(0).expand({2, 2}).sum();
   EXPECT_TRUE(unpack_dual(v).tangent.allclose(ta.t().select(0, 1).sum() * 2));
 }
