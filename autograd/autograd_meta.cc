@@ -84,7 +84,7 @@ const std::shared_ptr<Node>& grad_fn(const Tensor& t) {
   AutogradMeta* meta = get_autograd_meta(t);
   if (meta == nullptr) return null_node;
   if (!meta->is_view_) return meta->grad_fn_;
-  if (!meta->grad_fn_ && !meta->base_.requires_grad()) return meta->grad_fn_;
+  if (!meta->view_has_grad_fn_ && !meta->base_.requires_grad()) return null_node;
   // Two threads may ask for one view's grad_fn; only one regenerates it.
   std::lock_guard<std::mutex> lock(meta->mutex_);
   uint32_t current = t.unsafeGetTensorImpl()->version();
@@ -121,7 +121,10 @@ void set_history(const Tensor& t, const std::shared_ptr<Node>& node, uint32_t ou
   AutogradMeta* meta = materialize_autograd_meta(t);
   meta->grad_fn_ = node;
   meta->output_nr_ = output_nr;
-  if (meta->is_view_) meta->attr_version_ = t.unsafeGetTensorImpl()->version();
+  if (meta->is_view_) {
+    meta->attr_version_ = t.unsafeGetTensorImpl()->version();
+    meta->view_has_grad_fn_ = node != nullptr;
+  }
 }
 
 void rebase_history(const Tensor& t, std::shared_ptr<Node> node) {

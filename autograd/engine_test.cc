@@ -243,3 +243,25 @@ TEST(Engine, LongChainOfInplaceOpsIsFreedWithoutRecursion) {
 }  // namespace
 }  // namespace autograd
 }  // namespace ember
+
+namespace ember {
+namespace autograd {
+namespace {
+
+TEST(Engine, ThreadsShareAViewWhoseGradFnIsRegenerated) {
+  Tensor w = tensor({1.0, 2.0}).to(kDouble).set_requires_grad(true);
+  Tensor base = w * 1;
+  Tensor v = base.view({2});
+  base.mul_(3);  // v's grad_fn is now stale: the first reader regenerates it.
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&v] { (v * 2).sum().backward(Tensor(), /*retain_graph=*/true); });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(v.grad_fn()->name(), "AsStridedBackward0");
+  EXPECT_TRUE(w.grad().allclose(full({2}, 24.0, kDouble)));  // 4 threads x 2 x 3
+}
+
+}  // namespace
+}  // namespace autograd
+}  // namespace ember
