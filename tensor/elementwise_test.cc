@@ -284,6 +284,26 @@ TEST(EqTest, ComparesElementwiseIntoBool) {
   EXPECT_EQ(values<bool>(tensor({1, 2}).eq(2)), (std::vector<bool>{false, true}));
 }
 
+TEST(CompareTest, OrderingComparisonsGiveBool) {
+  Tensor a = tensor({1, 2, 3});
+  Tensor b = tensor({2.0, 2.0, 2.0});
+  EXPECT_EQ(values<bool>(a < b), (std::vector<bool>{true, false, false}));
+  EXPECT_EQ(values<bool>(a <= b), (std::vector<bool>{true, true, false}));
+  EXPECT_EQ(values<bool>(a > 2), (std::vector<bool>{false, false, true}));
+  EXPECT_EQ(values<bool>(a >= 2), (std::vector<bool>{false, true, true}));
+  EXPECT_EQ(values<bool>(a != b), (std::vector<bool>{true, false, true}));
+  EXPECT_EQ(values<bool>(a.gt(b.view({3, 1}))), (std::vector<bool>{false, false, true, false, false, true, false,
+                                                                     false, true}));
+}
+
+TEST(SumToSizeTest, ReversesABroadcast) {
+  Tensor g = ones({4, 2, 3});
+  EXPECT_EQ(values<float>(g.sum_to_size({2, 1})), (F{12, 12}));
+  EXPECT_EQ(values<float>(g.sum_to_size({3})), (F{8, 8, 8}));
+  EXPECT_EQ(g.sum_to_size({4, 2, 3}).sizes(), IntArrayRef({4, 2, 3}));
+  EXPECT_EMBER_ERROR(g.sum_to_size({5}), HAS("size {[5]} is not expandable to size {[4, 2, 3]}"));
+}
+
 TEST(AllcloseTest, UsesRelativeAndAbsoluteTolerance) {
   EXPECT_TRUE(tensor({1.0, 2.0}).allclose(tensor({1.0 + 1e-6, 2.0})));
   EXPECT_FALSE(tensor({1.0, 2.0}).allclose(tensor({1.1, 2.0})));

@@ -20,7 +20,10 @@ namespace ember {
 namespace cpu {
 namespace {
 
-enum class Kind { Add, Sub, Mul, Div, Pow, Eq };
+enum class Kind { Add, Sub, Mul, Div, Pow, Eq, Ne, Lt, Le, Gt, Ge };
+
+// Comparisons produce bool whatever they compare.
+constexpr bool is_comparison(Kind k) { return k >= Kind::Eq; }
 
 const char* name_of(Kind k) {
   switch (k) {
@@ -36,6 +39,16 @@ const char* name_of(Kind k) {
       return "pow";
     case Kind::Eq:
       return "eq";
+    case Kind::Ne:
+      return "ne";
+    case Kind::Lt:
+      return "lt";
+    case Kind::Le:
+      return "le";
+    case Kind::Gt:
+      return "gt";
+    case Kind::Ge:
+      return "ge";
   }
   return "?";
 }
@@ -75,8 +88,18 @@ struct BinaryFn {
       if constexpr (std::is_floating_point<T>::value) return static_cast<T>(std::pow(a, b));
       else if constexpr (std::is_same<T, bool>::value) return static_cast<bool>(a || !b);
       else return int_pow<T>(a, b);
-    } else {
+    } else if constexpr (K == Kind::Eq) {
       return static_cast<bool>(a == b);
+    } else if constexpr (K == Kind::Ne) {
+      return static_cast<bool>(a != b);
+    } else if constexpr (K == Kind::Lt) {
+      return static_cast<bool>(a < b);
+    } else if constexpr (K == Kind::Le) {
+      return static_cast<bool>(a <= b);
+    } else if constexpr (K == Kind::Gt) {
+      return static_cast<bool>(a > b);
+    } else {
+      return static_cast<bool>(a >= b);
     }
   }
 };
@@ -122,7 +145,7 @@ void run_binary(const Tensor& out, const Tensor& a, const Tensor* b, const Scala
                 const Scalar& alpha) {
   dispatch_dtype(compute, [&](auto tag) {
     using T = decltype(tag);
-    using Out = std::conditional_t<K == Kind::Eq, bool, T>;
+    using Out = std::conditional_t<is_comparison(K), bool, T>;
     T bv = b_scalar.to<T>();
     Operand ob = b ? operand(*b) : scalar_operand(&bv, sizeof(T));
     StridedLoop loop(out.sizes(), {operand(out), operand(a), ob});
@@ -251,7 +274,7 @@ bool binary_contiguous(const Tensor& out, const Tensor& a, const Tensor& b, cons
   }
   dispatch_dtype(a.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    using Out = std::conditional_t<K == Kind::Eq, bool, T>;
+    using Out = std::conditional_t<is_comparison(K), bool, T>;
     Out* o = static_cast<Out*>(out.data_ptr());
     const T* pa = static_cast<const T*>(a.data_ptr());
     const T* pb = static_cast<const T*>(b.data_ptr());
@@ -275,7 +298,7 @@ Tensor binary(DispatchKeySet, const Tensor& a, const Tensor& b, const Scalar& al
   if (a.dtype() == b.dtype() && a.sizes() == b.sizes()) {
     ScalarType compute = compute_type<K>(a.dtype(), a.dtype(), b.dtype() == kBool, alpha);
     if (compute == a.dtype()) {
-      Tensor out = detail::make_tensor(a.sizes(), K == Kind::Eq ? kBool : compute, name_of(K));
+      Tensor out = detail::make_tensor(a.sizes(), is_comparison(K) ? kBool : compute, name_of(K));
       if (binary_contiguous<K>(out, a, b, alpha)) return out;
       run_binary<K>(out, a, &b, 0, compute, alpha);
       return out;
@@ -283,7 +306,7 @@ Tensor binary(DispatchKeySet, const Tensor& a, const Tensor& b, const Scalar& al
   }
   ScalarType compute = compute_type<K>(result_type(a, b), a.dtype(), b.dtype() == kBool, alpha);
   DimVector shape = a.sizes() == b.sizes() ? DimVector(a.sizes()) : infer_size(a.sizes(), b.sizes(), name_of(K));
-  Tensor out = detail::make_tensor(shape, K == Kind::Eq ? kBool : compute, name_of(K));
+  Tensor out = detail::make_tensor(shape, is_comparison(K) ? kBool : compute, name_of(K));
   Tensor b2 = b.to(compute);
   run_binary<K>(out, a.to(compute), &b2, 0, compute, alpha);
   return out;
@@ -292,7 +315,7 @@ Tensor binary(DispatchKeySet, const Tensor& a, const Tensor& b, const Scalar& al
 template <Kind K>
 Tensor binary_scalar(DispatchKeySet, const Tensor& a, const Scalar& b, const Scalar& alpha) {
   ScalarType compute = compute_type<K>(result_type(a, b), a.dtype(), is_bool_scalar(b), alpha);
-  Tensor out = detail::make_tensor(a.sizes(), K == Kind::Eq ? kBool : compute, name_of(K));
+  Tensor out = detail::make_tensor(a.sizes(), is_comparison(K) ? kBool : compute, name_of(K));
   run_binary<K>(out, a.to(compute), nullptr, b, compute, alpha);
   return out;
 }
@@ -524,8 +547,16 @@ const bool registered = [] {
   EMBER_REGISTER_BINARY(mul, Kind::Mul)
   EMBER_REGISTER_BINARY(div, Kind::Div)
   EMBER_REGISTER_BINARY(pow, Kind::Pow)
-  ops::eq.register_kernel(DispatchKey::CPU, &binary<Kind::Eq>);
-  ops::eq_Scalar.register_kernel(DispatchKey::CPU, &binary_scalar<Kind::Eq>);
+#define EMBER_REGISTER_COMPARISON(name, K)                  \
+  ops::name.register_kernel(DispatchKey::CPU, &binary<K>); \
+  ops::name##_Scalar.register_kernel(DispatchKey::CPU, &binary_scalar<K>);
+  EMBER_REGISTER_COMPARISON(eq, Kind::Eq)
+  EMBER_REGISTER_COMPARISON(ne, Kind::Ne)
+  EMBER_REGISTER_COMPARISON(lt, Kind::Lt)
+  EMBER_REGISTER_COMPARISON(le, Kind::Le)
+  EMBER_REGISTER_COMPARISON(gt, Kind::Gt)
+  EMBER_REGISTER_COMPARISON(ge, Kind::Ge)
+#undef EMBER_REGISTER_COMPARISON
   EMBER_REGISTER_UNARY(neg, UKind::Neg)
   EMBER_REGISTER_UNARY(exp, UKind::Exp)
   EMBER_REGISTER_UNARY(log, UKind::Log)
