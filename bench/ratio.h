@@ -1,6 +1,6 @@
 // RatioReporter: Google Benchmark's console output, then a table that pairs
 // each "<case>/ember" run with "<case>/<peer>" (same binary, same run) and
-// prints the peer's time divided by Ember's: > 1 means Ember is faster.
+// prints the peer's CPU time divided by Ember's: > 1 means Ember is faster.
 //
 //   benchmark::RegisterBenchmark("add_1/ember", ...);
 //   benchmark::RegisterBenchmark("add_1/libtorch", ...);
@@ -28,15 +28,19 @@ class RatioReporter : public benchmark::ConsoleReporter {
 
   void ReportRuns(const std::vector<Run>& runs) override {
     for (const Run& run : runs) {
-      if (run.run_type != Run::RT_Iteration || run.error_occurred) continue;
+      if (run.error_occurred) continue;
+      // With --benchmark_repetitions, use the median; otherwise the single run.
+      bool median = run.run_type == Run::RT_Aggregate && run.aggregate_name == "median";
+      if (!median && run.run_type != Run::RT_Iteration) continue;
       // The registered name, without the "/<arg>" suffixes Google Benchmark adds.
       std::string name = run.run_name.function_name;
       size_t slash = name.rfind('/');
       if (slash == std::string::npos) continue;
-      // Real time per iteration, in ns.
-      times_[name.substr(0, slash)][name.substr(slash + 1)] = run.GetAdjustedRealTime();
-      if (std::find(order_.begin(), order_.end(), name.substr(0, slash)) == order_.end())
-        order_.push_back(name.substr(0, slash));
+      std::string c = name.substr(0, slash);
+      // CPU time per iteration, in ns: on a shared machine, real time also
+      // counts the time other processes held the core.
+      times_[c][name.substr(slash + 1)] = run.GetAdjustedCPUTime();
+      if (std::find(order_.begin(), order_.end(), c) == order_.end()) order_.push_back(c);
     }
     ConsoleReporter::ReportRuns(runs);
   }

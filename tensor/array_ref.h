@@ -133,6 +133,11 @@ class SmallVector final {
     for (size_t i = size_; i < size; ++i) data_[i] = value;
     size_ = size;
   }
+  // Sets the size without initialising new elements; the caller writes them.
+  void resize_for_overwrite(size_t size) {
+    reserve(size);
+    size_ = size;
+  }
   void push_back(T value) {
     if (size_ == capacity_) reserve(capacity_ * 2);
     data_[size_++] = value;
