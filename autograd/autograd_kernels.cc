@@ -790,8 +790,12 @@ const bool registered = [] {
   EMBER_REGISTER_UNARY(sigmoid, Sigmoid)
   EMBER_REGISTER_UNARY(tanh, Tanh)
 #undef EMBER_REGISTER_UNARY
-  ops::eq.register_kernel(kKey, &no_grad_binary<ops::eq>);
-  ops::eq_Scalar.register_kernel(kKey, &no_grad_binary_scalar<ops::eq_Scalar>);
+  // Comparisons are not differentiable: their results never require grad.
+#define EMBER_REGISTER_COMPARISON(name)                              \
+  ops::name.register_kernel(kKey, &no_grad_binary<ops::name>);       \
+  ops::name##_Scalar.register_kernel(kKey, &no_grad_binary_scalar<ops::name##_Scalar>);
+  EMBER_COMPARISON_OPS(EMBER_REGISTER_COMPARISON)
+#undef EMBER_REGISTER_COMPARISON
   ops::copy_.register_kernel(kKey, &copy_);
   ops::fill_.register_kernel(kKey, &fill_);
   ops::zero_.register_kernel(kKey, &zero_);

@@ -138,6 +138,14 @@ TEST(Engine, LeafAndRequiresGradAfterOps) {
   EXPECT_EQ(z.grad_fn(), nullptr);
 }
 
+TEST(Engine, ComparisonsAreNotDifferentiable) {
+  Tensor w = t({1, 2}).set_requires_grad(true);
+  for (const Tensor& r : {w.eq(1), w.ne(1), w.lt(w), w.le(1), w.gt(w * 0), w.ge(1)}) {
+    EXPECT_FALSE(r.requires_grad());
+    EXPECT_EQ(r.dtype(), kBool);
+  }
+}
+
 TEST(Engine, NoGradGuardRecordsNothing) {
   Tensor w = t({1, 2}).set_requires_grad(true);
   Tensor y;
