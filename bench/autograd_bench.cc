@@ -5,7 +5,7 @@
 #include <torch/torch.h>
 
 #include "autograd/autograd.h"
-#include "bench/peer_ratio_reporter.h"
+#include "bench/ratio.h"
 #include "benchmark/benchmark.h"
 #include "modes/grad_mode.h"
 #include "modes/inference_mode.h"

@@ -4,7 +4,7 @@
 #include <c10/core/GradMode.h>
 #include <c10/core/InferenceMode.h>
 
-#include "bench/peer_ratio_reporter.h"
+#include "bench/ratio.h"
 #include "benchmark/benchmark.h"
 #include "modes/grad_mode.h"
 #include "modes/inference_mode.h"

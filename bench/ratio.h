@@ -7,6 +7,9 @@
 //   ember::bench::RatioReporter reporter({"libtorch", "loop"});
 //   benchmark::RunSpecifiedBenchmarks(&reporter);
 //   reporter.PrintTable(std::cout);
+//
+// Or, for a binary whose only peer is LibTorch:
+//   int main(int argc, char** argv) { return ember::bench::RunWithPeerRatios(argc, argv); }
 #ifndef EMBER_BENCH_RATIO_H_
 #define EMBER_BENCH_RATIO_H_
 
@@ -14,9 +17,11 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <iostream>
 #include <map>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ember {
@@ -84,6 +89,17 @@ class RatioReporter : public benchmark::ConsoleReporter {
   std::vector<std::string> order_;
   std::map<std::string, std::map<std::string, double>> times_;
 };
+
+// Runs every registered benchmark and prints the ratio table for `peers`.
+inline int RunWithPeerRatios(int argc, char** argv, std::vector<std::string> peers = {"libtorch"}) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  RatioReporter reporter(std::move(peers));
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  reporter.PrintTable(std::cout);
+  benchmark::Shutdown();
+  return 0;
+}
 
 }  // namespace bench
 }  // namespace ember
