@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Golden test of one case in testdata/<case>/:
+#   input/     the files before (every *.cpp is a translation unit)
+#   expected/  the files after
+#   report.json, and optionally `args` (extra flags) and `exit_code`.
+# Checks: exit code; the dry run writes nothing and its report and diff are
+# the expected ones (the diff applied with patch -p1 gives expected/);
+# --in-place gives expected/ and a second run changes nothing;
+# --export-fixes fed to Debian's clang-apply-replacements-14 gives expected/;
+# inputs and outputs compile against LibTorch 1.13's headers (outputs with
+# -Werror=deprecated-declarations when no MANUAL site is left).
+set -euo pipefail
+
+migrate="$PWD/$1"
+case_dir="$PWD/$2"
+root="$PWD"
+name="$(basename "${case_dir}")"
+flags=(-std=c++17 -I/usr/include/torch/csrc/api/include -I"${root}")
+args=()
+if [[ -f "${case_dir}/args" ]]; then read -r -a args < "${case_dir}/args"; fi
+expected_rc=0
+if [[ -f "${case_dir}/exit_code" ]]; then expected_rc="$(cat "${case_dir}/exit_code")"; fi
+work="${TEST_TMPDIR}/${name}"
+
+fail() { echo "FAIL [${name}]: $*" >&2; exit 1; }
+fresh() {
+  rm -rf "$1"
+  mkdir -p "$1"
+  cp -RL "${case_dir}/input/." "$1/"
+  chmod -R u+w "$1"
+}
+run() {  # run <dir> <migrate flags...>: sets rc
+  local dir="$1"; shift
+  rc=0
+  (cd "${dir}" && "${migrate}" "${args[@]+"${args[@]}"}" "$@" $(ls *.cpp) -- "${flags[@]}") \
+    > "${work}/stdout" 2> "${work}/stderr" || rc=$?
+}
+
+mkdir -p "${work}/fixes"
+
+# Dry run: diff, report and fixes; nothing written.
+fresh "${work}/dry"
+run "${work}/dry" --report="${work}/report.json" --export-fixes="${work}/fixes/fixes.yaml"
+[[ "${rc}" == "${expected_rc}" ]] || fail "dry run exited ${rc}, expected ${expected_rc}; stderr:
+$(cat "${work}/stderr")"
+diff -r "${case_dir}/input" "${work}/dry" > /dev/null || fail "the dry run modified files"
+diff -u "${case_dir}/report.json" "${work}/report.json" || fail "report differs (- expected, + actual)"
+cp "${work}/stdout" "${work}/diff"
+fresh "${work}/patched"
+(cd "${work}/patched" && patch -s -p1 < "${work}/diff") || fail "the dry-run diff does not apply"
+diff -ru "${case_dir}/expected" "${work}/patched" || fail "dry-run diff applied differs from expected/"
+
+# clang-apply-replacements on the exported fixes (paths point into dry/).
+/usr/bin/clang-apply-replacements-14 "${work}/fixes" || fail "clang-apply-replacements-14 failed"
+diff -ru "${case_dir}/expected" "${work}/dry" || fail "--export-fixes applied differs from expected/"
+
+# In place, twice: the second run must change nothing.
+fresh "${work}/inplace"
+run "${work}/inplace" --in-place
+[[ "${rc}" == "${expected_rc}" ]] || fail "--in-place exited ${rc}, expected ${expected_rc}"
+diff -ru "${case_dir}/expected" "${work}/inplace" || fail "--in-place result differs from expected/"
+run "${work}/inplace" --in-place
+diff -ru "${case_dir}/expected" "${work}/inplace" || fail "a second --in-place run changed files"
+
+# Both sides compile against the real headers.
+for source in $(cd "${case_dir}/input" && ls *.cpp); do
+  (cd "${case_dir}/input" && clang++-14 -fsyntax-only -Wno-deprecated-declarations "${flags[@]}" "${source}") ||
+    fail "input ${source} does not compile"
+  strict=()
+  if [[ "${expected_rc}" == 0 ]]; then strict=(-Werror=deprecated-declarations); fi
+  (cd "${case_dir}/expected" && clang++-14 -fsyntax-only "${strict[@]+"${strict[@]}"}" "${flags[@]}" "${source}") ||
+    fail "output ${source} does not compile"
+done
+echo "PASS [${name}]"

@@ -1,0 +1,364 @@
+// migrate: rewrites every use of the deprecated AutoNonVariableTypeMode guard
+// into InferenceMode (user inference code) or AutoDispatchBelowADInplaceOrView
+// (custom autograd kernels), one explained decision per use. See README.md.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "clang/Basic/Diagnostic.h"
+#include "clang/Tooling/ArgumentsAdjusters.h"
+#include "clang/Tooling/CompilationDatabase.h"
+#include "clang/Tooling/JSONCompilationDatabase.h"
+#include "clang/Tooling/Tooling.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "migrate/decide.h"
+#include "migrate/edits.h"
+#include "migrate/flags.h"
+#include "migrate/report.h"
+#include "migrate/sites.h"
+#include "re2/re2.h"
+
+namespace {
+
+namespace cl = llvm::cl;
+
+// Exit codes, documented in --help.
+constexpr int kDone = 0;
+constexpr int kManualRemains = 1;
+constexpr int kUsageError = 2;
+constexpr int kParseError = 3;
+
+cl::OptionCategory category("migrate options");
+
+cl::list<std::string> sources(cl::Positional, cl::desc("<source files>"), cl::cat(category));
+cl::opt<std::string> build_path(
+    "p", cl::desc("Build directory holding compile_commands.json (or the file itself).\n"
+                  "  e.g. -p build/"),
+    cl::value_desc("build dir"), cl::cat(category));
+cl::opt<bool> in_place("in-place",
+                       cl::desc("Write the edits into the files (atomically) instead of printing "
+                                "a diff.\n  e.g. --in-place $(git ls-files '*.cpp')"),
+                       cl::cat(category));
+cl::opt<bool> check("check",
+                    cl::desc("Write nothing; exit 1 if any file would change (for CI).\n"
+                             "  e.g. migrate -p build --check src/*.cpp"),
+                    cl::cat(category));
+cl::opt<std::string> export_fixes(
+    "export-fixes",
+    cl::desc("Also write the edits as YAML for clang-apply-replacements.\n"
+             "  e.g. --export-fixes=fixes.yaml; clang-apply-replacements-14 ."),
+    cl::value_desc("file"), cl::cat(category));
+cl::opt<std::string> report_path(
+    "report",
+    cl::desc("Also write a JSON report: file, line, column, old, new, decision, reason, "
+             "redundant; sorted by file, line, column.\n  e.g. --report=report.json"),
+    cl::value_desc("file"), cl::cat(category));
+cl::opt<std::string> header_filter(
+    "header-filter",
+    cl::desc("re2 regex: headers whose real path matches may be edited (default: every "
+             "non-system file reached).\n  e.g. --header-filter='/src/'"),
+    cl::value_desc("regex"), cl::cat(category));
+cl::opt<std::string> exclude(
+    "exclude",
+    cl::desc("re2 regex: files whose real path matches are never edited, main files "
+             "included.\n  e.g. --exclude='third_party/'"),
+    cl::value_desc("regex"), cl::cat(category));
+cl::opt<std::string> assume(
+    "assume",
+    cl::desc("Rewrite MANUAL sites as if they were kernel or inference code.\n"
+             "  e.g. --assume=inference"),
+    cl::value_desc("inference|kernel"), cl::cat(category));
+cl::opt<std::string> kernel_guard(
+    "kernel-guard",
+    cl::desc("In a custom Function's forward the guard is redundant: 'replace' (default) "
+             "writes AutoDispatchBelowADInplaceOrView, 'remove' deletes the declaration.\n"
+             "  e.g. --kernel-guard=remove"),
+    cl::value_desc("replace|remove"), cl::init("replace"), cl::cat(category));
+
+cl::extrahelp more_help(R"(
+Usage: migrate [options] <files...> [-- <compile flags>]
+
+Finds every use of at::AutoNonVariableTypeMode (and ember::AutoNonVariableTypeMode)
+by type and decides, with a reason, per spelling:
+  KERNEL     inside a custom autograd kernel -> at::AutoDispatchBelowADInplaceOrView
+  INFERENCE  user code                       -> c10::InferenceMode (flag kept)
+  MANUAL     `false`, a runtime flag in a kernel, an alias/macro/header used in
+             both contexts: reported, not rewritten (see --assume)
+A `// NOLINT(migrate)` comment on the line leaves a use alone.
+
+Default: dry run; a unified diff on stdout, one line per site on stderr.
+
+Examples:
+  migrate -p build src/ops/roi_align.cpp src/app/predict.cpp
+  migrate -p build --in-place $(git ls-files '*.cpp')
+  migrate --export-fixes=fixes.yaml --report=report.json file.cc -- -std=c++17 -Iinclude
+
+Exit codes:
+  0  done (nothing left to review)
+  1  MANUAL sites remain, or --check and something would change
+  2  usage error or compile-database error
+  3  a file failed to parse or could not be written (other files were still processed)
+)");
+
+// Collects the first error of a translation unit; warnings are not ours to report.
+class FirstError : public clang::DiagnosticConsumer {
+ public:
+  void HandleDiagnostic(clang::DiagnosticsEngine::Level level, const clang::Diagnostic& info) override {
+    clang::DiagnosticConsumer::HandleDiagnostic(level, info);
+    if (level < clang::DiagnosticsEngine::Error || !first.empty()) return;
+    llvm::SmallString<256> message;
+    info.FormatDiagnostic(message);
+    if (info.hasSourceManager() && info.getLocation().isValid()) {
+      const clang::SourceManager& sm = info.getSourceManager();
+      clang::PresumedLoc presumed = sm.getPresumedLoc(sm.getExpansionLoc(info.getLocation()));
+      if (presumed.isValid())
+        first = std::string(presumed.getFilename()) + ":" + std::to_string(presumed.getLine()) + ": ";
+    }
+    first += std::string(message.str());
+  }
+  std::string first;
+};
+
+std::string ResourceDir() {
+  std::error_code ec;
+  for (llvm::sys::fs::directory_iterator it("/usr/lib/llvm-14/lib/clang", ec), end; !ec && it != end;
+       it.increment(ec))
+    return it->path();
+  return "";
+}
+
+std::string RealPath(const std::string& path) {
+  llvm::SmallString<256> real;
+  if (llvm::sys::fs::real_path(path, real)) return path;
+  return std::string(real.str());
+}
+
+// One line on stderr, whatever the message the libraries produced.
+int Fail(std::string message) {
+  std::string line;
+  for (llvm::StringRef part : llvm::split(llvm::StringRef(message).trim(), '\n')) {
+    part = part.trim();
+    part.consume_front("migrate: ");
+    if (part.empty()) continue;
+    line += (line.empty() ? "" : "; ") + part.str();
+  }
+  std::cerr << "migrate: error: " << line << "\n";
+  return kUsageError;
+}
+
+std::unique_ptr<clang::tooling::CompilationDatabase> LoadDatabase(
+    std::unique_ptr<clang::tooling::CompilationDatabase> fixed, const std::string& first_source,
+    std::string& error) {
+  if (fixed) return fixed;
+  if (!build_path.empty()) {
+    if (llvm::sys::fs::is_regular_file(build_path))
+      return clang::tooling::JSONCompilationDatabase::loadFromFile(
+          build_path, error, clang::tooling::JSONCommandLineSyntax::AutoDetect);
+    return clang::tooling::CompilationDatabase::loadFromDirectory(build_path, error);
+  }
+  auto detected = clang::tooling::CompilationDatabase::autoDetectFromSource(first_source, error);
+  if (!detected)
+    error = "no compilation database: pass -p <build dir> or compile flags after `--` (" + error + ")";
+  return detected;
+}
+
+}  // namespace
+
+int main(int argc, const char** argv) {
+  // Under `bazel run`, relative paths are the user's, not the runfiles'.
+  if (const char* dir = std::getenv("BUILD_WORKING_DIRECTORY"); dir && *dir) {
+    if (::chdir(dir) != 0) return Fail(std::string("cannot enter ") + dir);
+  }
+  cl::HideUnrelatedOptions(category);
+  // Flags after `--` may have been written for GCC: drop what Clang does not
+  // know before the driver sees them, and say so.
+  std::vector<std::string> fixed_args;
+  std::vector<const char*> args(argv, argv + argc);
+  if (auto dashes = std::find_if(args.begin(), args.end(), [](const char* a) { return llvm::StringRef(a) == "--"; });
+      dashes != args.end()) {
+    std::vector<std::string> command = {"clang++"};
+    command.insert(command.end(), dashes + 1, args.end());
+    std::vector<std::string> dropped;
+    fixed_args = migrate::DropUnknownFlags(command, &dropped);
+    for (const std::string& flag : dropped)
+      std::cerr << "migrate: note: dropped " << flag << " (Clang 14 does not know it) from the flags after --\n";
+    args.erase(dashes + 1, args.end());
+    for (size_t i = 1; i < fixed_args.size(); ++i) args.push_back(fixed_args[i].c_str());
+  }
+  argc = static_cast<int>(args.size());
+  argv = args.data();
+  std::string fixed_error;
+  std::unique_ptr<clang::tooling::CompilationDatabase> fixed =
+      clang::tooling::FixedCompilationDatabase::loadFromCommandLine(argc, argv, fixed_error);
+  if (!fixed_error.empty()) return Fail(fixed_error);
+  std::string parse_errors;
+  llvm::raw_string_ostream parse_stream(parse_errors);
+  if (!cl::ParseCommandLineOptions(argc, argv, "migrate: retire AutoNonVariableTypeMode\n",
+                                   &parse_stream)) {
+    return Fail(parse_stream.str() + "\n(see --help)");
+  }
+  if (sources.empty()) return Fail("no source files given (see --help)");
+  migrate::DecideOptions decide_options;
+  if (assume == "inference") decide_options.assume = migrate::Context::kInference;
+  else if (assume == "kernel") decide_options.assume = migrate::Context::kKernel;
+  else if (!assume.empty()) return Fail("--assume must be 'inference' or 'kernel', not '" + assume + "'");
+  if (kernel_guard == "remove") decide_options.remove_redundant_kernel_guard = true;
+  else if (kernel_guard != "replace")
+    return Fail("--kernel-guard must be 'replace' or 'remove', not '" + kernel_guard + "'");
+  if (in_place && check) return Fail("--in-place and --check exclude each other");
+  std::unique_ptr<re2::RE2> header_re, exclude_re;
+  if (!header_filter.empty()) {
+    header_re = std::make_unique<re2::RE2>(header_filter, re2::RE2::Quiet);
+    if (!header_re->ok()) return Fail("--header-filter: " + header_re->error());
+  }
+  if (!exclude.empty()) {
+    exclude_re = std::make_unique<re2::RE2>(exclude, re2::RE2::Quiet);
+    if (!exclude_re->ok()) return Fail("--exclude: " + exclude_re->error());
+  }
+
+  std::vector<std::string> files;
+  std::set<std::string> main_files;
+  for (const std::string& source : sources) {
+    llvm::SmallString<256> absolute(source);
+    llvm::sys::fs::make_absolute(absolute);
+    llvm::sys::path::remove_dots(absolute, /*remove_dot_dot=*/true);
+    if (!llvm::sys::fs::is_regular_file(absolute)) return Fail("no such file: " + source);
+    files.push_back(std::string(absolute.str()));
+    main_files.insert(RealPath(files.back()));
+  }
+  std::string db_error;
+  std::unique_ptr<clang::tooling::CompilationDatabase> database =
+      LoadDatabase(std::move(fixed), files.front(), db_error);
+  if (!database) return Fail("cannot load the compilation database: " + db_error);
+
+  llvm::SmallString<256> cwd;
+  llvm::sys::fs::current_path(cwd);
+  const std::string cwd_real = RealPath(std::string(cwd.str())) + "/";
+  migrate::FindOptions find_options;
+  find_options.display = [cwd_real](const std::string& path) {
+    return path.rfind(cwd_real, 0) == 0 ? path.substr(cwd_real.size()) : path;
+  };
+  find_options.editable = [&](const std::string& path) {
+    for (const char* installed : {"/usr/include/", "/usr/lib/", "/usr/local/include/"})
+      if (path.rfind(installed, 0) == 0) return false;
+    if (exclude_re && re2::RE2::PartialMatch(path, *exclude_re)) return false;
+    if (main_files.count(path)) return true;
+    return !header_re || re2::RE2::PartialMatch(path, *header_re);
+  };
+
+  const std::string resource_dir = ResourceDir();
+  std::set<std::string> noted;
+  auto adjust = [&](const clang::tooling::CommandLineArguments& args, llvm::StringRef file) {
+    std::vector<std::string> dropped;
+    clang::tooling::CommandLineArguments out = migrate::DropUnknownFlags(args, &dropped);
+    for (const std::string& flag : dropped)
+      if (noted.insert(flag).second)
+        std::cerr << "migrate: note: dropped " << flag << " (Clang 14 does not know it) from the command of "
+                  << find_options.display(file.str()) << "\n";
+    // Warnings are not ours to report, and -Werror must not turn the
+    // deprecated guard's uses into parse errors.
+    out.push_back("-w");
+    out.push_back("-Wno-error");
+    if (!resource_dir.empty() &&
+        std::none_of(out.begin(), out.end(), [](const std::string& a) { return a.rfind("-resource-dir", 0) == 0; }))
+      out.push_back("-resource-dir=" + resource_dir);
+    return out;
+  };
+
+  std::vector<migrate::TuResult> results;
+  int status = kDone;
+  for (const std::string& file : files) {
+    if (database->getCompileCommands(file).empty()) {
+      std::cerr << "migrate: error: " << find_options.display(file)
+                << ": no compile command in the compilation database; skipped\n";
+      status = kParseError;
+      continue;
+    }
+    clang::tooling::ClangTool tool(*database, {file});
+    tool.appendArgumentsAdjuster(adjust);
+    FirstError diagnostics;
+    tool.setDiagnosticConsumer(&diagnostics);
+    const size_t before = results.size();
+    const int rc = tool.run(migrate::NewFindSitesFactory(find_options, &results).get());
+    if (rc != 0 || diagnostics.getNumErrors() > 0) {
+      results.resize(before);
+      std::cerr << "migrate: error: " << find_options.display(file) << " failed to parse, not edited: "
+                << (diagnostics.first.empty() ? "the compiler failed" : diagnostics.first) << "\n";
+      status = kParseError;
+    }
+  }
+
+  std::vector<migrate::Site> all;
+  std::map<std::string, std::string> contents;
+  for (migrate::TuResult& result : results) {
+    for (migrate::Site& site : result.sites) all.push_back(std::move(site));
+    contents.insert(result.contents.begin(), result.contents.end());
+  }
+  std::vector<migrate::Site> sites = migrate::MergeSites(std::move(all));
+  migrate::Decide(decide_options, sites);
+  migrate::EditPlan plan = migrate::PlanEdits(sites, contents);
+
+  std::vector<const migrate::Site*> ordered;
+  for (const migrate::Site& site : sites) ordered.push_back(&site);
+  std::stable_sort(ordered.begin(), ordered.end(), [](const migrate::Site* a, const migrate::Site* b) {
+    return std::tie(a->display, a->line, a->column) < std::tie(b->display, b->line, b->column);
+  });
+  std::map<migrate::Decision, int> counts;
+  for (const migrate::Site* site : ordered) {
+    std::cerr << migrate::SummaryLine(*site) << "\n";
+    ++counts[site->decision];
+  }
+
+  std::vector<const migrate::FileEdit*> edits;
+  for (const auto& [path, edit] : plan.files) edits.push_back(&edit);
+  std::sort(edits.begin(), edits.end(),
+            [](const migrate::FileEdit* a, const migrate::FileEdit* b) { return a->display < b->display; });
+  if (!in_place && !check)
+    for (const migrate::FileEdit* edit : edits) std::cout << migrate::UnifiedDiff(*edit);
+  std::cout.flush();
+
+  std::string edited;
+  for (const migrate::FileEdit* edit : edits) {
+    if (in_place) {
+      const std::string error = migrate::WriteAtomically(edit->path, edit->original, edit->updated);
+      if (!error.empty()) {
+        std::cerr << "migrate: error: " << error << "\n";
+        status = kParseError;
+        continue;
+      }
+    }
+    edited += (edited.empty() ? "" : ", ") + edit->display;
+  }
+
+  if (!export_fixes.empty()) {
+    std::ofstream out(export_fixes, std::ios::binary);
+    out << migrate::ExportFixesYaml(files.front(), plan);
+    if (!out) return Fail("cannot write " + export_fixes);
+  }
+  if (!report_path.empty()) {
+    std::ofstream out(report_path, std::ios::binary);
+    out << migrate::ReportJson(sites);
+    if (!out) return Fail("cannot write " + report_path);
+  }
+
+  std::cerr << "migrate: " << sites.size() << " site(s): " << counts[migrate::Decision::kKernel]
+            << " kernel, " << counts[migrate::Decision::kInference] << " inference, "
+            << counts[migrate::Decision::kRemove] << " removed, " << counts[migrate::Decision::kManual]
+            << " manual, " << counts[migrate::Decision::kSuppressed] << " suppressed; "
+            << (in_place ? "edited: " : "would edit: ") << (edited.empty() ? "nothing" : edited) << "\n";
+  if (status != kDone) return status;
+  if (check && !edits.empty()) return kManualRemains;
+  if (counts[migrate::Decision::kManual] > 0) return kManualRemains;
+  return kDone;
+}

@@ -1,0 +1,52 @@
+// Sites: find every spelling of the legacy guard in one translation unit, by
+// the declaration it resolves to (qualified, unqualified, through aliases and
+// typedefs, in members, unique_ptr/optional holders, lambdas, templates and
+// macros), together with the uses that construct it and the context of each.
+//
+// What is spelled is matched, not template instantiations: one spelling is one
+// Site. Spellings in system headers are ignored; spellings in files the caller
+// does not allow editing are dropped, except in macro bodies, which become
+// MANUAL with the macro's name and definition.
+#ifndef EMBER_MIGRATE_SITES_H_
+#define EMBER_MIGRATE_SITES_H_
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "clang/AST/ASTContext.h"
+#include "clang/Tooling/Tooling.h"
+#include "migrate/site.h"
+
+namespace migrate {
+
+struct FindOptions {
+  // Whether a file (by real path) may be edited; system headers never are.
+  std::function<bool(const std::string& real_path)> editable = [](const std::string&) {
+    return true;
+  };
+  // Turns a real path into what the user should read (e.g. relative to cwd).
+  std::function<std::string(const std::string& real_path)> display = [](const std::string& p) {
+    return p;
+  };
+};
+
+struct TuResult {
+  std::vector<Site> sites;
+  // The text of every file holding a site, as parsed; edits are computed on
+  // it and a file that no longer matches it on disk is not written.
+  std::map<std::string, std::string> contents;
+};
+
+void FindSites(clang::ASTContext& context, const FindOptions& options, TuResult& out);
+
+// A factory for ClangTool::run: one TuResult per translation unit is
+// appended to *results, unless the translation unit had errors.
+std::unique_ptr<clang::tooling::FrontendActionFactory> NewFindSitesFactory(
+    const FindOptions& options, std::vector<TuResult>* results);
+
+}  // namespace migrate
+
+#endif  // EMBER_MIGRATE_SITES_H_

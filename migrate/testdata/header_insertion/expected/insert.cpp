@@ -1,0 +1,11 @@
+// The declaring header is added in the file's include style (.clang-format).
+#include "insert.h"
+
+#include <ATen/core/LegacyTypeDispatch.h>
+#include <c10/core/InferenceMode.h>
+#include <vector>
+
+int predict(const std::vector<int>& batch) {
+  c10::InferenceMode guard(true);
+  return batch.empty() ? 0 : batch[0];
+}

@@ -1,0 +1,3 @@
+#pragma once
+#include <vector>
+int predict(const std::vector<int>& batch);

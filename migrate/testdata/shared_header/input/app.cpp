@@ -1,0 +1,3 @@
+#include "guards.h"
+
+int main_loop() { return warm_up(1); }
