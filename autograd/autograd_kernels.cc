@@ -1,0 +1,620 @@
+// The AutogradCPU kernels: record a node when grad mode is on and an input
+// requires grad, then run the op below autograd. Without a recording the
+// cost is the requires_grad test and a redispatch.
+//
+// Backward formulas return one gradient per input; broadcasting and dtype
+// are undone by the engine (conform_gradient). They call ops through the
+// dispatcher, so under create_graph they record a graph themselves.
+#include <algorithm>
+
+#include "autograd/autograd_meta.h"
+#include "autograd/functions.h"
+#include "modes/grad_mode.h"
+#include "modes/kernel_guards.h"
+#include "tensor/ops.h"
+#include "tensor/tensor_util.h"
+
+namespace ember {
+namespace autograd {
+namespace {
+
+constexpr DispatchKey kKey = DispatchKey::AutogradCPU;
+
+inline bool requires_grad(const Tensor& t) { return t.defined() && t.requires_grad(); }
+
+template <class... T>
+inline bool compute_requires_grad(const T&... ts) {
+  return (requires_grad(ts) || ...) && GradMode::is_enabled();
+}
+
+template <class... T>
+std::shared_ptr<OpNode> make_node(const char* name, OpNode::Formula formula, const T&... inputs) {
+  auto node = std::make_shared<OpNode>(name, formula);
+  (node->add_next_edge(inputs), ...);
+  return node;
+}
+
+// Saves `t` as slot `slot` if `needed`, else an empty slot (so that an
+// inference tensor is refused only when its value is really needed).
+void save_if(OpNode& node, bool needed, const Tensor& t, const char* op) {
+  node.save(needed ? t : Tensor(), false, op);
+}
+
+Tensor scale(const Tensor& g, const Scalar& alpha) {
+  bool one = alpha.isFloatingPoint() ? alpha.to<double>() == 1.0 : alpha.to<int64_t>() == 1;
+  return one ? g : g * alpha;
+}
+
+// ---- Binary ops: formulas in terms of the original self (saved 0) and other (saved 1) ----
+
+enum class Bin { Add, Sub, Mul, Div, Pow };
+
+variable_list add_bw(OpNode& n, const Tensor& g) { return {g, n.should_compute_output(1) ? scale(g, n.scalar) : Tensor()}; }
+variable_list sub_bw(OpNode& n, const Tensor& g) {
+  return {g, n.should_compute_output(1) ? -scale(g, n.scalar) : Tensor()};
+}
+variable_list mul_bw(OpNode& n, const Tensor& g) {
+  return {n.should_compute_output(0) ? g * n.saved(1) : Tensor(), n.should_compute_output(1) ? g * n.saved(0) : Tensor()};
+}
+variable_list div_bw(OpNode& n, const Tensor& g) {
+  Tensor b = n.saved(1);
+  return {n.should_compute_output(0) ? g / b : Tensor(),
+          n.should_compute_output(1) ? -g * n.saved(0) / (b * b) : Tensor()};
+}
+variable_list pow_bw(OpNode& n, const Tensor& g) {
+  Tensor a = n.saved(0), b = n.saved(1);
+  return {n.should_compute_output(0) ? g * b * a.pow(b - 1) : Tensor(),
+          n.should_compute_output(1) ? g * a.pow(b) * a.log() : Tensor()};
+}
+
+struct BinSpec {
+  const char* name;
+  const char* inplace_name;
+  OpNode::Formula formula;
+  bool needs_self;   // for other's gradient
+  bool needs_other;  // for self's gradient
+  bool other_needs_other;
+};
+constexpr BinSpec kBin[] = {
+    {"AddBackward0", "AddBackward0", &add_bw, false, false, false},
+    {"SubBackward0", "SubBackward0", &sub_bw, false, false, false},
+    {"MulBackward0", "MulBackward0", &mul_bw, true, true, false},
+    {"DivBackward0", "DivBackward0", &div_bw, true, true, true},
+    {"PowBackward1", "PowBackward1", &pow_bw, true, true, true},
+};
+
+template <ops::Binary& Op, Bin K>
+Tensor binary(DispatchKeySet ks, const Tensor& a, const Tensor& b, const Scalar& alpha) {
+  if (!compute_requires_grad(a, b)) {
+    AutoDispatchBelowADInplaceOrView guard;
+    return Op.redispatch(keys_after(ks, kKey), a, b, alpha);
+  }
+  const BinSpec& spec = kBin[static_cast<int>(K)];
+  auto node = make_node(spec.name, spec.formula, a, b);
+  node->scalar = alpha;
+  bool ga = node->should_compute_output(0), gb = node->should_compute_output(1);
+  save_if(*node, spec.needs_self && (gb || (K == Bin::Pow && ga)), a, Op.name());
+  save_if(*node, (spec.needs_other && ga) || (spec.other_needs_other && gb), b, Op.name());
+  Tensor out;
+  {
+    AutoDispatchBelowADInplaceOrView guard;
+    out = Op.redispatch(keys_after(ks, kKey), a, b, alpha);
+  }
+  impl::set_history(out, node);
+  return out;
+}
+
+template <ops::BinaryInplace& Op, Bin K>
+const Tensor& binary_(DispatchKeySet ks, const Tensor& self, const Tensor& other, const Scalar& alpha) {
+  bool rg = compute_requires_grad(self, other);
+  impl::check_inplace(self, Op.name(), rg);
+  std::shared_ptr<OpNode> node;
+  if (rg) {
+    const BinSpec& spec = kBin[static_cast<int>(K)];
+    node = make_node(spec.inplace_name, spec.formula, self, other);
+    node->scalar = alpha;
+    bool ga = node->should_compute_output(0), gb = node->should_compute_output(1);
+    // The formula needs self as it was before the write.
+    bool need_self = spec.needs_self && (gb || (K == Bin::Pow && ga));
+    node->save(need_self ? ops::clone.redispatch(keys_after(ks, kKey), self) : Tensor(), false, Op.name());
+    save_if(*node, (spec.needs_other && ga) || (spec.other_needs_other && gb), other, Op.name());
+  }
+  {
+    AutoDispatchBelowAutograd guard;
+    Op.redispatch(keys_after(ks, kKey), self, other, alpha);
+  }
+  if (node) impl::rebase_history(self, node);
+  return self;
+}
+
+template <ops::BinaryOut& Op>
+const Tensor& binary_out(DispatchKeySet ks, const Tensor& out, const Tensor& a, const Tensor& b, const Scalar& alpha) {
+  EMBER_CHECK(!compute_requires_grad(out, a, b), Op.name(),
+              "(): functions with out=... arguments don't support automatic differentiation, but one of the "
+              "arguments requires grad. (Ember: use the out-of-place form, or run it under NoGradGuard.)");
+  AutoDispatchBelowAutograd guard;
+  return Op.redispatch(keys_after(ks, kKey), out, a, b, alpha);
+}
+
+// ---- Binary ops with a Scalar other ----
+
+variable_list pass_bw(OpNode&, const Tensor& g) { return {g}; }
+variable_list mul_scalar_bw(OpNode& n, const Tensor& g) { return {g * n.scalar}; }
+variable_list div_scalar_bw(OpNode& n, const Tensor& g) { return {g / n.scalar}; }
+variable_list pow_scalar_bw(OpNode& n, const Tensor& g) {
+  double e = n.scalar.to<double>();
+  if (e == 0.0) return {zeros_like(g)};
+  return {g * e * n.saved(0).pow(e - 1)};
+}
+struct ScalarSpec {
+  const char* name;
+  OpNode::Formula formula;
+  bool needs_self;
+};
+constexpr ScalarSpec kScalar[] = {
+    {"AddBackward1", &pass_bw, false},      {"SubBackward1", &pass_bw, false},
+    {"MulBackward1", &mul_scalar_bw, false}, {"DivBackward1", &div_scalar_bw, false},
+    {"PowBackward0", &pow_scalar_bw, true},
+};
+
+template <ops::BinaryScalar& Op, Bin K>
+Tensor binary_scalar(DispatchKeySet ks, const Tensor& a, const Scalar& other, const Scalar& alpha) {
+  if (!compute_requires_grad(a)) {
+    AutoDispatchBelowADInplaceOrView guard;
+    return Op.redispatch(keys_after(ks, kKey), a, other, alpha);
+  }
+  const ScalarSpec& spec = kScalar[static_cast<int>(K)];
+  auto node = make_node(spec.name, spec.formula, a);
+  node->scalar = other;
+  save_if(*node, spec.needs_self, a, Op.name());
+  Tensor out;
+  {
+    AutoDispatchBelowADInplaceOrView guard;
+    out = Op.redispatch(keys_after(ks, kKey), a, other, alpha);
+  }
+  impl::set_history(out, node);
+  return out;
+}
+
+template <ops::BinaryScalarInplace& Op, Bin K>
+const Tensor& binary_scalar_(DispatchKeySet ks, const Tensor& self, const Scalar& other, const Scalar& alpha) {
+  bool rg = compute_requires_grad(self);
+  impl::check_inplace(self, Op.name(), rg);
+  std::shared_ptr<OpNode> node;
+  if (rg) {
+    const ScalarSpec& spec = kScalar[static_cast<int>(K)];
+    node = make_node(spec.name, spec.formula, self);
+    node->scalar = other;
+    node->save(spec.needs_self ? ops::clone.redispatch(keys_after(ks, kKey), self) : Tensor(), false, Op.name());
+  }
+  {
+    AutoDispatchBelowAutograd guard;
+    Op.redispatch(keys_after(ks, kKey), self, other, alpha);
+  }
+  if (node) impl::rebase_history(self, node);
+  return self;
+}
+
+// ---- Unary ops ----
+
+enum class Un { Neg, Exp, Log, Relu, Sigmoid, Tanh };
+variable_list neg_bw(OpNode&, const Tensor& g) { return {-g}; }
+variable_list exp_bw(OpNode& n, const Tensor& g) { return {g * n.saved(0)}; }
+variable_list log_bw(OpNode& n, const Tensor& g) { return {g / n.saved(0)}; }
+variable_list relu_bw(OpNode& n, const Tensor& g) {
+  Tensor off = n.saved(0).eq(0).to(g.dtype());
+  return {g - g * off};
+}
+variable_list sigmoid_bw(OpNode& n, const Tensor& g) {
+  Tensor r = n.saved(0);
+  return {g * r * (1 - r)};
+}
+variable_list tanh_bw(OpNode& n, const Tensor& g) {
+  Tensor r = n.saved(0);
+  return {g * (1 - r * r)};
+}
+struct UnSpec {
+  const char* name;
+  OpNode::Formula formula;
+  bool saves_input;   // log
+  bool saves_result;  // exp, relu, sigmoid, tanh
+};
+constexpr UnSpec kUn[] = {
+    {"NegBackward0", &neg_bw, false, false},   {"ExpBackward0", &exp_bw, false, true},
+    {"LogBackward0", &log_bw, true, false},    {"ReluBackward0", &relu_bw, false, true},
+    {"SigmoidBackward0", &sigmoid_bw, false, true}, {"TanhBackward0", &tanh_bw, false, true},
+};
+
+template <ops::Unary& Op, Un K>
+Tensor unary(DispatchKeySet ks, const Tensor& a) {
+  if (!compute_requires_grad(a)) {
+    AutoDispatchBelowADInplaceOrView guard;
+    return Op.redispatch(keys_after(ks, kKey), a);
+  }
+  const UnSpec& spec = kUn[static_cast<int>(K)];
+  auto node = make_node(spec.name, spec.formula, a);
+  if (spec.saves_input) node->save(a, false, Op.name());
+  Tensor out;
+  {
+    AutoDispatchBelowADInplaceOrView guard;
+    out = Op.redispatch(keys_after(ks, kKey), a);
+  }
+  impl::set_history(out, node);
+  if (spec.saves_result) node->save(out, true, Op.name());
+  return out;
+}
+
+template <ops::UnaryInplace& Op, Un K>
+const Tensor& unary_(DispatchKeySet ks, const Tensor& self) {
+  bool rg = compute_requires_grad(self);
+  impl::check_inplace(self, Op.name(), rg);
+  std::shared_ptr<OpNode> node;
+  const UnSpec& spec = kUn[static_cast<int>(K)];
+  if (rg) {
+    node = make_node(spec.name, spec.formula, self);
+    if (spec.saves_input) node->save(ops::clone.redispatch(keys_after(ks, kKey), self), false, Op.name());
+  }
+  {
+    AutoDispatchBelowAutograd guard;
+    Op.redispatch(keys_after(ks, kKey), self);
+  }
+  if (node) {
+    impl::rebase_history(self, node);
+    if (spec.saves_result) node->save(self, /*is_output=*/true, Op.name());
+  }
+  return self;
+}
+
+// ---- Copies ----
+
+variable_list zero_self_bw(OpNode& n, const Tensor& g) {
+  return {zeros_like(g), n.should_compute_output(1) ? g : Tensor()};
+}
+
+const Tensor& copy_(DispatchKeySet ks, const Tensor& self, const Tensor& src) {
+  bool rg = compute_requires_grad(self, src);
+  impl::check_inplace(self, "copy_", rg);
+  std::shared_ptr<OpNode> node;
+  if (rg) node = make_node("CopyBackwards", &zero_self_bw, self, src);
+  {
+    AutoDispatchBelowAutograd guard;
+    ops::copy_.redispatch(keys_after(ks, kKey), self, src);
+  }
+  if (node) impl::rebase_history(self, node);
+  return self;
+}
+
+const Tensor& fill_(DispatchKeySet ks, const Tensor& self, const Scalar& value) {
+  bool rg = compute_requires_grad(self);
+  impl::check_inplace(self, "fill_", rg);
+  std::shared_ptr<OpNode> node;
+  if (rg) node = make_node("FillBackward0", &zero_self_bw, self);
+  {
+    AutoDispatchBelowAutograd guard;
+    ops::fill_.redispatch(keys_after(ks, kKey), self, value);
+  }
+  if (node) impl::rebase_history(self, node);
+  return self;
+}
+
+const Tensor& zero_(DispatchKeySet ks, const Tensor& self) {
+  bool rg = compute_requires_grad(self);
+  impl::check_inplace(self, "zero_", rg);
+  std::shared_ptr<OpNode> node;
+  if (rg) node = make_node("ZeroBackward0", &zero_self_bw, self);
+  {
+    AutoDispatchBelowAutograd guard;
+    ops::zero_.redispatch(keys_after(ks, kKey), self);
+  }
+  if (node) impl::rebase_history(self, node);
+  return self;
+}
+
+// ---- Ops of one tensor and some ints: the common recording shape ----
+
+template <class Op, class... Args>
+Tensor record(Op& op, const char* name, OpNode::Formula formula, DispatchKeySet ks, const Tensor& a,
+              void (*fill)(OpNode&, const Tensor&, const Args&...), const Args&... args) {
+  if (!compute_requires_grad(a)) {
+    AutoDispatchBelowADInplaceOrView guard;
+    return op.redispatch(keys_after(ks, kKey), a, args...);
+  }
+  auto node = make_node(name, formula, a);
+  if (fill != nullptr) fill(*node, a, args...);
+  Tensor out;
+  {
+    AutoDispatchBelowADInplaceOrView guard;
+    out = op.redispatch(keys_after(ks, kKey), a, args...);
+  }
+  impl::set_history(out, node);
+  return out;
+}
+
+void keep_sizes(OpNode& n, const Tensor& a) { n.shapes = {DimVector(a.sizes())}; }
+
+Tensor clone(DispatchKeySet ks, const Tensor& a) {
+  return record(ops::clone, "CloneBackward0", &pass_bw, ks, a, static_cast<void (*)(OpNode&, const Tensor&)>(nullptr));
+}
+Tensor to_copy(DispatchKeySet ks, const Tensor& a, ScalarType dtype) {
+  return record<decltype(ops::_to_copy), ScalarType>(ops::_to_copy, "ToCopyBackward0", &pass_bw, ks, a,
+                                                     static_cast<void (*)(OpNode&, const Tensor&, const ScalarType&)>(nullptr), dtype);
+}
+
+// ---- Reductions ----
+
+DimVector reduced_dims(IntArrayRef dims, int64_t ndim) {
+  DimVector out;
+  for (int64_t d : dims) out.push_back(detail::maybe_wrap_dim(d, ndim, "sum"));
+  if (dims.empty()) {
+    for (int64_t d = 0; d < ndim; ++d) out.push_back(d);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+Tensor unreduce(OpNode& n, const Tensor& g) {
+  Tensor r = g;
+  if (!n.flag) {
+    for (int64_t d : n.ints) r = r.unsqueeze(d);
+  }
+  return r.expand(n.shapes[0]);
+}
+int64_t reduced_count(OpNode& n) {
+  int64_t c = 1;
+  for (int64_t d : n.ints) c *= n.shapes[0][d];
+  return c;
+}
+
+variable_list sum_bw(OpNode& n, const Tensor& g) { return {g.expand(n.shapes[0])}; }
+variable_list mean_bw(OpNode& n, const Tensor& g) {
+  int64_t c = 1;
+  for (int64_t s : n.shapes[0]) c *= s;
+  return {g.expand(n.shapes[0]) / c};
+}
+variable_list sum_dim_bw(OpNode& n, const Tensor& g) { return {unreduce(n, g)}; }
+variable_list mean_dim_bw(OpNode& n, const Tensor& g) { return {unreduce(n, g) / reduced_count(n)}; }
+void keep_reduction(OpNode& n, const Tensor& a, const IntArrayRef& dims, const bool& keepdim) {
+  n.shapes = {DimVector(a.sizes())};
+  n.ints = reduced_dims(dims, a.dim());
+  n.flag = keepdim;
+}
+
+Tensor sum(DispatchKeySet ks, const Tensor& a) {
+  return record(ops::sum, "SumBackward0", &sum_bw, ks, a, &keep_sizes);
+}
+Tensor mean(DispatchKeySet ks, const Tensor& a) {
+  return record(ops::mean, "MeanBackward0", &mean_bw, ks, a, &keep_sizes);
+}
+Tensor sum_dim(DispatchKeySet ks, const Tensor& a, IntArrayRef dims, bool keepdim) {
+  return record<decltype(ops::sum_dim), IntArrayRef, bool>(ops::sum_dim, "SumBackward1", &sum_dim_bw, ks, a,
+                                                           &keep_reduction, dims, keepdim);
+}
+Tensor mean_dim(DispatchKeySet ks, const Tensor& a, IntArrayRef dims, bool keepdim) {
+  return record<decltype(ops::mean_dim), IntArrayRef, bool>(ops::mean_dim, "MeanBackward1", &mean_dim_bw, ks, a,
+                                                            &keep_reduction, dims, keepdim);
+}
+
+// ---- Linear algebra ----
+
+variable_list mm_bw(OpNode& n, const Tensor& g) {
+  return {n.should_compute_output(0) ? g.mm(n.saved(1).t()) : Tensor(),
+          n.should_compute_output(1) ? n.saved(0).t().mm(g) : Tensor()};
+}
+variable_list bmm_bw(OpNode& n, const Tensor& g) {
+  return {n.should_compute_output(0) ? g.bmm(n.saved(1).transpose(1, 2)) : Tensor(),
+          n.should_compute_output(1) ? n.saved(0).transpose(1, 2).bmm(g) : Tensor()};
+}
+
+template <Operator<Tensor(const Tensor&, const Tensor&)>& Op>
+Tensor matmul_like(DispatchKeySet ks, const Tensor& a, const Tensor& b) {
+  if (!compute_requires_grad(a, b)) {
+    AutoDispatchBelowADInplaceOrView guard;
+    return Op.redispatch(keys_after(ks, kKey), a, b);
+  }
+  bool is_mm = &Op == &ops::mm;
+  auto node = make_node(is_mm ? "MmBackward0" : "BmmBackward0", is_mm ? &mm_bw : &bmm_bw, a, b);
+  save_if(*node, node->should_compute_output(1), a, Op.name());
+  save_if(*node, node->should_compute_output(0), b, Op.name());
+  Tensor out;
+  {
+    AutoDispatchBelowADInplaceOrView guard;
+    out = Op.redispatch(keys_after(ks, kKey), a, b);
+  }
+  impl::set_history(out, node);
+  return out;
+}
+
+// ---- cat ----
+
+variable_list cat_bw(OpNode& n, const Tensor& g) {
+  variable_list out;
+  int64_t offset = 0;
+  for (const DimVector& s : n.shapes) {
+    int64_t len = s.size() == 0 ? 0 : s[n.i0];
+    out.push_back(s.size() == 0 ? Tensor() : g.narrow(n.i0, offset, len));
+    offset += len;
+  }
+  return out;
+}
+
+Tensor cat(DispatchKeySet ks, TensorList tensors, int64_t dim) {
+  bool rg = false;
+  for (const Tensor& t : tensors) rg |= requires_grad(t);
+  if (!rg || !GradMode::is_enabled()) {
+    AutoDispatchBelowADInplaceOrView guard;
+    return ops::cat.redispatch(keys_after(ks, kKey), tensors, dim);
+  }
+  auto node = std::make_shared<OpNode>("CatBackward0", &cat_bw);
+  for (const Tensor& t : tensors) {
+    node->add_next_edge(t);
+    node->shapes.push_back(DimVector(t.sizes()));
+  }
+  Tensor out;
+  {
+    AutoDispatchBelowADInplaceOrView guard;
+    out = ops::cat.redispatch(keys_after(ks, kKey), tensors, dim);
+  }
+  node->i0 = detail::maybe_wrap_dim(dim, out.dim(), "cat");
+  impl::set_history(out, node);
+  return out;
+}
+
+// ---- Views ----
+
+variable_list reshape_bw(OpNode& n, const Tensor& g) { return {g.reshape(n.shapes[0])}; }
+variable_list transpose_bw(OpNode& n, const Tensor& g) { return {g.transpose(n.i0, n.i1)}; }
+variable_list permute_bw(OpNode& n, const Tensor& g) {
+  DimVector inverse(n.ints.size());
+  for (size_t i = 0; i < n.ints.size(); ++i) inverse[n.ints[i]] = static_cast<int64_t>(i);
+  return {g.permute(inverse)};
+}
+variable_list select_bw(OpNode& n, const Tensor& g) {
+  Tensor r = zeros(n.shapes[0], g.dtype());
+  r.select(n.i0, n.i1).copy_(g);
+  return {r};
+}
+variable_list slice_bw(OpNode& n, const Tensor& g) {
+  Tensor r = zeros(n.shapes[0], g.dtype());
+  r.slice(n.i0, n.i1, n.i2, n.i3).copy_(g);
+  return {r};
+}
+variable_list as_strided_bw(OpNode& n, const Tensor& g) {
+  Tensor r = zeros(n.shapes[0], g.dtype());
+  r.as_strided(n.shapes[1], n.shapes[2], n.i0).copy_(g);
+  return {r};
+}
+
+void keep_view_sizes(OpNode& n, const Tensor& a, const IntArrayRef&) { keep_sizes(n, a); }
+Tensor view(DispatchKeySet ks, const Tensor& a, IntArrayRef size) {
+  return record<decltype(ops::view), IntArrayRef>(ops::view, "ViewBackward0", &reshape_bw, ks, a, &keep_view_sizes,
+                                                  size);
+}
+Tensor expand(DispatchKeySet ks, const Tensor& a, IntArrayRef size) {
+  return record<decltype(ops::expand), IntArrayRef>(ops::expand, "ExpandBackward0", &pass_bw, ks, a,
+                                                    &keep_view_sizes, size);
+}
+void keep_perm(OpNode& n, const Tensor& a, const IntArrayRef& dims) {
+  for (int64_t d : dims) n.ints.push_back(detail::maybe_wrap_dim(d, a.dim(), "permute"));
+}
+Tensor permute(DispatchKeySet ks, const Tensor& a, IntArrayRef dims) {
+  return record<decltype(ops::permute), IntArrayRef>(ops::permute, "PermuteBackward0", &permute_bw, ks, a,
+                                                     &keep_perm, dims);
+}
+void keep_transpose(OpNode& n, const Tensor&, const int64_t& d0, const int64_t& d1) {
+  n.i0 = d0;
+  n.i1 = d1;
+}
+Tensor transpose(DispatchKeySet ks, const Tensor& a, int64_t d0, int64_t d1) {
+  return record<decltype(ops::transpose), int64_t, int64_t>(ops::transpose, "TransposeBackward0", &transpose_bw, ks,
+                                                            a, &keep_transpose, d0, d1);
+}
+void keep_select(OpNode& n, const Tensor& a, const int64_t& dim, const int64_t& index) {
+  keep_sizes(n, a);
+  n.i0 = dim;
+  n.i1 = index;
+}
+Tensor select(DispatchKeySet ks, const Tensor& a, int64_t dim, int64_t index) {
+  return record<decltype(ops::select), int64_t, int64_t>(ops::select, "SelectBackward0", &select_bw, ks, a,
+                                                         &keep_select, dim, index);
+}
+void keep_slice(OpNode& n, const Tensor& a, const int64_t& dim, const int64_t& start, const int64_t& end,
+                const int64_t& step) {
+  keep_sizes(n, a);
+  n.i0 = dim;
+  n.i1 = start;
+  n.i2 = end;
+  n.i3 = step;
+}
+Tensor slice(DispatchKeySet ks, const Tensor& a, int64_t dim, int64_t start, int64_t end, int64_t step) {
+  return record<decltype(ops::slice), int64_t, int64_t, int64_t, int64_t>(
+      ops::slice, "SliceBackward0", &slice_bw, ks, a, &keep_slice, dim, start, end, step);
+}
+Tensor squeeze(DispatchKeySet ks, const Tensor& a) {
+  return record(ops::squeeze, "SqueezeBackward0", &reshape_bw, ks, a, &keep_sizes);
+}
+void keep_sizes_dim(OpNode& n, const Tensor& a, const int64_t&) { keep_sizes(n, a); }
+Tensor squeeze_dim(DispatchKeySet ks, const Tensor& a, int64_t dim) {
+  return record<decltype(ops::squeeze_dim), int64_t>(ops::squeeze_dim, "SqueezeBackward1", &reshape_bw, ks, a,
+                                                     &keep_sizes_dim, dim);
+}
+Tensor unsqueeze(DispatchKeySet ks, const Tensor& a, int64_t dim) {
+  return record<decltype(ops::unsqueeze), int64_t>(ops::unsqueeze, "UnsqueezeBackward0", &reshape_bw, ks, a,
+                                                   &keep_sizes_dim, dim);
+}
+void keep_as_strided(OpNode& n, const Tensor& a, const IntArrayRef& size, const IntArrayRef& stride,
+                     const int64_t& offset) {
+  EMBER_CHECK(a.is_contiguous(), "Ember's as_strided backward needs a contiguous input (got sizes ", a.sizes(),
+              ", strides ", a.strides(), "). Call contiguous() first.");
+  n.shapes = {DimVector(a.sizes()), DimVector(size), DimVector(stride)};
+  n.i0 = offset - a.storage_offset();
+}
+Tensor as_strided(DispatchKeySet ks, const Tensor& a, IntArrayRef size, IntArrayRef stride, int64_t offset) {
+  return record<decltype(ops::as_strided), IntArrayRef, IntArrayRef, int64_t>(
+      ops::as_strided, "AsStridedBackward0", &as_strided_bw, ks, a, &keep_as_strided, size, stride, offset);
+}
+
+// Non-differentiable: the result never requires grad.
+template <ops::Binary& Op>
+Tensor no_grad_binary(DispatchKeySet ks, const Tensor& a, const Tensor& b, const Scalar& alpha) {
+  AutoDispatchBelowADInplaceOrView guard;
+  return Op.redispatch(keys_after(ks, kKey), a, b, alpha);
+}
+
+template <ops::BinaryScalar& Op>
+Tensor no_grad_binary_scalar(DispatchKeySet ks, const Tensor& a, const Scalar& b, const Scalar& alpha) {
+  AutoDispatchBelowADInplaceOrView guard;
+  return Op.redispatch(keys_after(ks, kKey), a, b, alpha);
+}
+
+const bool registered = [] {
+#define EMBER_REGISTER_BINARY(name, kind)                                              \
+  ops::name.register_kernel(kKey, &binary<ops::name, Bin::kind>);                     \
+  ops::name##_.register_kernel(kKey, &binary_<ops::name##_, Bin::kind>);              \
+  ops::name##_out.register_kernel(kKey, &binary_out<ops::name##_out>);                \
+  ops::name##_Scalar.register_kernel(kKey, &binary_scalar<ops::name##_Scalar, Bin::kind>); \
+  ops::name##__Scalar.register_kernel(kKey, &binary_scalar_<ops::name##__Scalar, Bin::kind>);
+  EMBER_REGISTER_BINARY(add, Add)
+  EMBER_REGISTER_BINARY(sub, Sub)
+  EMBER_REGISTER_BINARY(mul, Mul)
+  EMBER_REGISTER_BINARY(div, Div)
+  EMBER_REGISTER_BINARY(pow, Pow)
+#undef EMBER_REGISTER_BINARY
+#define EMBER_REGISTER_UNARY(name, kind)                             \
+  ops::name.register_kernel(kKey, &unary<ops::name, Un::kind>);     \
+  ops::name##_.register_kernel(kKey, &unary_<ops::name##_, Un::kind>);
+  EMBER_REGISTER_UNARY(neg, Neg)
+  EMBER_REGISTER_UNARY(exp, Exp)
+  EMBER_REGISTER_UNARY(log, Log)
+  EMBER_REGISTER_UNARY(relu, Relu)
+  EMBER_REGISTER_UNARY(sigmoid, Sigmoid)
+  EMBER_REGISTER_UNARY(tanh, Tanh)
+#undef EMBER_REGISTER_UNARY
+  ops::eq.register_kernel(kKey, &no_grad_binary<ops::eq>);
+  ops::eq_Scalar.register_kernel(kKey, &no_grad_binary_scalar<ops::eq_Scalar>);
+  ops::copy_.register_kernel(kKey, &copy_);
+  ops::fill_.register_kernel(kKey, &fill_);
+  ops::zero_.register_kernel(kKey, &zero_);
+  ops::clone.register_kernel(kKey, &clone);
+  ops::_to_copy.register_kernel(kKey, &to_copy);
+  ops::sum.register_kernel(kKey, &sum);
+  ops::sum_dim.register_kernel(kKey, &sum_dim);
+  ops::mean.register_kernel(kKey, &mean);
+  ops::mean_dim.register_kernel(kKey, &mean_dim);
+  ops::mm.register_kernel(kKey, &matmul_like<ops::mm>);
+  ops::bmm.register_kernel(kKey, &matmul_like<ops::bmm>);
+  ops::cat.register_kernel(kKey, &cat);
+  ops::view.register_kernel(kKey, &view);
+  ops::expand.register_kernel(kKey, &expand);
+  ops::permute.register_kernel(kKey, &permute);
+  ops::transpose.register_kernel(kKey, &transpose);
+  ops::select.register_kernel(kKey, &select);
+  ops::slice.register_kernel(kKey, &slice);
+  ops::squeeze.register_kernel(kKey, &squeeze);
+  ops::squeeze_dim.register_kernel(kKey, &squeeze_dim);
+  ops::unsqueeze.register_kernel(kKey, &unsqueeze);
+  ops::as_strided.register_kernel(kKey, &as_strided);
+  return true;
+}();
+
+}  // namespace
+}  // namespace autograd
+}  // namespace ember

@@ -1,0 +1,176 @@
+#include "autograd/autograd_meta.h"
+
+#include <sstream>
+
+#include "autograd/functions.h"
+#include "modes/grad_mode.h"
+#include "tensor/check.h"
+
+namespace ember {
+namespace autograd {
+
+const char* toString(CreationMeta m) {
+  switch (m) {
+    case CreationMeta::DEFAULT:
+      return "DEFAULT";
+    case CreationMeta::IN_CUSTOM_FUNCTION:
+      return "IN_CUSTOM_FUNCTION";
+    case CreationMeta::MULTI_OUTPUT_NODE:
+      return "MULTI_OUTPUT_NODE";
+    case CreationMeta::NO_GRAD_MODE:
+      return "NO_GRAD_MODE";
+    case CreationMeta::INFERENCE_MODE:
+      return "INFERENCE_MODE";
+  }
+  return "?";
+}
+
+namespace impl {
+namespace {
+
+// PyTorch's handle_view_on_rebase: the phrase for each CreationMeta, direct
+// (this view is modified) or indirect (its base or a sibling was).
+[[noreturn]] void throw_view_on_rebase(const Tensor& view, const AutogradMeta& meta, bool indirect, const char* op) {
+  std::ostringstream msg;
+  const char* modified = indirect ? "its base or another view of its base has been modified inplace"
+                                  : "is being modified inplace";
+  switch (meta.creation_meta_) {
+    case CreationMeta::INFERENCE_MODE:
+      msg << "A view was created in inference mode and " << modified
+          << " in normal mode. Given that this use case is ambiguous and error-prone, it is forbidden. You can "
+             "clarify your code by moving both the view and the inplace either both inside the inference_mode "
+             "block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to be "
+             "tracked).";
+      break;
+    case CreationMeta::NO_GRAD_MODE:
+      msg << "A view was created in no_grad mode and " << modified
+          << " with grad mode enabled. Given that this use case is ambiguous and error-prone, it is forbidden. You "
+             "can clarify your code by moving both the view and the inplace either both inside the no_grad block "
+             "(if you don't want the inplace to be tracked) or both outside (if you want the inplace to be "
+             "tracked).";
+      break;
+    case CreationMeta::IN_CUSTOM_FUNCTION:
+      msg << "A view was created inside a custom Function (or because an input was returned as-is) and the "
+             "autograd logic to handle view+inplace would override the custom backward associated with the custom "
+             "Function, leading to incorrect gradients. This behavior is forbidden. You can fix this by cloning the "
+             "output of the custom Function.";
+      break;
+    case CreationMeta::MULTI_OUTPUT_NODE:
+      msg << "A view is the output of a function that returns multiple views. Such functions do not allow the "
+             "output views to be modified inplace. You should replace the inplace operation by an out-of-place one.";
+      break;
+    case CreationMeta::DEFAULT:
+      break;
+  }
+  msg << " (Ember: " << (indirect ? "a view" : op) << " of sizes " << view.sizes() << " made with CreationMeta::"
+      << toString(meta.creation_meta_) << "; its base requires grad. Fix: clone() the view, or "
+      << (meta.creation_meta_ == CreationMeta::INFERENCE_MODE ? "keep the view and the in-place op on the same side "
+                                                                "of the InferenceMode guard.)"
+                                                              : "keep the view and the in-place op in the same mode.)");
+  detail::fail(msg.str());
+}
+
+std::shared_ptr<Node> null_node;
+
+}  // namespace
+
+AutogradMeta* materialize_autograd_meta(const Tensor& t) {
+  TensorImpl* impl = t.unsafeGetTensorImpl();
+  if (impl->autograd_meta() == nullptr) impl->set_autograd_meta(std::make_unique<AutogradMeta>());
+  return static_cast<AutogradMeta*>(impl->autograd_meta());
+}
+
+const std::shared_ptr<Node>& grad_fn(const Tensor& t) {
+  AutogradMeta* meta = get_autograd_meta(t);
+  if (meta == nullptr) return null_node;
+  if (!meta->is_view_) return meta->grad_fn_;
+  if (!meta->grad_fn_ && !meta->base_.requires_grad()) return meta->grad_fn_;
+  uint32_t current = t.unsafeGetTensorImpl()->version();
+  if (meta->attr_version_ != current) {
+    // The base or another view of it changed in place: this view's history
+    // now goes through the base's (rebased) history.
+    if (meta->creation_meta_ != CreationMeta::DEFAULT) throw_view_on_rebase(t, *meta, /*indirect=*/true, "");
+    meta->grad_fn_ = make_as_strided_backward(meta->base_, t);
+    meta->output_nr_ = 0;
+    meta->attr_version_ = current;
+  }
+  return meta->grad_fn_;
+}
+
+std::shared_ptr<Node> grad_accumulator(const Tensor& t) {
+  AutogradMeta* meta = materialize_autograd_meta(t);
+  std::lock_guard<std::mutex> lock(meta->mutex_);
+  std::shared_ptr<Node> acc = meta->grad_accumulator_.lock();
+  if (!acc) {
+    acc = std::make_shared<AccumulateGrad>(t);
+    meta->grad_accumulator_ = acc;
+  }
+  return acc;
+}
+
+Edge gradient_edge(const Tensor& t) {
+  const std::shared_ptr<Node>& fn = grad_fn(t);
+  if (fn) return Edge(fn, get_autograd_meta(t)->output_nr_);
+  if (t.requires_grad()) return Edge(grad_accumulator(t), 0);
+  return Edge();
+}
+
+void set_history(const Tensor& t, const std::shared_ptr<Node>& node, uint32_t output_nr) {
+  AutogradMeta* meta = materialize_autograd_meta(t);
+  meta->grad_fn_ = node;
+  meta->output_nr_ = output_nr;
+  if (meta->is_view_) meta->attr_version_ = t.unsafeGetTensorImpl()->version();
+}
+
+void rebase_history(const Tensor& t, std::shared_ptr<Node> node) {
+  AutogradMeta* meta = materialize_autograd_meta(t);
+  if (!meta->is_view_) {
+    meta->grad_fn_ = std::move(node);
+    meta->output_nr_ = 0;
+    return;
+  }
+  // In-place on a view: the base's new history is "the old one, except that
+  // this slice went through `node`". The view's own grad_fn is regenerated
+  // from the base on next use (its version changed).
+  const Tensor& base = meta->base_;
+  auto copy_slices = std::make_shared<CopySlices>(base, ViewGeometry::of(t), std::move(node));
+  set_history(base, copy_slices, 0);
+  grad_fn(t);
+}
+
+void set_view_info(const Tensor& view, const Tensor& base, CreationMeta creation_meta) {
+  AutogradMeta* meta = materialize_autograd_meta(view);
+  AutogradMeta* base_meta = get_autograd_meta(base);
+  meta->is_view_ = true;
+  if (base_meta != nullptr && base_meta->is_view_) {
+    meta->base_ = base_meta->base_;
+    // A view of a view made in a restricted mode stays restricted.
+    if (creation_meta == CreationMeta::DEFAULT) creation_meta = base_meta->creation_meta_;
+  } else {
+    meta->base_ = base;
+  }
+  meta->creation_meta_ = creation_meta;
+  meta->attr_version_ = view.unsafeGetTensorImpl()->version();
+}
+
+void check_inplace(const Tensor& self, const char* op, bool requires_grad) {
+  AutogradMeta* meta = get_autograd_meta(self);
+  if (meta == nullptr || !requires_grad) return;
+  if (meta->is_view_) {
+    if (meta->creation_meta_ != CreationMeta::DEFAULT) throw_view_on_rebase(self, *meta, /*indirect=*/false, op);
+    EMBER_CHECK(!(meta->base_.requires_grad() && meta->base_.is_leaf()),
+                "a view of a leaf Variable that requires grad is being used in an in-place operation. (Ember: ", op,
+                " on a view of sizes ", self.sizes(), " of a leaf of sizes ", meta->base_.sizes(),
+                "; nothing was written. Do the update under NoGradGuard if it is an initialisation, or on a "
+                "clone().)");
+  }
+  EMBER_CHECK(!(meta->requires_grad_ && meta->grad_fn_ == nullptr && !meta->is_view_),
+              "a leaf Variable that requires grad is being used in an in-place operation. (Ember: ", op,
+              " on a leaf of sizes ", self.sizes(),
+              "; nothing was written. Do the update under NoGradGuard if it is an initialisation or an optimiser "
+              "step, or on a clone().)");
+}
+
+}  // namespace impl
+}  // namespace autograd
+}  // namespace ember

@@ -1,0 +1,184 @@
+#include "autograd/engine.h"
+
+#include <queue>
+#include <sstream>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "autograd/autograd_meta.h"
+#include "autograd/functions.h"
+#include "modes/grad_mode.h"
+#include "tensor/check.h"
+
+namespace ember {
+namespace autograd {
+namespace {
+
+struct LaterFirst {
+  bool operator()(const Node* a, const Node* b) const { return a->sequence_nr() < b->sequence_nr(); }
+};
+
+// One backward pass. `captures` (for grad()) lists the edges whose incoming
+// gradient is the answer; then leaves are not accumulated and only nodes that
+// lead to a captured edge run.
+variable_list run_backward(const std::vector<Edge>& roots, const variable_list& root_grads, bool keep_graph,
+                           bool create_graph, const std::vector<Edge>* captures) {
+  // 1. Dependency counts, and (for grad()) which nodes lead to a capture.
+  std::unordered_map<Node*, int> dependencies;
+  std::unordered_set<Node*> seen;
+  std::vector<Node*> stack, order;
+  for (const Edge& e : roots) {
+    if (e.is_valid() && seen.insert(e.function.get()).second) stack.push_back(e.function.get());
+  }
+  while (!stack.empty()) {
+    Node* n = stack.back();
+    stack.pop_back();
+    order.push_back(n);
+    for (const Edge& e : n->next_edges()) {
+      if (!e.is_valid()) continue;
+      dependencies[e.function.get()] += 1;
+      if (seen.insert(e.function.get()).second) stack.push_back(e.function.get());
+    }
+  }
+  std::unordered_set<Node*> needed;
+  if (captures != nullptr) {
+    for (const Edge& e : *captures) needed.insert(e.function.get());
+    // A node is needed if one of its children is; iterate to a fixed point
+    // (graphs are small next to the work their nodes do).
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (Node* n : order) {
+        if (needed.count(n)) continue;
+        for (const Edge& e : n->next_edges()) {
+          if (e.is_valid() && needed.count(e.function.get())) {
+            needed.insert(n);
+            changed = true;
+            break;
+          }
+        }
+      }
+    }
+  }
+  auto is_needed = [&](Node* n) { return captures == nullptr || needed.count(n) > 0; };
+
+  // 2. Seed the input buffers with the root gradients.
+  std::unordered_map<Node*, variable_list> buffers;
+  auto accumulate = [&](const Edge& e, const Tensor& g) {
+    variable_list& buffer = buffers[e.function.get()];
+    if (buffer.empty()) buffer.resize(e.function->num_inputs());
+    Tensor& slot = buffer[e.input_nr];
+    slot = slot.defined() ? slot + g : g;  // Out of place: `g` may be shared.
+  };
+  for (size_t i = 0; i < roots.size(); ++i) {
+    if (roots[i].is_valid()) accumulate(roots[i], root_grads[i]);
+  }
+  std::priority_queue<Node*, std::vector<Node*>, LaterFirst> ready;
+  std::unordered_set<Node*> queued;
+  for (const Edge& e : roots) {
+    Node* n = e.function.get();
+    if (n != nullptr && dependencies[n] == 0 && queued.insert(n).second) ready.push(n);
+  }
+
+  // 3. Run ready nodes.
+  variable_list captured(captures ? captures->size() : 0);
+  AutoGradMode grad_mode(create_graph);
+  while (!ready.empty()) {
+    Node* node = ready.top();
+    ready.pop();
+    variable_list inputs = std::move(buffers[node]);
+    buffers.erase(node);
+    if (inputs.empty()) inputs.resize(node->num_inputs());
+    if (captures != nullptr) {
+      for (size_t i = 0; i < captures->size(); ++i) {
+        if ((*captures)[i].function.get() == node) captured[i] = inputs[(*captures)[i].input_nr];
+      }
+      if (dynamic_cast<AccumulateGrad*>(node) != nullptr) continue;  // grad() leaves .grad alone.
+    }
+    for (auto& retained : node->retained_grads()) {
+      const Tensor& g = inputs[retained.first];
+      if (!g.defined()) continue;
+      Tensor& slot = retained.second->grad;
+      slot = slot.defined() ? slot + g : g.clone();
+    }
+    bool any_child_needed = false;
+    for (const Edge& e : node->next_edges()) any_child_needed |= e.is_valid() && is_needed(e.function.get());
+    variable_list outputs;
+    if (any_child_needed || captures == nullptr) outputs = node->apply(std::move(inputs));
+    if (!keep_graph) node->release_variables();
+    const std::vector<Edge>& edges = node->next_edges();
+    for (size_t i = 0; i < edges.size(); ++i) {
+      const Edge& e = edges[i];
+      if (!e.is_valid()) continue;
+      Node* next = e.function.get();
+      if (is_needed(next) && i < outputs.size() && outputs[i].defined()) {
+        accumulate(e, conform_gradient(outputs[i], node->input_metas()[i], *node, i));
+      }
+      if (--dependencies[next] == 0 && is_needed(next)) ready.push(next);
+    }
+  }
+  return captured;
+}
+
+// The root edges and their seed gradients, with PyTorch's checks.
+void collect_roots(const variable_list& outputs, const variable_list& grad_outputs, std::vector<Edge>* roots,
+                   variable_list* grads) {
+  EMBER_CHECK(grad_outputs.empty() || grad_outputs.size() == outputs.size(), "grad requires one grad_output per ",
+              "output: got ", grad_outputs.size(), " grad_outputs for ", outputs.size(),
+              " outputs. Pass one per output (an undefined Tensor() means ones for a scalar).");
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    const Tensor& out = outputs[i];
+    Edge edge = impl::gradient_edge(out);
+    EMBER_CHECK(edge.is_valid(), "element ", i, " of tensors does not require grad and does not have a grad_fn",
+                " (Ember: backward() reached a tensor of sizes ", out.sizes(),
+                " with no history; make a leaf require grad with set_requires_grad(true) before computing it, and "
+                "compute it outside NoGradGuard/InferenceMode.)");
+    Tensor g = grad_outputs.empty() ? Tensor() : grad_outputs[i];
+    if (!g.defined()) {
+      EMBER_CHECK(out.numel() == 1, "grad can be implicitly created only for scalar outputs (Ember: the output has "
+                  "sizes ", out.sizes(), "; pass a gradient of that shape, e.g. backward(ember::ones_like(out)), or "
+                  "reduce it with sum() first.)");
+      g = ones_like(out);
+    } else {
+      EMBER_CHECK(g.sizes() == out.sizes(), "invalid gradient at index ", i, " - got ", g.sizes(),
+                  " but expected shape compatible with ", out.sizes(),
+                  " (Ember: pass a gradient shaped like the output.)");
+    }
+    roots->push_back(std::move(edge));
+    grads->push_back(std::move(g));
+  }
+}
+
+}  // namespace
+
+void backward(const variable_list& outputs, const variable_list& grad_outputs, bool retain_graph, bool create_graph) {
+  std::vector<Edge> roots;
+  variable_list grads;
+  collect_roots(outputs, grad_outputs, &roots, &grads);
+  run_backward(roots, grads, retain_graph || create_graph, create_graph, nullptr);
+}
+
+variable_list grad(const variable_list& outputs, const variable_list& inputs, const variable_list& grad_outputs,
+                   int retain_graph, bool create_graph, bool allow_unused) {
+  std::vector<Edge> roots;
+  variable_list grads;
+  collect_roots(outputs, grad_outputs, &roots, &grads);
+  std::vector<Edge> captures;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    EMBER_CHECK(inputs[i].requires_grad(), "One of the differentiated Tensors does not require grad (Ember: input ",
+                i, " of grad(), of sizes ", inputs[i].sizes(), "; make it require grad before the forward.)");
+    captures.push_back(impl::gradient_edge(inputs[i]));
+  }
+  bool keep = retain_graph < 0 ? create_graph : retain_graph != 0;
+  variable_list result = run_backward(roots, grads, keep, create_graph, &captures);
+  for (size_t i = 0; i < result.size(); ++i) {
+    EMBER_CHECK(result[i].defined() || allow_unused,
+                "One of the differentiated Tensors appears to not have been used in the graph. Set "
+                "allow_unused=True if this is the desired behavior. (Ember: input ",
+                i, " of grad(), of sizes ", inputs[i].sizes(), "; pass allow_unused=true to get an undefined ",
+                "Tensor for it instead.)");
+  }
+  return result;
+}
+
+}  // namespace autograd
+}  // namespace ember

@@ -1,0 +1,228 @@
+#include "autograd/engine.h"
+
+#include <thread>
+#include <vector>
+
+#include "autograd/test_util.h"
+#include "modes/grad_mode.h"
+#include "tensor/tensor.h"
+
+namespace ember {
+namespace autograd {
+namespace {
+
+Tensor t(std::initializer_list<double> v) { return tensor(v).to(kDouble); }
+
+TEST(Engine, IssueExampleFillsGradOfWeight) {
+  manual_seed(0);
+  Tensor x = randn({2, 3});
+  Tensor w = randn({3, 3}).set_requires_grad(true);
+  Tensor loss = (x.mm(w).relu() * 2).sum();
+  loss.backward();
+  // d/dw sum(2 relu(x w)) = x^T (2 * [x w > 0]).
+  Tensor mask = x.mm(w).relu().eq(0).to(kFloat);
+  Tensor expected = x.t().mm((1 - mask) * 2);
+  ASSERT_TRUE(w.grad().defined());
+  EXPECT_TRUE(w.grad().allclose(expected));
+}
+
+TEST(Engine, AccumulatesGradientOfTensorUsedTwice) {
+  Tensor a = t({1, 2, 3}).set_requires_grad(true);
+  Tensor y = (a * a + a).sum();  // dy/da = 2a + 1
+  y.backward();
+  EXPECT_TRUE(a.grad().allclose(t({3, 5, 7})));
+}
+
+TEST(Engine, DiamondRunsSharedNodeOnce) {
+  Tensor a = t({1, 2}).set_requires_grad(true);
+  Tensor b = a.exp();
+  Tensor y = (b * 2 + b * 3).sum();  // 5 e^a
+  y.backward();
+  EXPECT_TRUE(a.grad().allclose(a.exp() * 5));
+}
+
+TEST(Engine, BackwardAccumulatesIntoGradAcrossCalls) {
+  Tensor a = t({1, 2}).set_requires_grad(true);
+  (a * 3).sum().backward();
+  (a * 3).sum().backward();
+  EXPECT_TRUE(a.grad().allclose(t({6, 6})));
+}
+
+TEST(Engine, SecondBackwardThroughFreedGraphThrows) {
+  Tensor w = t({1, 2, 3}).set_requires_grad(true);
+  Tensor y = (w * w).sum();
+  y.backward();
+  EXPECT_THROW_MSG(y.backward(), "Trying to backward through the graph a second time");
+}
+
+TEST(Engine, RetainGraphAllowsSecondBackward) {
+  Tensor w = t({1, 2, 3}).set_requires_grad(true);
+  Tensor y = (w * w).sum();
+  y.backward(Tensor(), /*retain_graph=*/true);
+  y.backward();
+  EXPECT_TRUE(w.grad().allclose(t({4, 8, 12})));
+}
+
+TEST(Engine, NonScalarOutputNeedsGradient) {
+  Tensor w = t({1, 2}).set_requires_grad(true);
+  EXPECT_THROW_MSG((w * w).backward(), "grad can be implicitly created only for scalar outputs");
+  Tensor y = w * w;
+  y.backward(t({1, 10}));
+  EXPECT_TRUE(w.grad().allclose(t({2, 40})));
+}
+
+TEST(Engine, GradientOfWrongShapeThrows) {
+  Tensor y = t({1, 2}).set_requires_grad(true) * 2;
+  EXPECT_THROW_MSG(y.backward(t({1, 2, 3})), "invalid gradient at index 0 - got [3] but expected shape compatible with [2]");
+}
+
+TEST(Engine, BackwardOfTensorWithoutHistoryThrows) {
+  EXPECT_THROW_MSG(t({1, 2}).sum().backward(), "element 0 of tensors does not require grad and does not have a grad_fn");
+}
+
+TEST(Engine, GradReturnsGradientsWithoutTouchingDotGrad) {
+  Tensor a = t({1, 2}).set_requires_grad(true);
+  Tensor b = t({3, 4}).set_requires_grad(true);
+  Tensor y = (a * b).sum();
+  variable_list g = grad({y}, {a, b});
+  EXPECT_TRUE(g[0].allclose(b));
+  EXPECT_TRUE(g[1].allclose(a));
+  EXPECT_FALSE(a.grad().defined());
+}
+
+TEST(Engine, GradOfIntermediateTensor) {
+  Tensor a = t({1, 2}).set_requires_grad(true);
+  Tensor b = a * 2;
+  Tensor y = (b * b).sum();
+  variable_list g = grad({y}, {b});
+  EXPECT_TRUE(g[0].allclose(b * 2));
+}
+
+TEST(Engine, GradErrorsForInputsThatDoNotRequireGradOrAreUnused) {
+  Tensor w = t({1, 2, 3}).set_requires_grad(true);
+  Tensor y = (w * 2).sum();
+  EXPECT_THROW_MSG(grad({y}, {t({1, 2})}), "One of the differentiated Tensors does not require grad");
+  Tensor z = t({1, 2}).set_requires_grad(true);
+  EXPECT_THROW_MSG(grad({y}, {z}, {}, 1), "One of the differentiated Tensors appears to not have been used in the graph");
+  variable_list g = grad({y}, {z}, {}, -1, false, /*allow_unused=*/true);
+  EXPECT_FALSE(g[0].defined());
+}
+
+TEST(Engine, RetainGradKeepsGradOfNonLeaf) {
+  Tensor a = t({1, 1}).set_requires_grad(true);
+  Tensor b = a * 2;
+  b.retain_grad();
+  EXPECT_TRUE(b.retains_grad());
+  (b * b).sum().backward();
+  EXPECT_TRUE(b.grad().allclose(t({4, 4})));
+  Tensor c = a * 3;
+  EXPECT_FALSE(c.grad().defined());
+}
+
+TEST(Engine, RetainGradOnTensorThatDoesNotRequireGradThrows) {
+  EXPECT_THROW_MSG(t({1}).retain_grad(), "can't retain_grad on Tensor that has requires_grad=False");
+}
+
+TEST(Engine, LeafAndRequiresGradAfterOps) {
+  Tensor w = t({1, 2}).set_requires_grad(true);
+  Tensor x = t({1, 2});
+  EXPECT_TRUE(w.is_leaf());
+  EXPECT_TRUE(x.is_leaf());
+  Tensor y = w * x;
+  EXPECT_FALSE(y.is_leaf());
+  EXPECT_TRUE(y.requires_grad());
+  EXPECT_EQ(y.grad_fn()->name(), "MulBackward0");
+  Tensor z = x * x;
+  EXPECT_FALSE(z.requires_grad());
+  EXPECT_TRUE(z.is_leaf());
+  EXPECT_EQ(z.grad_fn(), nullptr);
+}
+
+TEST(Engine, NoGradGuardRecordsNothing) {
+  Tensor w = t({1, 2}).set_requires_grad(true);
+  Tensor y;
+  {
+    NoGradGuard guard;
+    y = w * 2;
+  }
+  EXPECT_FALSE(y.requires_grad());
+  EXPECT_TRUE(y.is_leaf());
+}
+
+TEST(Engine, DetachCutsHistoryAndSharesVersion) {
+  Tensor w = t({1, 2}).set_requires_grad(true);
+  Tensor y = w * 2;
+  Tensor d = y.detach();
+  EXPECT_FALSE(d.requires_grad());
+  EXPECT_TRUE(d.is_leaf());
+  d.add_(1);
+  EXPECT_EQ(y._version(), 1);
+  EXPECT_TRUE(y.allclose(t({3, 5})));
+}
+
+TEST(Engine, SetRequiresGradFalseOnNonLeafThrows) {
+  Tensor y = t({1, 2}).set_requires_grad(true) * 2;
+  EXPECT_THROW_MSG(y.set_requires_grad(false), "you can only change requires_grad flags of leaf variables");
+}
+
+TEST(Engine, IntegerTensorCannotRequireGrad) {
+  EXPECT_THROW_MSG(arange(3).set_requires_grad(true),
+                   "only Tensors of floating point and complex dtype can require gradients");
+}
+
+TEST(Engine, BroadcastGradientIsSummedToInputShape) {
+  Tensor a = t({1, 2, 3}).view({3, 1}).set_requires_grad(true);
+  Tensor b = t({1, 2}).set_requires_grad(true);
+  (a * b).sum().backward();  // (3,2)
+  EXPECT_TRUE(a.grad().allclose(t({3, 3, 3}).view({3, 1})));
+  EXPECT_TRUE(b.grad().allclose(t({6, 6})));
+}
+
+TEST(Engine, MixedDtypeGradientHasInputDtype) {
+  Tensor a = tensor({1.0f, 2.0f}).set_requires_grad(true);
+  Tensor b = t({3, 4}).set_requires_grad(true);
+  (a * b).sum().backward();
+  EXPECT_EQ(a.grad().dtype(), kFloat);
+  EXPECT_EQ(b.grad().dtype(), kDouble);
+  EXPECT_TRUE(a.grad().allclose(tensor({3.0f, 4.0f})));
+}
+
+TEST(Engine, CreateGraphGivesSecondDerivative) {
+  Tensor x = t({2}).set_requires_grad(true);
+  Tensor y = (x * x * x).sum();
+  variable_list g = grad({y}, {x}, {}, -1, /*create_graph=*/true);
+  EXPECT_TRUE(g[0].allclose(t({12})));
+  EXPECT_TRUE(g[0].requires_grad());
+  variable_list gg = grad({g[0].sum()}, {x});
+  EXPECT_TRUE(gg[0].allclose(t({12})));  // 6x
+}
+
+TEST(Engine, BackwardOnSeparateThreadsIsIndependent) {
+  std::vector<std::thread> threads;
+  std::vector<Tensor> grads(4);
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([i, &grads] {
+      Tensor w = full({3}, static_cast<double>(i), kDouble).set_requires_grad(true);
+      for (int k = 0; k < 20; ++k) (w * w).sum().backward();
+      grads[i] = w.grad();
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (int i = 0; i < 4; ++i) EXPECT_TRUE(grads[i].allclose(full({3}, 40.0 * i, kDouble)));
+}
+
+TEST(Engine, SharedLeafAccumulatesFromThreads) {
+  Tensor w = t({1, 1}).set_requires_grad(true);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&w] {
+      for (int k = 0; k < 10; ++k) (w * 2).sum().backward();
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_TRUE(w.grad().allclose(t({80, 80})));
+}
+
+}  // namespace
+}  // namespace autograd
+}  // namespace ember

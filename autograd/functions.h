@@ -1,0 +1,92 @@
+// The nodes the built-in ops record.
+//
+// OpNode is one node type for every single-output op: a name (PyTorch's,
+// "MulBackward0"), a plain function pointer holding the backward formula, the
+// saved tensors and the few non-tensor values the formula needs. A formula
+// returns one gradient per input and may ignore broadcasting and dtype: the
+// engine conforms gradients to each input (see conform_gradient).
+//
+// AccumulateGrad adds into a leaf's .grad. CopySlices is what a base's history
+// becomes after an in-place op on one of its views: it runs the op's backward
+// on the view's slice of the base's gradient and passes the rest through.
+#ifndef EMBER_AUTOGRAD_FUNCTIONS_H_
+#define EMBER_AUTOGRAD_FUNCTIONS_H_
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "autograd/node.h"
+#include "autograd/saved_variable.h"
+#include "tensor/tensor.h"
+
+namespace ember {
+namespace autograd {
+
+class OpNode final : public Node {
+ public:
+  using Formula = variable_list (*)(OpNode& node, const Tensor& grad);
+
+  OpNode(const char* name, Formula formula) : name_(name), formula_(formula) {}
+
+  variable_list apply(variable_list&& grads) override;
+  std::string name() const override { return name_; }
+  void release_variables() override;
+
+  Tensor saved(size_t i) const { return saved_[i].unpack(this); }
+  void save(const Tensor& t, bool is_output, const char* op) { saved_.emplace_back(t, is_output, op); }
+
+  // Non-tensor state of the formula.
+  Scalar scalar;
+  DimVector ints;
+  std::vector<DimVector> shapes;
+  int64_t i0 = 0, i1 = 0, i2 = 0, i3 = 0;
+  bool flag = false;
+
+ private:
+  const char* name_;
+  Formula formula_;
+  std::vector<SavedVariable> saved_;
+};
+
+class AccumulateGrad final : public Node {
+ public:
+  explicit AccumulateGrad(Tensor variable);
+  variable_list apply(variable_list&& grads) override;
+  std::string name() const override { return "AccumulateGrad"; }
+  const Tensor& variable() const { return variable_; }
+
+ private:
+  Tensor variable_;
+  std::mutex mutex_;  // Two backward passes on two threads may reach one leaf.
+};
+
+// A view's geometry inside its base's storage.
+struct ViewGeometry {
+  DimVector sizes, strides;
+  int64_t storage_offset = 0;
+  static ViewGeometry of(const Tensor& t);
+};
+
+class CopySlices final : public Node {
+ public:
+  CopySlices(const Tensor& base, ViewGeometry view, std::shared_ptr<Node> fn);
+  variable_list apply(variable_list&& grads) override;
+  std::string name() const override { return "CopySlices"; }
+  void release_variables() override { fn_->release_variables(); }
+
+ private:
+  DimVector base_sizes_, base_strides_;
+  int64_t base_offset_;
+  ViewGeometry view_;
+  std::shared_ptr<Node> fn_;
+};
+
+// The grad_fn of a view regenerated after its base changed: the gradient of
+// an as_strided view of the base.
+std::shared_ptr<Node> make_as_strided_backward(const Tensor& base, const Tensor& view);
+
+}  // namespace autograd
+}  // namespace ember
+
+#endif  // EMBER_AUTOGRAD_FUNCTIONS_H_

@@ -1,0 +1,357 @@
+// Every row of ARCHITECTURE.md's "inference-tensor rules" table, each for an
+// input that requires grad and one that does not, with PyTorch's phrases.
+#include <thread>
+
+#include "autograd/autograd_meta.h"
+#include "autograd/test_util.h"
+#include "modes/grad_mode.h"
+#include "modes/inference_mode.h"
+#include "modes/kernel_guards.h"
+#include "modes/legacy_guards.h"
+#include "tensor/tensor.h"
+
+namespace ember {
+namespace autograd {
+namespace {
+
+constexpr const char* kInplaceOutside = "Inplace update to inference tensor outside InferenceMode is not allowed";
+
+Tensor normal(bool requires_grad) {
+  Tensor t = tensor({1.0, 2.0, 3.0}).to(kDouble);
+  return requires_grad ? t.set_requires_grad(true) : t;
+}
+// A non-leaf, so that in-place ops on it are allowed when it requires grad.
+Tensor normal_nonleaf(bool requires_grad) { return requires_grad ? normal(true) * 1 : normal(false); }
+Tensor inference_tensor() {
+  InferenceMode guard;
+  return ones({3}, kDouble);
+}
+CreationMeta creation_meta(const Tensor& t) { return impl::get_autograd_meta(t)->creation_meta_; }
+
+class InferenceRules : public ::testing::TestWithParam<bool> {};
+INSTANTIATE_TEST_SUITE_P(RequiresGrad, InferenceRules, ::testing::Bool());
+
+TEST_P(InferenceRules, FactoryInsideIsInferenceTensorEvenWithRequiresGradSetInside) {
+  InferenceMode guard;
+  Tensor t = zeros({2}, kDouble);
+  if (GetParam()) t.set_requires_grad(true);
+  EXPECT_TRUE(t.is_inference());
+  EXPECT_EQ(t.requires_grad(), GetParam());  // LibTorch allows it inside the mode.
+  EXPECT_THROW_MSG(t._version(), "Inference tensors do not track version counter");
+}
+
+TEST_P(InferenceRules, FunctionalOpInsideGivesInferenceTensorWithoutGrad) {
+  Tensor x = normal(GetParam());
+  InferenceMode guard;
+  Tensor y = x * 2 + 1;
+  EXPECT_TRUE(y.is_inference());
+  EXPECT_FALSE(y.requires_grad());
+  EXPECT_TRUE(y.is_leaf());
+}
+
+TEST_P(InferenceRules, InplaceOnNormalTensorInsideBumpsVersionAndStaysNormal) {
+  Tensor x = normal(GetParam());  // A leaf: grad mode is off inside, so it may be updated.
+  {
+    InferenceMode guard;
+    x.add_(1);
+  }
+  EXPECT_EQ(x._version(), 1);
+  EXPECT_FALSE(x.is_inference());
+  EXPECT_EQ(x.requires_grad(), GetParam());
+  EXPECT_TRUE(x.allclose(tensor({2.0, 3.0, 4.0})));
+}
+
+TEST_P(InferenceRules, ViewOfNormalTensorInsideIsNormalLeafViewWithInferenceModeCreationMeta) {
+  Tensor x = normal(GetParam());
+  Tensor v;
+  {
+    InferenceMode guard;
+    v = x.view({3, 1});
+  }
+  EXPECT_FALSE(v.is_inference());
+  EXPECT_TRUE(v.is_view());
+  EXPECT_TRUE(v._base().is_same(x));
+  EXPECT_TRUE(v.is_leaf());
+  EXPECT_EQ(v.requires_grad(), GetParam());
+  EXPECT_EQ(creation_meta(v), CreationMeta::INFERENCE_MODE);
+}
+
+TEST_P(InferenceRules, FunctionalOpOnInferenceTensorOutsideGivesNormalTensor) {
+  Tensor i = inference_tensor();
+  Tensor w = normal(GetParam());
+  Tensor y = i + w;  // add saves nothing, so an inference input is fine.
+  EXPECT_FALSE(y.is_inference());
+  EXPECT_EQ(y.requires_grad(), GetParam());
+  EXPECT_EQ(y._version(), 0);
+  if (GetParam()) {
+    y.sum().backward();
+    EXPECT_TRUE(w.grad().allclose(ones({3}, kDouble)));
+  }
+}
+
+TEST_P(InferenceRules, ViewOfInferenceTensorOutsideIsInferenceLeafNotView) {
+  Tensor i = inference_tensor();
+  Tensor v = i.view({3, 1});
+  EXPECT_TRUE(v.is_inference());
+  EXPECT_TRUE(v.is_leaf());
+  EXPECT_FALSE(v.is_view());
+}
+
+TEST_P(InferenceRules, InplaceCopyAndOutIntoInferenceTensorOutsideThrowBeforeWriting) {
+  Tensor i = inference_tensor();
+  Tensor src = normal(GetParam());
+  EXPECT_THROW_MSG(i.add_(1), kInplaceOutside);
+  EXPECT_THROW_MSG(i.mul_(src), kInplaceOutside);
+  EXPECT_THROW_MSG(i.relu_(), kInplaceOutside);
+  EXPECT_THROW_MSG(i.copy_(src), kInplaceOutside);
+  EXPECT_THROW_MSG(i.zero_(), kInplaceOutside);
+  if (GetParam()) {
+    // As in LibTorch, out= with an input that requires grad is refused first by autograd.
+    EXPECT_THROW_MSG(add_out(i, src, src), "functions with out=... arguments don't support automatic differentiation");
+  } else {
+    EXPECT_THROW_MSG(add_out(i, src, src), kInplaceOutside);
+  }
+  EXPECT_TRUE(i.equal(ones({3}, kDouble))) << "a refused in-place op must not write";
+}
+
+TEST_P(InferenceRules, InplaceErrorNamesOpAndCreatorAndFix) {
+  Tensor i = inference_tensor();
+  EXPECT_THROW_MSG(i.mul_(2), "mul_.Scalar");
+  EXPECT_THROW_MSG(i.mul_(2), "created by ones inside InferenceMode");
+  EXPECT_THROW_MSG(i.mul_(2), "clone() it outside InferenceMode to get a normal tensor");
+  Tensor c = i.clone();
+  c.mul_(2);
+  EXPECT_FALSE(c.is_inference());
+  EXPECT_EQ(c._version(), 1);
+}
+
+TEST_P(InferenceRules, InplaceIntoInferenceTensorInsideIsAllowedAndUntracked) {
+  Tensor i = inference_tensor();
+  InferenceMode guard;
+  i.add_(1);
+  EXPECT_TRUE(i.equal(full({3}, 2.0, kDouble)));
+}
+
+TEST_P(InferenceRules, SavingInferenceTensorForBackwardThrows) {
+  Tensor i = inference_tensor();
+  Tensor w = normal(GetParam());
+  if (GetParam()) {
+    EXPECT_THROW_MSG(i * w, "Inference tensors cannot be saved for backward. To work around you can make a clone to "
+                            "get a normal tensor and use it in autograd.");
+    EXPECT_THROW_MSG(i * w, "mul needs this tensor of sizes [3] for its gradient, but it was created by ones");
+    Tensor y = i.clone() * w;  // The fix.
+    y.sum().backward();
+    EXPECT_TRUE(w.grad().allclose(ones({3}, kDouble)));
+  } else {
+    Tensor y = i * w;  // Nothing needs saving without grad.
+    EXPECT_FALSE(y.requires_grad());
+  }
+}
+
+TEST_P(InferenceRules, SetRequiresGradOnInferenceTensorOutsideThrows) {
+  Tensor i = inference_tensor();
+  if (GetParam()) {
+    EXPECT_THROW_MSG(i.set_requires_grad(true),
+                     "Setting requires_grad=True on inference tensor outside InferenceMode is not allowed.");
+  } else {
+    i.set_requires_grad(false);
+    EXPECT_FALSE(i.requires_grad());
+  }
+}
+
+TEST_P(InferenceRules, ReadingVersionOfInferenceTensorThrows) {
+  Tensor i = inference_tensor();
+  EXPECT_THROW_MSG(i._version(), "Inference tensors do not track version counter");
+  EXPECT_THROW_MSG(i._version(), "created by ones inside InferenceMode");
+}
+
+TEST_P(InferenceRules, InplaceOnInferenceModeViewThatNeedsGradThrowsBeforeWriting) {
+  Tensor base = normal_nonleaf(GetParam());
+  Tensor v;
+  {
+    InferenceMode guard;
+    v = base.view({3});
+  }
+  if (GetParam()) {
+    EXPECT_THROW_MSG(v.add_(1), "A view was created in inference mode and is being modified inplace in normal mode.");
+    EXPECT_THROW_MSG(v.add_(1), "CreationMeta::INFERENCE_MODE");
+    EXPECT_TRUE(base.equal(tensor({1.0, 2.0, 3.0}).to(kDouble)));
+    EXPECT_EQ(base._version(), 0);
+  } else {
+    v.add_(1);  // No grad needed: allowed, as in LibTorch.
+    EXPECT_TRUE(base.equal(tensor({2.0, 3.0, 4.0}).to(kDouble)));
+  }
+}
+
+TEST_P(InferenceRules, GradFnOfInferenceModeViewAfterBaseChangedThrows) {
+  Tensor base = normal_nonleaf(GetParam());
+  Tensor v;
+  {
+    InferenceMode guard;
+    v = base.view({3});
+  }
+  base.mul_(2);
+  if (GetParam()) {
+    EXPECT_THROW_MSG(v.grad_fn(), "A view was created in inference mode and its base or another view of its base "
+                                  "has been modified inplace in normal mode.");
+    EXPECT_THROW_MSG(v.sum().backward(), "A view was created in inference mode and its base");
+  } else {
+    EXPECT_EQ(v.grad_fn(), nullptr);
+  }
+}
+
+// The legacy hazard: an in-place update of a tensor an existing graph saved.
+enum class Guard { Inference, NonVariableType, BelowAutograd, BelowADInplaceOrView };
+struct Hazard {
+  Tensor w, x, y;
+};
+Hazard make_hazard() {
+  Hazard h;
+  h.w = tensor({1.0, 1.0, 1.0}).to(kDouble).set_requires_grad(true);
+  h.x = full({3}, 2.0, kDouble);
+  h.y = (h.w * h.x).sum();  // saves x
+  return h;
+}
+void update_under(Guard g, const Tensor& x) {
+  switch (g) {
+    case Guard::Inference: {
+      InferenceMode guard;
+      x.mul_(3);
+      break;
+    }
+    case Guard::NonVariableType: {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+      AutoNonVariableTypeMode guard;
+#pragma GCC diagnostic pop
+      x.mul_(3);
+      break;
+    }
+    case Guard::BelowAutograd: {
+      AutoDispatchBelowAutograd guard;
+      x.mul_(3);
+      break;
+    }
+    case Guard::BelowADInplaceOrView: {
+      AutoDispatchBelowADInplaceOrView guard;
+      x.mul_(3);
+      break;
+    }
+  }
+}
+
+TEST(LegacyHazard, InplaceUnderInferenceModeBumpsVersionAndBackwardThrows) {
+  Hazard h = make_hazard();
+  update_under(Guard::Inference, h.x);
+  EXPECT_EQ(h.x._version(), 1);
+  EXPECT_THROW_MSG(h.y.backward(), "one of the variables needed for gradient computation has been modified by an "
+                                   "inplace operation: [CPUDoubleType [3]] is at version 1; expected version 0 instead.");
+}
+
+TEST(LegacyHazard, InplaceUnderAutoNonVariableTypeModeBumpsVersionAndBackwardThrows) {
+  Hazard h = make_hazard();
+  update_under(Guard::NonVariableType, h.x);
+  EXPECT_EQ(h.x._version(), 1);
+  EXPECT_THROW_MSG(h.y.backward(), "modified by an inplace operation");
+}
+
+TEST(LegacyHazard, InplaceUnderAutoDispatchBelowAutogradBumpsVersionAndBackwardThrows) {
+  Hazard h = make_hazard();
+  update_under(Guard::BelowAutograd, h.x);
+  EXPECT_EQ(h.x._version(), 1);
+  EXPECT_THROW_MSG(h.y.backward(), "modified by an inplace operation");
+}
+
+TEST(LegacyHazard, InplaceUnderAutoDispatchBelowADInplaceOrViewSilentlyGivesWrongGradient) {
+  Hazard h = make_hazard();
+  update_under(Guard::BelowADInplaceOrView, h.x);
+  EXPECT_EQ(h.x._version(), 0);  // No bump: the graph cannot notice.
+  h.y.backward();                // No error...
+  // ...and the gradient uses the new x (6), not the x the forward saw (2).
+  EXPECT_TRUE(h.w.grad().allclose(full({3}, 6.0, kDouble)));
+  EXPECT_FALSE(h.w.grad().allclose(full({3}, 2.0, kDouble)));
+}
+
+TEST(InferenceModeNesting, DisabledInsideEnabledRestoresNormalTensorsAndGraph) {
+  InferenceMode outer;
+  Tensor inner_t, inner_y;
+  {
+    InferenceMode inner(false);
+    inner_t = ones({2}, kDouble).set_requires_grad(true);
+    inner_y = inner_t * 2;
+  }
+  EXPECT_FALSE(inner_t.is_inference());
+  EXPECT_TRUE(inner_y.requires_grad());
+  EXPECT_EQ(inner_y.grad_fn()->name(), "MulBackward1");  // mul.Scalar, as in LibTorch
+  Tensor z = inner_y * 2;  // Back in the mode: no graph, inference tensor.
+  EXPECT_TRUE(z.is_inference());
+  EXPECT_FALSE(z.requires_grad());
+}
+
+TEST(InferenceModeThreads, ModeIsPerThread) {
+  InferenceMode guard;
+  Tensor from_other_thread;
+  std::thread th([&] { from_other_thread = ones({2}, kDouble).set_requires_grad(true) * 2; });
+  th.join();
+  EXPECT_FALSE(from_other_thread.is_inference());
+  EXPECT_TRUE(from_other_thread.requires_grad());
+  EXPECT_TRUE(ones({2}).is_inference());
+}
+
+TEST(InferenceModeThreads, InferenceTensorsMadeOnManyThreads) {
+  std::vector<std::thread> threads;
+  std::vector<bool> ok(4, false);
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([i, &ok] {
+      Tensor w = ones({4}, kDouble).set_requires_grad(true);
+      Tensor y;
+      {
+        InferenceMode guard;
+        y = (w * 2).relu().sum();
+      }
+      (w * 2).sum().backward();
+      ok[i] = y.is_inference() && !y.requires_grad() && w.grad().allclose(full({4}, 2.0, kDouble));
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (bool b : ok) EXPECT_TRUE(b);
+}
+
+TEST(NoGradViews, InplaceOnNoGradViewThatNeedsGradThrows) {
+  Tensor base = normal_nonleaf(true);
+  Tensor v;
+  {
+    NoGradGuard guard;
+    v = base.view({3});
+  }
+  EXPECT_EQ(creation_meta(v), CreationMeta::NO_GRAD_MODE);
+  EXPECT_THROW_MSG(v.add_(1), "A view was created in no_grad mode and is being modified inplace with grad mode enabled.");
+  EXPECT_EQ(base._version(), 0);
+}
+
+TEST(LeafInplace, LeafThatRequiresGradRefusesInplaceBeforeWriting) {
+  Tensor w = normal(true);
+  EXPECT_THROW_MSG(w.add_(1), "a leaf Variable that requires grad is being used in an in-place operation.");
+  EXPECT_THROW_MSG(w.view({3}).add_(1), "a view of a leaf Variable that requires grad is being used in an in-place "
+                                        "operation.");
+  EXPECT_TRUE(w.equal(tensor({1.0, 2.0, 3.0}).to(kDouble)));
+  EXPECT_EQ(w._version(), 0);
+  {
+    NoGradGuard guard;
+    w.add_(1);  // The fix for initialisation and optimiser steps.
+  }
+  EXPECT_EQ(w._version(), 1);
+}
+
+TEST(SavedVariable, OutputModifiedInplaceNamesItsNode) {
+  Tensor w = normal(true);
+  Tensor y = w.sigmoid();
+  Tensor z = y.sum();
+  y.add_(1);
+  EXPECT_THROW_MSG(z.backward(), "[CPUDoubleType [3]], which is output 0 of SigmoidBackward0, is at version 1; "
+                                 "expected version 0 instead. Hint:");
+}
+
+}  // namespace
+}  // namespace autograd
+}  // namespace ember

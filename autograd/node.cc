@@ -1,0 +1,61 @@
+#include "autograd/node.h"
+
+#include <atomic>
+#include <sstream>
+
+#include "autograd/autograd_meta.h"
+#include "tensor/check.h"
+
+namespace ember {
+namespace autograd {
+namespace {
+std::atomic<uint64_t> next_sequence_nr{0};
+}  // namespace
+
+Node::Node(uint32_t num_inputs)
+    : sequence_nr_(next_sequence_nr.fetch_add(1, std::memory_order_relaxed)), num_inputs_(num_inputs) {}
+
+void Node::add_next_edge(const Tensor& input) {
+  next_edges_.push_back(input.defined() ? impl::gradient_edge(input) : Edge());
+  InputMeta meta;
+  if (input.defined()) {
+    meta.sizes = input.sizes();
+    meta.dtype = input.dtype();
+  }
+  input_metas_.push_back(std::move(meta));
+}
+
+Tensor conform_gradient(const Tensor& grad, const InputMeta& meta, const Node& node, size_t index) {
+  Tensor g = grad;
+  if (g.sizes() != IntArrayRef(meta.sizes)) {
+    // Undo broadcasting: sum the leading dims, then the dims that were 1.
+    int64_t lead = g.dim() - static_cast<int64_t>(meta.sizes.size());
+    bool ok = lead >= 0;
+    DimVector dims;
+    for (int64_t d = 0; ok && d < g.dim(); ++d) {
+      if (d < lead) {
+        dims.push_back(d);
+      } else if (meta.sizes[d - lead] == 1 && g.size(d) != 1) {
+        dims.push_back(d);
+      } else if (meta.sizes[d - lead] != g.size(d)) {
+        ok = false;
+      }
+    }
+    if (!ok) {
+      std::ostringstream msg;
+      msg << "Function " << node.name() << " returned an invalid gradient at index " << index << " - got "
+          << g.sizes() << " but expected shape compatible with " << IntArrayRef(meta.sizes)
+          << " (Ember: the backward formula of " << node.name()
+          << " produced a gradient that no broadcast of the input explains; for a custom Function, return one "
+             "gradient shaped like each input.)";
+      detail::fail(msg.str());
+    }
+    if (!dims.empty()) g = g.sum(dims, /*keepdim=*/true);
+    if (lead > 0 || g.sizes() != IntArrayRef(meta.sizes)) g = g.view(meta.sizes);
+  }
+  if (g.dtype() != meta.dtype) g = g.to(meta.dtype);
+  return g;
+}
+
+}  // namespace autograd
+}  // namespace ember

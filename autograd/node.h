@@ -1,0 +1,102 @@
+// Node and Edge: the backward graph.
+//
+// Every op that records history creates one Node (its "grad_fn"). A Node
+// maps the gradients of its forward outputs to the gradients of its forward
+// inputs (`apply`), and `next_edges()[i]` says where the i-th of those goes:
+// the grad_fn of that input (and which of its outputs the input was), or the
+// AccumulateGrad of a leaf. An Edge to nowhere marks an input that needs no
+// gradient. Sequence numbers grow with creation, so the engine can run later
+// nodes first and every run visits nodes in the same order.
+//
+//   Tensor y = (w * x).sum();     // y.grad_fn(): SumBackward0
+//   y.grad_fn()->next_edges()[0]  // {MulBackward0, 0}
+//   ...->next_edges()[0]          // {AccumulateGrad of w, 0}
+#ifndef EMBER_AUTOGRAD_NODE_H_
+#define EMBER_AUTOGRAD_NODE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "tensor/tensor.h"
+
+namespace ember {
+namespace autograd {
+
+using variable_list = std::vector<Tensor>;
+using tensor_list = std::vector<Tensor>;
+
+class Node;
+
+struct Edge {
+  Edge() = default;
+  Edge(std::shared_ptr<Node> fn, uint32_t nr) : function(std::move(fn)), input_nr(nr) {}
+  bool is_valid() const { return function != nullptr; }
+
+  std::shared_ptr<Node> function;
+  uint32_t input_nr = 0;
+};
+
+// What a gradient flowing to one forward input must look like: the engine
+// sums broadcast dims away and casts to the input's dtype (so backward
+// formulas can ignore broadcasting and type promotion).
+struct InputMeta {
+  DimVector sizes;
+  ScalarType dtype = kFloat;
+};
+
+// The gradient of a non-leaf that called retain_grad(); shared by its
+// AutogradMeta and its grad_fn, so neither outlives the other's view of it.
+struct RetainedGrad {
+  Tensor grad;
+};
+
+class Node : public std::enable_shared_from_this<Node> {
+ public:
+  explicit Node(uint32_t num_inputs = 1);
+  virtual ~Node() = default;
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+
+  // Gradients of the forward outputs in, gradients of the forward inputs out
+  // (one per next edge; undefined where no gradient flows).
+  virtual variable_list apply(variable_list&& grads) = 0;
+  // PyTorch's names: "MulBackward0", "AccumulateGrad", ...
+  virtual std::string name() const = 0;
+  // Frees saved tensors after a backward without retain_graph.
+  virtual void release_variables() {}
+
+  uint64_t sequence_nr() const { return sequence_nr_; }
+  uint32_t num_inputs() const { return num_inputs_; }
+  const std::vector<Edge>& next_edges() const { return next_edges_; }
+  std::vector<Edge>& mutable_next_edges() { return next_edges_; }
+  const std::vector<InputMeta>& input_metas() const { return input_metas_; }
+  std::vector<InputMeta>& mutable_input_metas() { return input_metas_; }
+  // Adds an edge to `input`'s history (or to nowhere if it needs no grad),
+  // remembering its shape and dtype.
+  void add_next_edge(const Tensor& input);
+  bool should_compute_output(size_t i) const { return i < next_edges_.size() && next_edges_[i].is_valid(); }
+
+  std::vector<std::pair<uint32_t, std::shared_ptr<RetainedGrad>>>& retained_grads() { return retained_grads_; }
+
+ protected:
+  uint64_t sequence_nr_;
+
+ private:
+  uint32_t num_inputs_;
+  std::vector<Edge> next_edges_;
+  std::vector<InputMeta> input_metas_;
+  std::vector<std::pair<uint32_t, std::shared_ptr<RetainedGrad>>> retained_grads_;
+};
+
+// Sums `grad` down to `meta.sizes` (undoing broadcasting) and casts it to
+// `meta.dtype`; `node` and `index` name the gradient in the error for a shape
+// that no broadcast explains.
+Tensor conform_gradient(const Tensor& grad, const InputMeta& meta, const Node& node, size_t index);
+
+}  // namespace autograd
+}  // namespace ember
+
+#endif  // EMBER_AUTOGRAD_NODE_H_

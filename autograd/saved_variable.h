@@ -1,0 +1,51 @@
+// SavedVariable: a tensor a Node keeps for its backward formula.
+//
+// It remembers the tensor's version when saved; unpacking after an in-place
+// change throws PyTorch's "modified by an inplace operation" error with both
+// versions. A saved *output* of the node keeps only an alias of the data and
+// a weak reference to the node (a strong one would be a cycle: output ->
+// grad_fn -> saved output). Inference tensors cannot be saved: they have no
+// version counter to check.
+//
+//   SavedVariable s(x, /*is_output=*/false, "mul");
+//   x.add_(1);
+//   s.unpack(node);   // throws: "... is at version 1; expected version 0 instead."
+#ifndef EMBER_AUTOGRAD_SAVED_VARIABLE_H_
+#define EMBER_AUTOGRAD_SAVED_VARIABLE_H_
+
+#include <cstdint>
+#include <memory>
+
+#include "autograd/node.h"
+#include "tensor/tensor.h"
+
+namespace ember {
+namespace autograd {
+
+class SavedVariable {
+ public:
+  SavedVariable() = default;
+  // `op` names the forward op in the error for an inference tensor.
+  SavedVariable(const Tensor& t, bool is_output, const char* op);
+
+  // The saved tensor; `owner` is the node unpacking it (for the messages).
+  Tensor unpack(const Node* owner = nullptr) const;
+  // Drops the data after a backward without retain_graph.
+  void reset_data();
+  bool defined() const { return was_defined_; }
+
+ private:
+  Tensor data_;
+  std::weak_ptr<Node> weak_grad_fn_;  // Saved outputs: their grad_fn.
+  uint32_t output_nr_ = 0;
+  uint32_t saved_version_ = 0;
+  bool was_defined_ = false;
+  bool is_output_ = false;
+  bool requires_grad_ = false;
+  bool released_ = false;
+};
+
+}  // namespace autograd
+}  // namespace ember
+
+#endif  // EMBER_AUTOGRAD_SAVED_VARIABLE_H_

@@ -1,0 +1,87 @@
+// Installs //autograd behind Tensor's autograd methods (tensor/variable_hooks.h).
+#include <sstream>
+
+#include "autograd/autograd_meta.h"
+#include "autograd/engine.h"
+#include "modes/inference_mode.h"
+#include "tensor/check.h"
+#include "tensor/variable_hooks.h"
+
+namespace ember {
+namespace autograd {
+namespace {
+
+const Tensor undefined_tensor;
+
+class AutogradHooks final : public VariableHooksInterface {
+ public:
+  void set_requires_grad(const Tensor& self, bool requires_grad) const override {
+    if (requires_grad) {
+      EMBER_CHECK(!(self.is_inference() && !InferenceMode::is_enabled()),
+                  "Setting requires_grad=True on inference tensor outside InferenceMode is not allowed. (Ember: the "
+                  "tensor of sizes ",
+                  self.sizes(), " was created by ", self.unsafeGetTensorImpl()->creator(),
+                  " inside InferenceMode; clone() it outside InferenceMode to get a normal tensor.)");
+      EMBER_CHECK(self.is_floating_point(),
+                  "only Tensors of floating point and complex dtype can require gradients (Ember: this tensor is ",
+                  self.dtype(), "; convert it with .to(ember::kFloat) first.)");
+    }
+    AutogradMeta* meta = impl::get_autograd_meta(self);
+    if (!requires_grad && meta == nullptr) return;
+    meta = impl::materialize_autograd_meta(self);
+    EMBER_CHECK(meta->grad_fn_ == nullptr || requires_grad,
+                "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in "
+                "a subgraph that doesn't require differentiation use var_no_grad = var.detach(). (Ember: this tensor "
+                "was computed by ",
+                meta->grad_fn_ ? meta->grad_fn_->name() : std::string(), ".)");
+    meta->requires_grad_ = requires_grad;
+  }
+
+  const Tensor& grad(const Tensor& self) const override {
+    AutogradMeta* meta = impl::get_autograd_meta(self);
+    if (meta == nullptr) return undefined_tensor;
+    if (meta->retained_) return meta->retained_->grad;
+    return meta->grad_;
+  }
+
+  const std::shared_ptr<Node>& grad_fn(const Tensor& self) const override { return impl::grad_fn(self); }
+  bool is_leaf(const Tensor& self) const override { return impl::grad_fn(self) == nullptr; }
+  int64_t output_nr(const Tensor& self) const override {
+    AutogradMeta* meta = impl::get_autograd_meta(self);
+    return meta ? meta->output_nr_ : 0;
+  }
+  bool is_view(const Tensor& self) const override {
+    AutogradMeta* meta = impl::get_autograd_meta(self);
+    return meta != nullptr && meta->is_view_;
+  }
+  const Tensor& base(const Tensor& self) const override {
+    AutogradMeta* meta = impl::get_autograd_meta(self);
+    EMBER_CHECK(meta != nullptr && meta->is_view_, "Can't get base of non-view Tensor (Ember: _base() of a tensor of "
+                "sizes ", self.sizes(), "; check is_view() first.)");
+    return meta->base_;
+  }
+  void retain_grad(const Tensor& self) const override {
+    EMBER_CHECK(self.requires_grad(), "can't retain_grad on Tensor that has requires_grad=False (Ember: tensor of "
+                "sizes ", self.sizes(), ")");
+    const std::shared_ptr<Node>& fn = impl::grad_fn(self);
+    if (!fn) return;  // A leaf keeps its .grad anyway.
+    AutogradMeta* meta = impl::get_autograd_meta(self);
+    if (meta->retained_) return;
+    meta->retained_ = std::make_shared<RetainedGrad>();
+    fn->retained_grads().emplace_back(meta->output_nr_, meta->retained_);
+  }
+  bool retains_grad(const Tensor& self) const override {
+    AutogradMeta* meta = impl::get_autograd_meta(self);
+    return meta != nullptr && meta->retained_ != nullptr;
+  }
+  void backward(const Tensor& self, const Tensor& gradient, bool retain_graph, bool create_graph) const override {
+    autograd::backward({self}, {gradient}, retain_graph, create_graph);
+  }
+};
+
+AutogradHooks hooks;
+const bool installed = (SetVariableHooks(&hooks), true);
+
+}  // namespace
+}  // namespace autograd
+}  // namespace ember

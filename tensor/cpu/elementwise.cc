@@ -1,0 +1,436 @@
+// CPU kernels of the elementwise ops: arithmetic, comparison, unary math,
+// copy_/fill_/clone/_to_copy.
+//
+// Every kernel first settles the dtype it computes in (LibTorch's
+// result_type, then the op's own rule: true division and exp/log/... of
+// integers compute in float) and converts operands only when they differ.
+// The loops are written so that the contiguous case is a plain indexed loop
+// the compiler vectorises; broadcast scalars get their own loop.
+#include <cmath>
+#include <cstring>
+
+#include "tensor/check.h"
+#include "tensor/cpu/loops.h"
+#include "tensor/ops.h"
+#include "tensor/tensor.h"
+#include "tensor/tensor_util.h"
+
+namespace ember {
+namespace cpu {
+namespace {
+
+enum class Kind { Add, Sub, Mul, Div, Pow, Eq };
+
+const char* name_of(Kind k) {
+  switch (k) {
+    case Kind::Add:
+      return "add";
+    case Kind::Sub:
+      return "sub";
+    case Kind::Mul:
+      return "mul";
+    case Kind::Div:
+      return "div";
+    case Kind::Pow:
+      return "pow";
+    case Kind::Eq:
+      return "eq";
+  }
+  return "?";
+}
+
+template <class T>
+T int_pow(T base, T exp) {
+  if (exp < 0) {
+    // LibTorch's integer semantics: only 1 and -1 survive a negative power.
+    if (base == 1) return 1;
+    if (base == -1) return (exp & 1) ? -1 : 1;
+    return 0;
+  }
+  T result = 1;
+  while (exp) {
+    if (exp & 1) result *= base;
+    base *= base;
+    exp >>= 1;
+  }
+  return result;
+}
+
+template <Kind K, class T>
+struct BinaryFn {
+  T alpha;
+  auto operator()(T a, T b) const {
+    if constexpr (K == Kind::Add) {
+      if constexpr (std::is_same<T, bool>::value) return static_cast<bool>(a || (alpha && b));
+      else return static_cast<T>(a + alpha * b);
+    } else if constexpr (K == Kind::Sub) {
+      return static_cast<T>(a - alpha * b);
+    } else if constexpr (K == Kind::Mul) {
+      if constexpr (std::is_same<T, bool>::value) return static_cast<bool>(a && b);
+      else return static_cast<T>(a * b);
+    } else if constexpr (K == Kind::Div) {
+      return static_cast<T>(a / b);
+    } else if constexpr (K == Kind::Pow) {
+      if constexpr (std::is_floating_point<T>::value) return static_cast<T>(std::pow(a, b));
+      else if constexpr (std::is_same<T, bool>::value) return static_cast<bool>(a || !b);
+      else return int_pow<T>(a, b);
+    } else {
+      return static_cast<bool>(a == b);
+    }
+  }
+};
+
+// The same op without alpha, so the contiguous loop is exactly `a + b`.
+template <Kind K, class T>
+struct PlainFn {
+  auto operator()(T a, T b) const {
+    if constexpr (K == Kind::Add && !std::is_same<T, bool>::value) return static_cast<T>(a + b);
+    else if constexpr (K == Kind::Sub) return static_cast<T>(a - b);
+    else return BinaryFn<K, T>{1}(a, b);
+  }
+};
+
+template <class Out, class T, class F>
+void binary_loop(const StridedLoop& loop, F f) {
+  loop.run([f](char** p, const int64_t* s, int64_t n) {
+    Out* out = reinterpret_cast<Out*>(p[0]);
+    const T* a = reinterpret_cast<const T*>(p[1]);
+    const T* b = reinterpret_cast<const T*>(p[2]);
+    constexpr int64_t so = sizeof(Out), st = sizeof(T);
+    if (s[0] == so && s[1] == st && s[2] == st) {
+      for (int64_t i = 0; i < n; ++i) out[i] = f(a[i], b[i]);
+    } else if (s[0] == so && s[1] == st && s[2] == 0) {
+      const T bv = *b;
+      for (int64_t i = 0; i < n; ++i) out[i] = f(a[i], bv);
+    } else if (s[0] == so && s[1] == 0 && s[2] == st) {
+      const T av = *a;
+      for (int64_t i = 0; i < n; ++i) out[i] = f(av, b[i]);
+    } else {
+      for (int64_t i = 0; i < n; ++i) {
+        *reinterpret_cast<Out*>(p[0] + i * s[0]) =
+            f(*reinterpret_cast<const T*>(p[1] + i * s[1]), *reinterpret_cast<const T*>(p[2] + i * s[2]));
+      }
+    }
+  });
+}
+
+// Writes op(a, b) into `out` (shape already checked). a and b are in `compute`;
+// `b_scalar` replaces b when b_is_scalar.
+template <Kind K>
+void run_binary(const Tensor& out, const Tensor& a, const Tensor* b, const Scalar& b_scalar, ScalarType compute,
+                const Scalar& alpha) {
+  dispatch_dtype(compute, [&](auto tag) {
+    using T = decltype(tag);
+    using Out = std::conditional_t<K == Kind::Eq, bool, T>;
+    T bv = b_scalar.to<T>();
+    Operand ob = b ? operand(*b) : scalar_operand(&bv, sizeof(T));
+    StridedLoop loop(out.sizes(), {operand(out), operand(a), ob});
+    bool plain = alpha.isFloatingPoint() ? alpha.toDouble() == 1.0 : alpha.toLong() == 1;
+    if (plain) {
+      binary_loop<Out, T>(loop, PlainFn<K, T>{});
+    } else {
+      binary_loop<Out, T>(loop, BinaryFn<K, T>{alpha.to<T>()});
+    }
+  });
+}
+
+// The dtype the op computes in, given the promoted dtype; checks op rules.
+template <Kind K>
+ScalarType compute_type(ScalarType common, ScalarType self, bool other_is_bool, const Scalar& alpha) {
+  if (K == Kind::Sub) {
+    EMBER_CHECK(!(self == kBool && other_is_bool),
+                "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
+                "`logical_xor()` operator instead.");
+    EMBER_CHECK(self != kBool && !other_is_bool,
+                "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a "
+                "mask, use the `~` or `logical_not()` operator instead.");
+  }
+  if (K == Kind::Add || K == Kind::Sub) {
+    EMBER_CHECK(!(isIntegralType(common, true) && alpha.isFloatingPoint()), name_of(K),
+                "(): For integral input tensors, argument alpha must not be a floating point number (alpha=", alpha,
+                " with dtype ", common, "). Convert the inputs with .to(ember::kFloat) or pass an integer alpha.");
+    EMBER_CHECK(common == kBool || !alpha.isBoolean(), name_of(K),
+                "(): Boolean alpha only supported for Boolean results. Pass a number as alpha.");
+  }
+  if (K == Kind::Div && isIntegralType(common, true)) return kFloat;
+  return common;
+}
+
+bool is_bool_scalar(const Scalar& s) { return s.isBoolean(); }
+
+void check_no_internal_overlap(const Tensor& t, const char* op) {
+  for (int64_t d = 0; d < t.dim(); ++d) {
+    EMBER_CHECK(!(t.stride(d) == 0 && t.size(d) > 1),
+                "unsupported operation: more than one element of the written-to tensor refers to a single memory "
+                "location. Please clone() the tensor before performing the operation. (",
+                op, " writes into a tensor of sizes ", t.sizes(), " and strides ", t.strides(),
+                ", e.g. made by expand().)");
+  }
+}
+
+void check_inplace_shape(const Tensor& self, IntArrayRef shape, const char* op) {
+  EMBER_CHECK(self.sizes() == shape, "output with shape ", self.sizes(), " doesn't match the broadcast shape ", shape,
+              " (in ", op, "). An in-place op cannot grow its tensor; use the out-of-place form instead.");
+}
+
+void check_cast(ScalarType compute, ScalarType out, const char* op) {
+  EMBER_CHECK(canCast(compute, out), "result type ", compute, " can't be cast to the desired output type ", out,
+              " (in ", op, "). Use the out-of-place form, or convert the tensor first with .to(ember::k", compute,
+              ").");
+}
+
+template <Kind K>
+Tensor binary(DispatchKeySet, const Tensor& a, const Tensor& b, const Scalar& alpha) {
+  ScalarType compute = compute_type<K>(result_type(a, b), a.dtype(), b.dtype() == kBool, alpha);
+  DimVector shape = a.sizes() == b.sizes() ? DimVector(a.sizes()) : infer_size(a.sizes(), b.sizes(), name_of(K));
+  Tensor out = detail::make_tensor(shape, K == Kind::Eq ? kBool : compute, name_of(K));
+  Tensor b2 = b.to(compute);
+  run_binary<K>(out, a.to(compute), &b2, 0, compute, alpha);
+  return out;
+}
+
+template <Kind K>
+Tensor binary_scalar(DispatchKeySet, const Tensor& a, const Scalar& b, const Scalar& alpha) {
+  ScalarType compute = compute_type<K>(result_type(a, b), a.dtype(), is_bool_scalar(b), alpha);
+  Tensor out = detail::make_tensor(a.sizes(), K == Kind::Eq ? kBool : compute, name_of(K));
+  run_binary<K>(out, a.to(compute), nullptr, b, compute, alpha);
+  return out;
+}
+
+template <Kind K>
+const Tensor& binary_(DispatchKeySet, const Tensor& self, const Tensor& other, const Scalar& alpha) {
+  ScalarType compute = compute_type<K>(result_type(self, other), self.dtype(), other.dtype() == kBool, alpha);
+  check_cast(compute, self.dtype(), name_of(K));
+  if (self.sizes() != other.sizes()) check_inplace_shape(self, infer_size(self.sizes(), other.sizes(), name_of(K)), name_of(K));
+  check_no_internal_overlap(self, name_of(K));
+  // Compute in self's dtype: canCast says no information is lost that matters.
+  Tensor o = other.to(self.dtype());
+  run_binary<K>(self, self, &o, 0, self.dtype(), alpha);
+  return self;
+}
+
+template <Kind K>
+const Tensor& binary_scalar_(DispatchKeySet, const Tensor& self, const Scalar& other, const Scalar& alpha) {
+  ScalarType compute = compute_type<K>(result_type(self, other), self.dtype(), is_bool_scalar(other), alpha);
+  check_cast(compute, self.dtype(), name_of(K));
+  check_no_internal_overlap(self, name_of(K));
+  run_binary<K>(self, self, nullptr, other, self.dtype(), alpha);
+  return self;
+}
+
+template <Kind K>
+const Tensor& binary_out(DispatchKeySet, const Tensor& out, const Tensor& a, const Tensor& b, const Scalar& alpha) {
+  ScalarType compute = compute_type<K>(result_type(a, b), a.dtype(), b.dtype() == kBool, alpha);
+  DimVector shape = infer_size(a.sizes(), b.sizes(), name_of(K));
+  EMBER_CHECK(out.sizes() == shape, name_of(K), "_out(): out has sizes ", out.sizes(), " but the result has sizes ",
+              shape, ". Pass an out tensor of the result's sizes (Ember does not resize out= tensors).");
+  check_cast(compute, out.dtype(), name_of(K));
+  check_no_internal_overlap(out, name_of(K));
+  if (out.dtype() == compute) {
+    Tensor b2 = b.to(compute);
+    run_binary<K>(out, a.to(compute), &b2, 0, compute, alpha);
+  } else {
+    ops::copy_.call(out, binary<K>(DispatchKeySet(), a, b, alpha));
+  }
+  return out;
+}
+
+// ---- Unary ----
+enum class UKind { Neg, Exp, Log, Relu, Sigmoid, Tanh };
+
+const char* name_of(UKind k) {
+  switch (k) {
+    case UKind::Neg:
+      return "neg";
+    case UKind::Exp:
+      return "exp";
+    case UKind::Log:
+      return "log";
+    case UKind::Relu:
+      return "relu";
+    case UKind::Sigmoid:
+      return "sigmoid";
+    case UKind::Tanh:
+      return "tanh";
+  }
+  return "?";
+}
+
+template <UKind K, class T>
+struct UnaryFn {
+  T operator()(T a) const {
+    if constexpr (std::is_same<T, bool>::value) {
+      return a;  // Unreachable: bool inputs are refused or promoted first.
+    } else if constexpr (K == UKind::Neg) {
+      return static_cast<T>(-a);
+    } else if constexpr (K == UKind::Relu) {
+      return a < 0 ? T(0) : a;  // NaN stays NaN, as in LibTorch.
+    } else if constexpr (K == UKind::Exp) {
+      return std::exp(a);
+    } else if constexpr (K == UKind::Log) {
+      return std::log(a);
+    } else if constexpr (K == UKind::Sigmoid) {
+      return T(1) / (T(1) + std::exp(-a));
+    } else {
+      return std::tanh(a);
+    }
+  }
+};
+
+template <UKind K>
+ScalarType unary_compute_type(ScalarType t) {
+  if (K == UKind::Neg) {
+    EMBER_CHECK(t != kBool, "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
+                            "invert a mask, use the `~` or `logical_not()` operator instead.");
+    return t;
+  }
+  if (K == UKind::Relu) {
+    EMBER_CHECK(t != kBool, "relu(): \"clamp_min\" not implemented for 'Bool'. Convert the tensor with "
+                            ".to(ember::kFloat) first.");
+    return t;
+  }
+  return isFloatingType(t) ? t : kFloat;
+}
+
+template <UKind K>
+void run_unary(const Tensor& out, const Tensor& a) {
+  dispatch_dtype(out.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    if constexpr (!std::is_same<T, bool>::value) {
+      StridedLoop loop(out.sizes(), {operand(out), operand(a)});
+      UnaryFn<K, T> f;
+      loop.run([f](char** p, const int64_t* s, int64_t n) {
+        T* o = reinterpret_cast<T*>(p[0]);
+        const T* x = reinterpret_cast<const T*>(p[1]);
+        if (s[0] == sizeof(T) && s[1] == sizeof(T)) {
+          for (int64_t i = 0; i < n; ++i) o[i] = f(x[i]);
+        } else {
+          for (int64_t i = 0; i < n; ++i)
+            *reinterpret_cast<T*>(p[0] + i * s[0]) = f(*reinterpret_cast<const T*>(p[1] + i * s[1]));
+        }
+      });
+    }
+  });
+}
+
+template <UKind K>
+Tensor unary(DispatchKeySet, const Tensor& a) {
+  ScalarType compute = unary_compute_type<K>(a.dtype());
+  Tensor out = detail::make_tensor(a.sizes(), compute, name_of(K));
+  run_unary<K>(out, a.to(compute));
+  return out;
+}
+
+template <UKind K>
+const Tensor& unary_(DispatchKeySet, const Tensor& self) {
+  check_cast(unary_compute_type<K>(self.dtype()), self.dtype(), name_of(K));
+  check_no_internal_overlap(self, name_of(K));
+  run_unary<K>(self, self);
+  return self;
+}
+
+// ---- Copies ----
+template <class To, class From>
+void copy_loop(const StridedLoop& loop) {
+  loop.run([](char** p, const int64_t* s, int64_t n) {
+    To* o = reinterpret_cast<To*>(p[0]);
+    const From* x = reinterpret_cast<const From*>(p[1]);
+    if (s[0] == sizeof(To) && s[1] == sizeof(From)) {
+      for (int64_t i = 0; i < n; ++i) o[i] = static_cast<To>(x[i]);
+    } else if (s[0] == sizeof(To) && s[1] == 0) {
+      const To v = static_cast<To>(*x);
+      for (int64_t i = 0; i < n; ++i) o[i] = v;
+    } else {
+      for (int64_t i = 0; i < n; ++i)
+        *reinterpret_cast<To*>(p[0] + i * s[0]) = static_cast<To>(*reinterpret_cast<const From*>(p[1] + i * s[1]));
+    }
+  });
+}
+
+// The raw copy, shape already checked: src broadcast to dst, cast to dst's dtype.
+void copy_impl(const Tensor& dst, const Tensor& src) {
+  if (dst.dtype() == src.dtype() && dst.is_contiguous() && src.is_contiguous() && dst.sizes() == src.sizes()) {
+    if (dst.numel() > 0 && dst.data_ptr() != src.data_ptr()) std::memmove(dst.data_ptr(), src.data_ptr(), dst.nbytes());
+    return;
+  }
+  StridedLoop loop(dst.sizes(), {operand(dst), operand(src)});
+  dispatch_dtype(dst.dtype(), [&](auto to) {
+    dispatch_dtype(src.dtype(), [&](auto from) { copy_loop<decltype(to), decltype(from)>(loop); });
+  });
+}
+
+const Tensor& copy_kernel(DispatchKeySet, const Tensor& self, const Tensor& src) {
+  if (self.sizes() != src.sizes()) check_inplace_shape(self, infer_size(self.sizes(), src.sizes(), "copy_"), "copy_");
+  check_no_internal_overlap(self, "copy_");
+  copy_impl(self, src);
+  return self;
+}
+
+const Tensor& fill_kernel(DispatchKeySet, const Tensor& self, const Scalar& value) {
+  check_no_internal_overlap(self, "fill_");
+  dispatch_dtype(self.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T v = value.to<T>();
+    StridedLoop loop(self.sizes(), {operand(self)});
+    loop.run([v](char** p, const int64_t* s, int64_t n) {
+      T* o = reinterpret_cast<T*>(p[0]);
+      if (s[0] == sizeof(T)) {
+        for (int64_t i = 0; i < n; ++i) o[i] = v;
+      } else {
+        for (int64_t i = 0; i < n; ++i) *reinterpret_cast<T*>(p[0] + i * s[0]) = v;
+      }
+    });
+  });
+  return self;
+}
+
+const Tensor& zero_kernel(DispatchKeySet ks, const Tensor& self) { return fill_kernel(ks, self, 0); }
+
+Tensor clone_kernel(DispatchKeySet, const Tensor& self) {
+  Tensor out = detail::make_tensor(self.sizes(), self.dtype(), "clone");
+  copy_impl(out, self);
+  return out;
+}
+
+Tensor to_copy_kernel(DispatchKeySet, const Tensor& self, ScalarType dtype) {
+  Tensor out = detail::make_tensor(self.sizes(), dtype, "to");
+  copy_impl(out, self);
+  return out;
+}
+
+#define EMBER_REGISTER_BINARY(name, K)                                  \
+  ops::name.register_kernel(DispatchKey::CPU, &binary<K>);              \
+  ops::name##_.register_kernel(DispatchKey::CPU, &binary_<K>);          \
+  ops::name##_out.register_kernel(DispatchKey::CPU, &binary_out<K>);    \
+  ops::name##_Scalar.register_kernel(DispatchKey::CPU, &binary_scalar<K>); \
+  ops::name##__Scalar.register_kernel(DispatchKey::CPU, &binary_scalar_<K>);
+
+#define EMBER_REGISTER_UNARY(name, K)                       \
+  ops::name.register_kernel(DispatchKey::CPU, &unary<K>);   \
+  ops::name##_.register_kernel(DispatchKey::CPU, &unary_<K>);
+
+const bool registered = [] {
+  EMBER_REGISTER_BINARY(add, Kind::Add)
+  EMBER_REGISTER_BINARY(sub, Kind::Sub)
+  EMBER_REGISTER_BINARY(mul, Kind::Mul)
+  EMBER_REGISTER_BINARY(div, Kind::Div)
+  EMBER_REGISTER_BINARY(pow, Kind::Pow)
+  ops::eq.register_kernel(DispatchKey::CPU, &binary<Kind::Eq>);
+  ops::eq_Scalar.register_kernel(DispatchKey::CPU, &binary_scalar<Kind::Eq>);
+  EMBER_REGISTER_UNARY(neg, UKind::Neg)
+  EMBER_REGISTER_UNARY(exp, UKind::Exp)
+  EMBER_REGISTER_UNARY(log, UKind::Log)
+  EMBER_REGISTER_UNARY(relu, UKind::Relu)
+  EMBER_REGISTER_UNARY(sigmoid, UKind::Sigmoid)
+  EMBER_REGISTER_UNARY(tanh, UKind::Tanh)
+  ops::copy_.register_kernel(DispatchKey::CPU, &copy_kernel);
+  ops::fill_.register_kernel(DispatchKey::CPU, &fill_kernel);
+  ops::zero_.register_kernel(DispatchKey::CPU, &zero_kernel);
+  ops::clone.register_kernel(DispatchKey::CPU, &clone_kernel);
+  ops::_to_copy.register_kernel(DispatchKey::CPU, &to_copy_kernel);
+  return true;
+}();
+
+}  // namespace
+}  // namespace cpu
+}  // namespace ember

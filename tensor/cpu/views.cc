@@ -1,0 +1,187 @@
+// CPU kernels of the view ops: each makes a TensorImpl over the input's
+// storage (sharing its version counter and key set) with new sizes, strides
+// and offset. No data moves.
+#include "tensor/check.h"
+#include "tensor/ops.h"
+#include "tensor/tensor.h"
+#include "tensor/tensor_util.h"
+
+namespace ember {
+namespace cpu {
+namespace {
+
+using detail::make_view;
+using detail::maybe_wrap_dim;
+
+Tensor view_kernel(DispatchKeySet, const Tensor& self, IntArrayRef size) {
+  DimVector shape = detail::infer_view_size(size, self.numel(), "view");
+  if (self.is_contiguous()) return make_view(self, shape, contiguous_strides(shape), self.storage_offset());
+  DimVector strides;
+  EMBER_CHECK(detail::compute_view_strides(self.sizes(), self.strides(), shape, &strides),
+              "view size is not compatible with input tensor's size and stride (at least one dimension spans across "
+              "two contiguous subspaces). Use .reshape(...) instead. (view of sizes ",
+              self.sizes(), " and strides ", self.strides(), " to ", shape,
+              "; reshape() copies when it must, or call .contiguous() first.)");
+  return make_view(self, shape, strides, self.storage_offset());
+}
+
+Tensor transpose_kernel(DispatchKeySet, const Tensor& self, int64_t dim0, int64_t dim1) {
+  int64_t nd = self.dim();
+  int64_t d0 = maybe_wrap_dim(dim0, nd, "transpose");
+  int64_t d1 = maybe_wrap_dim(dim1, nd, "transpose");
+  DimVector sizes(self.sizes()), strides(self.strides());
+  if (nd > 0) {
+    std::swap(sizes[d0], sizes[d1]);
+    std::swap(strides[d0], strides[d1]);
+  }
+  return make_view(self, sizes, strides, self.storage_offset());
+}
+
+Tensor permute_kernel(DispatchKeySet, const Tensor& self, IntArrayRef dims) {
+  int64_t nd = self.dim();
+  EMBER_CHECK(static_cast<int64_t>(dims.size()) == nd,
+              "permute(sparse_coo): number of dimensions in the tensor input does not match the length of the "
+              "desired ordering of dimensions i.e. input.dim() = ",
+              nd, " is not equal to len(dims) = ", dims.size(), " (permute of sizes ", self.sizes(), " by ", dims,
+              "). Pass one entry per dim.");
+  DimVector sizes(nd), strides(nd);
+  SmallVector<bool, 8> used(static_cast<size_t>(nd), false);
+  for (int64_t i = 0; i < nd; ++i) {
+    int64_t d = maybe_wrap_dim(dims[i], nd, "permute");
+    EMBER_CHECK(!used[d], "permute(): duplicate dims are not allowed. (dims ", dims, " name dim ", d,
+                " twice; pass each dim once.)");
+    used[d] = true;
+    sizes[i] = self.sizes()[d];
+    strides[i] = self.strides()[d];
+  }
+  return make_view(self, sizes, strides, self.storage_offset());
+}
+
+Tensor select_kernel(DispatchKeySet, const Tensor& self, int64_t dim, int64_t index) {
+  EMBER_CHECK(self.dim() > 0, "select() cannot be applied to a 0-dim tensor. Use item() to read its value.");
+  int64_t d = maybe_wrap_dim(dim, self.dim(), "select");
+  int64_t size = self.sizes()[d];
+  EMBER_CHECK(index >= -size && index < size, "select(): index ", index, " out of range for tensor of size ",
+              self.sizes(), " at dimension ", d, ". Use an index in [", -size, ", ", size - 1, "].");
+  if (index < 0) index += size;
+  DimVector sizes(self.sizes()), strides(self.strides());
+  sizes.erase(d);
+  strides.erase(d);
+  return make_view(self, sizes, strides, self.storage_offset() + index * self.strides()[d]);
+}
+
+Tensor slice_kernel(DispatchKeySet, const Tensor& self, int64_t dim, int64_t start, int64_t end, int64_t step) {
+  EMBER_CHECK(self.dim() > 0, "slice() cannot be applied to a 0-dim tensor. Use view({1}) first.");
+  int64_t d = maybe_wrap_dim(dim, self.dim(), "slice");
+  EMBER_CHECK(step > 0, "slice step must be positive (got ", step, " in slice(dim=", d, ") of sizes ", self.sizes(),
+              "). Flip the tensor instead of using a negative step.");
+  int64_t size = self.sizes()[d];
+  // Python's clamping of slice bounds.
+  if (start < 0) start += size;
+  if (end < 0) end += size;
+  start = start < 0 ? 0 : start > size ? size : start;
+  end = end < start ? start : end > size ? size : end;
+  DimVector sizes(self.sizes()), strides(self.strides());
+  sizes[d] = (end - start + step - 1) / step;
+  strides[d] *= step;
+  return make_view(self, sizes, strides, self.storage_offset() + start * self.strides()[d]);
+}
+
+Tensor squeeze_kernel(DispatchKeySet, const Tensor& self) {
+  DimVector sizes, strides;
+  for (int64_t d = 0; d < self.dim(); ++d) {
+    if (self.sizes()[d] == 1) continue;
+    sizes.push_back(self.sizes()[d]);
+    strides.push_back(self.strides()[d]);
+  }
+  return make_view(self, sizes, strides, self.storage_offset());
+}
+
+Tensor squeeze_dim_kernel(DispatchKeySet, const Tensor& self, int64_t dim) {
+  int64_t d = maybe_wrap_dim(dim, self.dim(), "squeeze");
+  DimVector sizes(self.sizes()), strides(self.strides());
+  if (self.dim() > 0 && sizes[d] == 1) {
+    sizes.erase(d);
+    strides.erase(d);
+  }
+  return make_view(self, sizes, strides, self.storage_offset());
+}
+
+Tensor unsqueeze_kernel(DispatchKeySet, const Tensor& self, int64_t dim) {
+  int64_t d = maybe_wrap_dim(dim, self.dim() + 1, "unsqueeze");
+  DimVector sizes(self.sizes()), strides(self.strides());
+  // The stride that keeps the new dim "contiguous" with the one after it.
+  int64_t stride = d >= self.dim() ? 1 : sizes[d] * strides[d];
+  sizes.insert(d, 1);
+  strides.insert(d, stride);
+  return make_view(self, sizes, strides, self.storage_offset());
+}
+
+Tensor expand_kernel(DispatchKeySet, const Tensor& self, IntArrayRef size) {
+  int64_t nd = static_cast<int64_t>(size.size());
+  EMBER_CHECK(nd >= self.dim(), "expand(", self.toString(), "{", self.sizes(), "}, size=", size,
+              "): the number of sizes provided (", nd, ") must be greater or equal to the number of dimensions in ",
+              "the tensor (", self.dim(), ").");
+  DimVector sizes(nd), strides(nd);
+  for (int64_t i = nd - 1; i >= 0; --i) {
+    int64_t od = i - (nd - self.dim());
+    int64_t target = size[i];
+    if (od < 0) {
+      EMBER_CHECK(target >= 0, "The expanded size of the tensor (", target,
+                  ") isn't allowed in a leading, non-existing dimension ", i, ". Use a size >= 0 there.");
+      sizes[i] = target;
+      strides[i] = 0;
+      continue;
+    }
+    int64_t cur = self.sizes()[od];
+    if (target == -1) target = cur;
+    EMBER_CHECK(cur == target || cur == 1, "The expanded size of the tensor (", target,
+                ") must match the existing size (", cur, ") at non-singleton dimension ", i,
+                ".  Target sizes: ", size, ".  Tensor sizes: ", self.sizes(),
+                ". Only dims of size 1 can be expanded; use repeat-like copies (cat) otherwise.");
+    sizes[i] = target;
+    strides[i] = cur == target ? self.strides()[od] : 0;
+  }
+  return make_view(self, sizes, strides, self.storage_offset());
+}
+
+Tensor as_strided_kernel(DispatchKeySet, const Tensor& self, IntArrayRef size, IntArrayRef stride, int64_t offset) {
+  EMBER_CHECK(size.size() == stride.size(), "mismatch in length of strides and shape (as_strided of sizes ", size,
+              " and strides ", stride, "). Pass one stride per dim.");
+  int64_t last = offset;
+  for (size_t i = 0; i < size.size(); ++i) {
+    EMBER_CHECK(size[i] >= 0 && stride[i] >= 0, "as_strided(): negative size or stride in sizes ", size,
+                " strides ", stride, ".");
+    if (size[i] == 0) last = -1;
+    if (last >= 0) last += (size[i] - 1) * stride[i];
+  }
+  EMBER_CHECK(offset >= 0 && (last < 0 || (last + 1) * static_cast<int64_t>(self.itemsize()) <=
+                                              static_cast<int64_t>(self.storage().nbytes())),
+              "setStorage: sizes ", size, ", strides ", stride, ", storage offset ", offset,
+              " are out of bounds for storage of size ", self.storage().nbytes(),
+              " bytes (as_strided). Keep the view inside the storage.");
+  return make_view(self, size, stride, offset);
+}
+
+Tensor detach_kernel(DispatchKeySet, const Tensor& self) {
+  return make_view(self, self.sizes(), self.strides(), self.storage_offset());
+}
+
+const bool registered = [] {
+  ops::view.register_kernel(DispatchKey::CPU, &view_kernel);
+  ops::transpose.register_kernel(DispatchKey::CPU, &transpose_kernel);
+  ops::permute.register_kernel(DispatchKey::CPU, &permute_kernel);
+  ops::select.register_kernel(DispatchKey::CPU, &select_kernel);
+  ops::slice.register_kernel(DispatchKey::CPU, &slice_kernel);
+  ops::squeeze.register_kernel(DispatchKey::CPU, &squeeze_kernel);
+  ops::squeeze_dim.register_kernel(DispatchKey::CPU, &squeeze_dim_kernel);
+  ops::unsqueeze.register_kernel(DispatchKey::CPU, &unsqueeze_kernel);
+  ops::expand.register_kernel(DispatchKey::CPU, &expand_kernel);
+  ops::as_strided.register_kernel(DispatchKey::CPU, &as_strided_kernel);
+  ops::detach.register_kernel(DispatchKey::CPU, &detach_kernel);
+  return true;
+}();
+
+}  // namespace
+}  // namespace cpu
+}  // namespace ember

@@ -1,0 +1,357 @@
+// Factories and the allocation helpers every kernel uses.
+#include <cmath>
+#include <cstring>
+#include <mutex>
+#include <random>
+
+#include "modes/inference_mode.h"
+#include "tensor/check.h"
+#include "tensor/ops.h"
+#include "tensor/tensor.h"
+#include "tensor/tensor_util.h"
+
+namespace ember {
+namespace detail {
+
+int64_t checked_numel(IntArrayRef sizes, size_t itemsize, const char* op) {
+  int64_t numel = 1;
+  bool overflow = false;
+  for (int64_t s : sizes) {
+    EMBER_CHECK(s >= 0, "Trying to create tensor with negative dimension ", s, ": ", sizes, " (in ", op,
+                "). Sizes must be >= 0.");
+    overflow |= __builtin_mul_overflow(numel, s, &numel);
+  }
+  int64_t nbytes = 0;
+  overflow |= __builtin_mul_overflow(numel, static_cast<int64_t>(itemsize), &nbytes);
+  EMBER_CHECK(!overflow, "Storage size calculation overflowed with sizes=", sizes, " (in ", op,
+              "): the number of bytes does not fit in int64. Use smaller sizes.");
+  return numel;
+}
+
+Tensor make_tensor(IntArrayRef sizes, ScalarType dtype, const char* creator) {
+  int64_t numel = checked_numel(sizes, elementSize(dtype), creator);
+  size_t nbytes = static_cast<size_t>(numel) * elementSize(dtype);
+  // Note [Inference tensors]: made inside InferenceMode, a tensor gets only
+  // the backend key and no version counter, so later ops on it skip the
+  // Autograd and ADInplaceOrView layers wherever they run.
+  bool inference = InferenceMode::is_enabled();
+  auto impl = make_intrusive<TensorImpl>(
+      Storage::allocate(nbytes), dtype,
+      inference ? DispatchKeySet(DispatchKey::CPU) : normal_tensor_keyset(DispatchKey::CPU),
+      inference ? intrusive_ptr<VersionCounter>() : make_intrusive<VersionCounter>(), creator);
+  impl->set_sizes_contiguous(sizes);
+  return Tensor(std::move(impl));
+}
+
+Tensor make_tensor_like(const Tensor& like, ScalarType dtype, const char* creator) {
+  return make_tensor(like.sizes(), dtype, creator);
+}
+
+Tensor make_view(const Tensor& base, IntArrayRef sizes, IntArrayRef strides, int64_t storage_offset) {
+  TensorImpl* b = base.unsafeGetTensorImpl();
+  auto impl = make_intrusive<TensorImpl>(b->storage(), b->dtype(), b->key_set(),
+                                         b->is_inference() ? intrusive_ptr<VersionCounter>() : b->version_counter(),
+                                         b->creator());
+  impl->set_sizes_and_strides(sizes, strides);
+  impl->set_storage_offset(storage_offset);
+  return Tensor(std::move(impl));
+}
+
+int64_t maybe_wrap_dim(int64_t dim, int64_t ndim, const char* op) {
+  int64_t n = ndim <= 0 ? 1 : ndim;  // A 0-dim tensor accepts dims -1 and 0, as LibTorch.
+  if (__builtin_expect(dim < -n || dim >= n, 0)) {
+    fail("Dimension out of range (expected to be in range of [", -n, ", ", n - 1, "], but got ", dim, ") in ", op,
+         " of a ", ndim, "-dim tensor. Use a dim in that range (negative dims count from the end).");
+  }
+  return dim < 0 ? dim + n : dim;
+}
+
+}  // namespace detail
+
+namespace {
+
+// The process-wide generator behind rand/randn. A mutex: these are factories,
+// not per-element hot paths, and results must not depend on thread timing.
+std::mutex generator_mutex;
+std::mt19937_64& generator() {
+  static std::mt19937_64 gen(67280421310721ULL);
+  return gen;
+}
+
+template <class T>
+void fill_typed(const Tensor& t, T value) {
+  T* p = static_cast<T*>(t.data_ptr());
+  for (int64_t i = 0, n = t.numel(); i < n; ++i) p[i] = value;
+}
+
+void fill_contiguous(const Tensor& t, const Scalar& value) {
+  switch (t.dtype()) {
+    case kFloat:
+      return fill_typed<float>(t, value.to<float>());
+    case kDouble:
+      return fill_typed<double>(t, value.to<double>());
+    case kLong:
+      return fill_typed<int64_t>(t, value.to<int64_t>());
+    case kBool:
+      return fill_typed<bool>(t, value.to<bool>());
+  }
+}
+
+// Uniform doubles in [0, 1) from 53 random bits.
+double uniform01(std::mt19937_64& gen) { return static_cast<double>(gen() >> 11) * 0x1.0p-53; }
+
+void check_floating(ScalarType dtype, const char* op) {
+  EMBER_CHECK(isFloatingType(dtype), op, "(): expected a floating point dtype (kFloat or kDouble), but got ", dtype,
+              ". Use ", op, "(size, ember::kFloat) and convert with .to(dtype) if you need integers.");
+}
+
+}  // namespace
+
+void manual_seed(uint64_t seed) {
+  std::lock_guard<std::mutex> lock(generator_mutex);
+  generator().seed(seed);
+}
+
+Tensor empty(IntArrayRef size, ScalarType dtype) { return detail::make_tensor(size, dtype, "empty"); }
+
+Tensor empty_strided(IntArrayRef size, IntArrayRef stride, ScalarType dtype) {
+  EMBER_CHECK(size.size() == stride.size(), "empty_strided(): mismatch in length of strides and shape: sizes ", size,
+              " but strides ", stride, ". Pass one stride per dim.");
+  int64_t extent = 1;
+  detail::checked_numel(size, elementSize(dtype), "empty_strided");
+  for (size_t i = 0; i < size.size(); ++i) {
+    EMBER_CHECK(stride[i] >= 0, "empty_strided(): negative stride ", stride[i], " in ", stride, ".");
+    if (size[i] == 0) extent = 0;
+  }
+  if (extent != 0)
+    for (size_t i = 0; i < size.size(); ++i) extent += (size[i] - 1) * stride[i];
+  Tensor t = detail::make_tensor({extent}, dtype, "empty_strided");
+  t.unsafeGetTensorImpl()->set_sizes_and_strides(size, stride);
+  return t;
+}
+
+Tensor zeros(IntArrayRef size, ScalarType dtype) {
+  Tensor t = detail::make_tensor(size, dtype, "zeros");
+  std::memset(t.data_ptr(), 0, t.nbytes());
+  return t;
+}
+
+Tensor ones(IntArrayRef size, ScalarType dtype) {
+  Tensor t = detail::make_tensor(size, dtype, "ones");
+  fill_contiguous(t, 1);
+  return t;
+}
+
+Tensor full(IntArrayRef size, const Scalar& value) { return full(size, value, value.type()); }
+
+Tensor full(IntArrayRef size, const Scalar& value, ScalarType dtype) {
+  Tensor t = detail::make_tensor(size, dtype, "full");
+  fill_contiguous(t, value);
+  return t;
+}
+
+Tensor arange(const Scalar& end) { return arange(0, end, 1); }
+
+Tensor arange(const Scalar& end, ScalarType dtype) { return arange(0, end, 1).to(dtype); }
+
+Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step) {
+  bool integral = !start.isFloatingPoint() && !end.isFloatingPoint() && !step.isFloatingPoint();
+  double s = start.toDouble(), e = end.toDouble(), st = step.toDouble();
+  EMBER_CHECK(st != 0, "arange(", start, ", ", end, ", ", step, "): step must be nonzero.");
+  EMBER_CHECK((st > 0 && e >= s) || (st < 0 && e <= s), "arange(", start, ", ", end, ", ", step,
+              "): upper bound and larger bound inconsistent with step sign. Use a step whose sign points from "
+              "start to end.");
+  EMBER_CHECK(std::isfinite(s) && std::isfinite(e), "arange(): unsupported range: ", s, " -> ", e,
+              ". Pass finite bounds.");
+  int64_t n = static_cast<int64_t>(std::ceil((e - s) / st));
+  Tensor t = detail::make_tensor({n}, integral ? kLong : kFloat, "arange");
+  if (integral) {
+    int64_t* p = t.data_ptr<int64_t>();
+    for (int64_t i = 0; i < n; ++i) p[i] = start.toLong() + i * step.toLong();
+  } else {
+    float* p = t.data_ptr<float>();
+    for (int64_t i = 0; i < n; ++i) p[i] = static_cast<float>(s + static_cast<double>(i) * st);
+  }
+  return t;
+}
+
+Tensor rand(IntArrayRef size, ScalarType dtype) {
+  check_floating(dtype, "rand");
+  Tensor t = detail::make_tensor(size, dtype, "rand");
+  std::lock_guard<std::mutex> lock(generator_mutex);
+  auto& gen = generator();
+  if (dtype == kFloat) {
+    float* p = t.data_ptr<float>();
+    // Floats from 24 bits, so the result is never rounded up to 1.0f.
+    for (int64_t i = 0, n = t.numel(); i < n; ++i) p[i] = static_cast<float>(gen() >> 40) * 0x1.0p-24f;
+  } else {
+    double* p = t.data_ptr<double>();
+    for (int64_t i = 0, n = t.numel(); i < n; ++i) p[i] = uniform01(gen);
+  }
+  return t;
+}
+
+Tensor randn(IntArrayRef size, ScalarType dtype) {
+  check_floating(dtype, "randn");
+  Tensor t = detail::make_tensor(size, dtype, "randn");
+  std::lock_guard<std::mutex> lock(generator_mutex);
+  auto& gen = generator();
+  int64_t n = t.numel();
+  // Box-Muller, two normals per pair of uniforms.
+  auto normal_pair = [&gen](double* a, double* b) {
+    double u1 = 1.0 - uniform01(gen);  // (0, 1]: log is finite
+    double u2 = uniform01(gen);
+    double r = std::sqrt(-2.0 * std::log(u1));
+    *a = r * std::cos(2 * M_PI * u2);
+    *b = r * std::sin(2 * M_PI * u2);
+  };
+  for (int64_t i = 0; i < n; i += 2) {
+    double a, b;
+    normal_pair(&a, &b);
+    if (dtype == kFloat) {
+      float* p = t.data_ptr<float>();
+      p[i] = static_cast<float>(a);
+      if (i + 1 < n) p[i + 1] = static_cast<float>(b);
+    } else {
+      double* p = t.data_ptr<double>();
+      p[i] = a;
+      if (i + 1 < n) p[i + 1] = b;
+    }
+  }
+  return t;
+}
+
+namespace {
+
+Tensor wrap_blob(void* data, IntArrayRef size, IntArrayRef strides, ScalarType dtype, void* ctx, DeleterFn deleter) {
+  int64_t numel = detail::checked_numel(size, elementSize(dtype), "from_blob");
+  EMBER_CHECK(size.size() == strides.size(), "from_blob(): mismatch in length of strides and shape: sizes ", size,
+              " but strides ", strides, ".");
+  int64_t extent = numel == 0 ? 0 : 1;
+  if (numel != 0)
+    for (size_t i = 0; i < size.size(); ++i) extent += (size[i] - 1) * strides[i];
+  bool inference = InferenceMode::is_enabled();
+  auto impl = make_intrusive<TensorImpl>(
+      Storage::wrap(data, static_cast<size_t>(extent) * elementSize(dtype), ctx, deleter), dtype,
+      inference ? DispatchKeySet(DispatchKey::CPU) : normal_tensor_keyset(DispatchKey::CPU),
+      inference ? intrusive_ptr<VersionCounter>() : make_intrusive<VersionCounter>(), "from_blob");
+  impl->set_sizes_and_strides(size, strides);
+  return Tensor(std::move(impl));
+}
+
+template <class T, class U>
+Tensor tensor_from(std::initializer_list<U> values, ScalarType dtype) {
+  Tensor t = detail::make_tensor({static_cast<int64_t>(values.size())}, dtype, "tensor");
+  T* p = static_cast<T*>(t.data_ptr());
+  for (U v : values) *p++ = static_cast<T>(v);
+  return t;
+}
+
+}  // namespace
+
+Tensor from_blob(void* data, IntArrayRef size, ScalarType dtype) {
+  return wrap_blob(data, size, contiguous_strides(size), dtype, nullptr, nullptr);
+}
+
+Tensor from_blob(void* data, IntArrayRef size, IntArrayRef strides, ScalarType dtype) {
+  return wrap_blob(data, size, strides, dtype, nullptr, nullptr);
+}
+
+Tensor from_blob(void* data, IntArrayRef size, void (*deleter)(void*), ScalarType dtype) {
+  return wrap_blob(data, size, contiguous_strides(size), dtype, data, deleter);
+}
+
+Tensor tensor(std::initializer_list<double> values) { return tensor_from<float>(values, kFloat); }
+Tensor tensor(std::initializer_list<float> values) { return tensor_from<float>(values, kFloat); }
+Tensor tensor(std::initializer_list<int> values) { return tensor_from<int64_t>(values, kLong); }
+Tensor tensor(std::initializer_list<int64_t> values) { return tensor_from<int64_t>(values, kLong); }
+Tensor tensor(std::initializer_list<bool> values) { return tensor_from<bool>(values, kBool); }
+
+Tensor tensor(ArrayRef<double> values, ScalarType dtype) {
+  Tensor t = detail::make_tensor({static_cast<int64_t>(values.size())}, kDouble, "tensor");
+  if (!values.empty()) std::memcpy(t.data_ptr(), values.data(), values.size() * sizeof(double));
+  return dtype == kDouble ? t : t.to(dtype);
+}
+
+Tensor scalar_tensor(const Scalar& value) { return scalar_tensor(value, value.type()); }
+Tensor scalar_tensor(const Scalar& value, ScalarType dtype) { return full({}, value, dtype); }
+
+Tensor empty_like(const Tensor& t) { return empty(t.sizes(), t.dtype()); }
+Tensor empty_like(const Tensor& t, ScalarType dtype) { return empty(t.sizes(), dtype); }
+Tensor zeros_like(const Tensor& t) { return zeros(t.sizes(), t.dtype()); }
+Tensor zeros_like(const Tensor& t, ScalarType dtype) { return zeros(t.sizes(), dtype); }
+Tensor ones_like(const Tensor& t) { return ones(t.sizes(), t.dtype()); }
+Tensor ones_like(const Tensor& t, ScalarType dtype) { return ones(t.sizes(), dtype); }
+Tensor full_like(const Tensor& t, const Scalar& value) { return full(t.sizes(), value, t.dtype()); }
+Tensor rand_like(const Tensor& t) { return rand(t.sizes(), t.dtype()); }
+Tensor randn_like(const Tensor& t) { return randn(t.sizes(), t.dtype()); }
+
+}  // namespace ember
+
+namespace ember {
+namespace detail {
+
+DimVector infer_view_size(IntArrayRef size, int64_t numel, const char* op) {
+  DimVector out(size);
+  int64_t known = 1;
+  int64_t infer = -1;
+  for (size_t i = 0; i < size.size(); ++i) {
+    if (size[i] == -1) {
+      EMBER_CHECK(infer < 0, "only one dimension can be inferred (in ", op, " to ", size,
+                  "). Use -1 for at most one dim.");
+      infer = static_cast<int64_t>(i);
+    } else {
+      EMBER_CHECK(size[i] >= 0, "invalid shape dimension ", size[i], " (in ", op, " to ", size,
+                  "). Sizes must be >= 0, or -1 for one inferred dim.");
+      known *= size[i];
+    }
+  }
+  if (infer >= 0 && known != 0 && numel % known == 0) {
+    out[static_cast<size_t>(infer)] = numel / known;
+    return out;
+  }
+  EMBER_CHECK(infer < 0 && known == numel, "shape '", size, "' is invalid for input of size ", numel, " (in ", op,
+              "). The new shape must have ", numel, " elements.");
+  return out;
+}
+
+bool compute_view_strides(IntArrayRef sizes, IntArrayRef strides, IntArrayRef new_sizes, DimVector* new_strides) {
+  DimVector result(new_sizes.size());
+  int64_t numel = 1;
+  for (int64_t s : sizes) numel *= s;
+  if (numel == 0 || sizes.empty()) {
+    // Nothing to keep consistent: any contiguous layout is a view.
+    if (new_strides) *new_strides = contiguous_strides(new_sizes);
+    return true;
+  }
+  // Walk the old dims from the innermost, grouping them into chunks that are
+  // contiguous among themselves; each chunk must be matched exactly by a run
+  // of new dims.
+  int64_t view_d = static_cast<int64_t>(new_sizes.size()) - 1;
+  int64_t chunk_base_stride = strides.back();
+  int64_t tensor_numel = 1;
+  int64_t view_numel = 1;
+  for (int64_t tensor_d = static_cast<int64_t>(sizes.size()) - 1; tensor_d >= 0; --tensor_d) {
+    tensor_numel *= sizes[tensor_d];
+    bool chunk_ends = tensor_d == 0 || (sizes[tensor_d - 1] != 1 &&
+                                        strides[tensor_d - 1] != tensor_numel * chunk_base_stride);
+    if (!chunk_ends) continue;
+    while (view_d >= 0 && (view_numel < tensor_numel || new_sizes[view_d] == 1)) {
+      result[view_d] = view_numel * chunk_base_stride;
+      view_numel *= new_sizes[view_d];
+      --view_d;
+    }
+    if (view_numel != tensor_numel) return false;
+    if (tensor_d > 0) {
+      chunk_base_stride = strides[tensor_d - 1];
+      tensor_numel = 1;
+      view_numel = 1;
+    }
+  }
+  if (view_d != -1) return false;
+  if (new_strides) *new_strides = std::move(result);
+  return true;
+}
+
+}  // namespace detail
+}  // namespace ember

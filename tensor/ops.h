@@ -1,0 +1,87 @@
+// The operators: one dispatcher table per op, named as in PyTorch's schema
+// (`add`, `add_`, `add_out`, `add_Scalar` for add.Scalar, ...).
+//
+// //tensor's CPU kernels register the CPU slots (tensor/cpu/*.cc); //autograd
+// registers the Autograd and ADInplaceOrView slots. Tensor methods and free
+// functions call these, so a kernel registered here is reached from every
+// spelling of the op. The binary arithmetic ops share one signature
+// (self, other, alpha); alpha is 1 for those that have none in LibTorch.
+//
+//   // a kernel for AutogradCPU that runs the CPU kernel underneath:
+//   Tensor add_autograd(DispatchKeySet ks, const Tensor& a, const Tensor& b, const Scalar& alpha) {
+//     Tensor out = ember::ops::add.redispatch(keys_after(ks, DispatchKey::AutogradCPU), a, b, alpha);
+//     ...record the graph...
+//     return out;
+//   }
+//   static const bool registered =
+//       (ember::ops::add.register_kernel(DispatchKey::AutogradCPU, &add_autograd), true);
+#ifndef EMBER_TENSOR_OPS_H_
+#define EMBER_TENSOR_OPS_H_
+
+#include "tensor/dispatcher.h"
+#include "tensor/tensor.h"
+
+namespace ember {
+namespace ops {
+
+using Binary = Operator<Tensor(const Tensor&, const Tensor&, const Scalar&)>;
+using BinaryInplace = Operator<const Tensor&(const Tensor&, const Tensor&, const Scalar&)>;
+using BinaryOut = Operator<const Tensor&(const Tensor& out, const Tensor&, const Tensor&, const Scalar&)>;
+using BinaryScalar = Operator<Tensor(const Tensor&, const Scalar&, const Scalar&)>;
+using BinaryScalarInplace = Operator<const Tensor&(const Tensor&, const Scalar&, const Scalar&)>;
+using Unary = Operator<Tensor(const Tensor&)>;
+using UnaryInplace = Operator<const Tensor&(const Tensor&)>;
+
+#define EMBER_BINARY_OPS(_) _(add) _(sub) _(mul) _(div) _(pow)
+#define EMBER_UNARY_OPS(_) _(neg) _(exp) _(log) _(relu) _(sigmoid) _(tanh)
+
+#define EMBER_DECLARE_BINARY(name)          \
+  extern Binary name;                       \
+  extern BinaryInplace name##_;             \
+  extern BinaryOut name##_out;              \
+  extern BinaryScalar name##_Scalar;        \
+  extern BinaryScalarInplace name##__Scalar;
+EMBER_BINARY_OPS(EMBER_DECLARE_BINARY)
+#undef EMBER_DECLARE_BINARY
+
+extern Binary eq;
+extern BinaryScalar eq_Scalar;
+
+#define EMBER_DECLARE_UNARY(name) \
+  extern Unary name;              \
+  extern UnaryInplace name##_;
+EMBER_UNARY_OPS(EMBER_DECLARE_UNARY)
+#undef EMBER_DECLARE_UNARY
+
+extern Operator<const Tensor&(const Tensor& self, const Tensor& src)> copy_;
+extern Operator<const Tensor&(const Tensor& self, const Scalar& value)> fill_;
+extern UnaryInplace zero_;
+extern Unary clone;
+extern Operator<Tensor(const Tensor&, ScalarType)> _to_copy;
+
+extern Unary sum;
+extern Operator<Tensor(const Tensor&, IntArrayRef dim, bool keepdim)> sum_dim;
+extern Unary mean;
+extern Operator<Tensor(const Tensor&, IntArrayRef dim, bool keepdim)> mean_dim;
+
+extern Operator<Tensor(const Tensor&, const Tensor&)> mm;
+extern Operator<Tensor(const Tensor&, const Tensor&)> bmm;
+extern Operator<Tensor(TensorList, int64_t dim)> cat;
+
+// Views.
+extern Operator<Tensor(const Tensor&, IntArrayRef size)> view;
+extern Operator<Tensor(const Tensor&, IntArrayRef size)> expand;
+extern Operator<Tensor(const Tensor&, IntArrayRef dims)> permute;
+extern Operator<Tensor(const Tensor&, int64_t dim0, int64_t dim1)> transpose;
+extern Operator<Tensor(const Tensor&, int64_t dim, int64_t index)> select;
+extern Operator<Tensor(const Tensor&, int64_t dim, int64_t start, int64_t end, int64_t step)> slice;
+extern Unary squeeze;
+extern Operator<Tensor(const Tensor&, int64_t dim)> squeeze_dim;
+extern Operator<Tensor(const Tensor&, int64_t dim)> unsqueeze;
+extern Operator<Tensor(const Tensor&, IntArrayRef size, IntArrayRef stride, int64_t offset)> as_strided;
+extern Unary detach;
+
+}  // namespace ops
+}  // namespace ember
+
+#endif  // EMBER_TENSOR_OPS_H_

@@ -1,0 +1,110 @@
+// ScalarType and Scalar: what a tensor's elements are, and a single number.
+//
+// Ember has LibTorch's four most used dtypes, with LibTorch's names and its
+// type-promotion rules (bool < int64 < float32 < float64; a Scalar or a 0-dim
+// tensor only promotes across categories: int64 tensor + 1.5 is float32,
+// float32 tensor + 1.5 stays float32).
+//
+//   ember::Tensor x = ember::ones({2}, ember::kLong);
+//   ember::promoteTypes(ember::kLong, ember::kFloat);   // kFloat
+//   ember::Scalar s = 2.5;                               // s.to<int64_t>() == 2
+#ifndef EMBER_TENSOR_SCALAR_TYPE_H_
+#define EMBER_TENSOR_SCALAR_TYPE_H_
+
+#include <cstdint>
+#include <ostream>
+#include <type_traits>
+
+namespace ember {
+
+enum class ScalarType : int8_t { Bool = 0, Long = 1, Float = 2, Double = 3 };
+
+constexpr ScalarType kBool = ScalarType::Bool;
+constexpr ScalarType kLong = ScalarType::Long;
+constexpr ScalarType kInt64 = ScalarType::Long;
+constexpr ScalarType kFloat = ScalarType::Float;
+constexpr ScalarType kFloat32 = ScalarType::Float;
+constexpr ScalarType kDouble = ScalarType::Double;
+constexpr ScalarType kFloat64 = ScalarType::Double;
+
+constexpr size_t elementSize(ScalarType t) {
+  return t == kBool ? sizeof(bool) : t == kLong ? sizeof(int64_t) : t == kFloat ? sizeof(float) : sizeof(double);
+}
+constexpr bool isFloatingType(ScalarType t) { return t == kFloat || t == kDouble; }
+constexpr bool isIntegralType(ScalarType t, bool include_bool) {
+  return t == kLong || (include_bool && t == kBool);
+}
+// The enum is ordered so that promotion is the larger of the two.
+constexpr ScalarType promoteTypes(ScalarType a, ScalarType b) { return a > b ? a : b; }
+// Whether an op computing in `from` may write its result into `to`
+// (LibTorch's canCast: no float -> integral, no non-bool -> bool).
+constexpr bool canCast(ScalarType from, ScalarType to) {
+  if (isFloatingType(from) && !isFloatingType(to)) return false;
+  if (from != kBool && to == kBool) return false;
+  return true;
+}
+
+// "Float", "Double", "Long", "Bool", as in LibTorch's messages.
+const char* toString(ScalarType t);
+std::ostream& operator<<(std::ostream& out, ScalarType t);
+
+template <class T>
+struct CppTypeToScalarType;
+template <>
+struct CppTypeToScalarType<float> {
+  static constexpr ScalarType value = kFloat;
+};
+template <>
+struct CppTypeToScalarType<double> {
+  static constexpr ScalarType value = kDouble;
+};
+template <>
+struct CppTypeToScalarType<int64_t> {
+  static constexpr ScalarType value = kLong;
+};
+template <>
+struct CppTypeToScalarType<bool> {
+  static constexpr ScalarType value = kBool;
+};
+
+// A number passed to an op: `x.add(2)`, `x.mul_(0.5)`, `full({2}, true)`.
+class Scalar {
+ public:
+  enum class Tag : uint8_t { Double, Long, Bool };
+
+  Scalar() : Scalar(int64_t{0}) {}
+  Scalar(double v) : tag_(Tag::Double) { v_.d = v; }                     // NOLINT
+  Scalar(float v) : Scalar(static_cast<double>(v)) {}                    // NOLINT
+  Scalar(int v) : Scalar(static_cast<int64_t>(v)) {}                     // NOLINT
+  Scalar(long v) : tag_(Tag::Long) { v_.i = static_cast<int64_t>(v); }   // NOLINT
+  Scalar(long long v) : tag_(Tag::Long) { v_.i = static_cast<int64_t>(v); }  // NOLINT
+  Scalar(bool v) : tag_(Tag::Bool) { v_.i = v; }                         // NOLINT
+
+  bool isFloatingPoint() const { return tag_ == Tag::Double; }
+  bool isIntegral(bool include_bool) const { return tag_ == Tag::Long || (include_bool && tag_ == Tag::Bool); }
+  bool isBoolean() const { return tag_ == Tag::Bool; }
+  // The dtype a tensor made from this scalar would get (float32 for floats, as LibTorch's default dtype).
+  ScalarType type() const { return tag_ == Tag::Double ? kFloat : tag_ == Tag::Long ? kLong : kBool; }
+
+  template <class T>
+  T to() const {
+    if constexpr (std::is_same<T, bool>::value) return tag_ == Tag::Double ? v_.d != 0 : v_.i != 0;
+    else return tag_ == Tag::Double ? static_cast<T>(v_.d) : static_cast<T>(v_.i);
+  }
+  double toDouble() const { return to<double>(); }
+  int64_t toLong() const { return to<int64_t>(); }
+  bool toBool() const { return to<bool>(); }
+
+ private:
+  Tag tag_;
+  union {
+    double d;
+    int64_t i;
+  } v_;
+};
+
+std::ostream& operator<<(std::ostream& out, const Scalar& s);
+
+}  // namespace ember
+
+#endif  // EMBER_TENSOR_SCALAR_TYPE_H_

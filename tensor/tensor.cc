@@ -1,0 +1,336 @@
+// Tensor methods and free functions: thin calls into the operators, plus the
+// composite ops (defined in terms of other ops, like PyTorch's
+// CompositeImplicitAutograd: matmul, reshape, stack, contiguous, ...).
+#include "tensor/tensor.h"
+
+#include <cmath>
+
+#include "tensor/check.h"
+#include "tensor/ops.h"
+#include "tensor/tensor_util.h"
+#include "tensor/variable_hooks.h"
+
+namespace ember {
+
+namespace detail {
+void throw_dtype_mismatch(const char* what, ScalarType expected, ScalarType found) {
+  fail("expected scalar type ", expected, " but found ", found, " (in ", what, "). Use the matching type, e.g. ",
+       "data_ptr<", (found == kFloat ? "float" : found == kDouble ? "double" : found == kLong ? "int64_t" : "bool"),
+       ">(), or convert with .to(ember::k", expected, ").");
+}
+}  // namespace detail
+
+int64_t Tensor::size(int64_t dim) const {
+  return impl_->size(detail::maybe_wrap_dim(dim, this->dim(), "size()"));
+}
+int64_t Tensor::stride(int64_t dim) const {
+  return impl_->stride(detail::maybe_wrap_dim(dim, this->dim(), "stride()"));
+}
+
+std::string Tensor::toString() const { return std::string("CPU") + ember::toString(dtype()) + "Type"; }
+
+Scalar Tensor::item() const {
+  EMBER_CHECK(numel() == 1, "a Tensor with ", numel(), " elements cannot be converted to Scalar (item() on a tensor of ",
+              "sizes ", sizes(), "). Reduce it first (e.g. .sum()), or index one element with select().");
+  const void* p = impl_->data();
+  switch (dtype()) {
+    case kFloat:
+      return Scalar(static_cast<double>(*static_cast<const float*>(p)));
+    case kDouble:
+      return Scalar(*static_cast<const double*>(p));
+    case kLong:
+      return Scalar(*static_cast<const int64_t*>(p));
+    case kBool:
+      return Scalar(*static_cast<const bool*>(p));
+  }
+  return Scalar();
+}
+
+// ---- Autograd, forwarded to //autograd's hooks ----
+const Tensor& Tensor::set_requires_grad(bool requires_grad) const {
+  GetVariableHooks()->set_requires_grad(*this, requires_grad);
+  return *this;
+}
+const Tensor& Tensor::grad() const { return GetVariableHooks()->grad(*this); }
+const std::shared_ptr<autograd::Node>& Tensor::grad_fn() const { return GetVariableHooks()->grad_fn(*this); }
+bool Tensor::is_leaf() const { return GetVariableHooks()->is_leaf(*this); }
+int64_t Tensor::output_nr() const { return GetVariableHooks()->output_nr(*this); }
+bool Tensor::is_view() const { return GetVariableHooks()->is_view(*this); }
+const Tensor& Tensor::_base() const { return GetVariableHooks()->base(*this); }
+void Tensor::retain_grad() const { GetVariableHooks()->retain_grad(*this); }
+bool Tensor::retains_grad() const { return GetVariableHooks()->retains_grad(*this); }
+void Tensor::backward(const Tensor& gradient, bool retain_graph, bool create_graph) const {
+  GetVariableHooks()->backward(*this, gradient, retain_graph, create_graph);
+}
+Tensor Tensor::detach() const { return ops::detach.call(*this); }
+
+// ---- Elementwise ----
+#define EMBER_BINARY_METHODS(name)                                                                        \
+  Tensor Tensor::name(const Tensor& other, const Scalar& alpha) const {                                   \
+    return ops::name.call(*this, other, alpha);                                                           \
+  }                                                                                                       \
+  Tensor Tensor::name(const Scalar& other, const Scalar& alpha) const {                                   \
+    return ops::name##_Scalar.call(*this, other, alpha);                                                  \
+  }                                                                                                       \
+  const Tensor& Tensor::name##_(const Tensor& other, const Scalar& alpha) const {                         \
+    return ops::name##_.call(*this, other, alpha);                                                        \
+  }                                                                                                       \
+  const Tensor& Tensor::name##_(const Scalar& other, const Scalar& alpha) const {                         \
+    return ops::name##__Scalar.call(*this, other, alpha);                                                 \
+  }                                                                                                       \
+  Tensor name(const Tensor& self, const Tensor& other, const Scalar& alpha) {                             \
+    return ops::name.call(self, other, alpha);                                                            \
+  }                                                                                                       \
+  Tensor name(const Tensor& self, const Scalar& other, const Scalar& alpha) {                             \
+    return ops::name##_Scalar.call(self, other, alpha);                                                   \
+  }                                                                                                       \
+  const Tensor& name##_out(const Tensor& out, const Tensor& self, const Tensor& other, const Scalar& alpha) { \
+    return ops::name##_out.call(out, self, other, alpha);                                                 \
+  }
+EMBER_BINARY_METHODS(add)
+EMBER_BINARY_METHODS(sub)
+#undef EMBER_BINARY_METHODS
+
+#define EMBER_BINARY_METHODS_NO_ALPHA(name, arg)                                                              \
+  Tensor Tensor::name(const Tensor& arg) const { return ops::name.call(*this, arg, 1); }                    \
+  Tensor Tensor::name(const Scalar& arg) const { return ops::name##_Scalar.call(*this, arg, 1); }           \
+  const Tensor& Tensor::name##_(const Tensor& arg) const { return ops::name##_.call(*this, arg, 1); }         \
+  const Tensor& Tensor::name##_(const Scalar& arg) const { return ops::name##__Scalar.call(*this, arg, 1); }  \
+  Tensor name(const Tensor& self, const Tensor& arg) { return ops::name.call(self, arg, 1); }                \
+  Tensor name(const Tensor& self, const Scalar& arg) { return ops::name##_Scalar.call(self, arg, 1); }
+EMBER_BINARY_METHODS_NO_ALPHA(mul, other)
+EMBER_BINARY_METHODS_NO_ALPHA(div, other)
+EMBER_BINARY_METHODS_NO_ALPHA(pow, exponent)
+#undef EMBER_BINARY_METHODS_NO_ALPHA
+
+const Tensor& mul_out(const Tensor& out, const Tensor& self, const Tensor& other) {
+  return ops::mul_out.call(out, self, other, 1);
+}
+const Tensor& div_out(const Tensor& out, const Tensor& self, const Tensor& other) {
+  return ops::div_out.call(out, self, other, 1);
+}
+
+Tensor Tensor::eq(const Tensor& other) const { return ops::eq.call(*this, other, 1); }
+Tensor Tensor::eq(const Scalar& other) const { return ops::eq_Scalar.call(*this, other, 1); }
+Tensor eq(const Tensor& self, const Tensor& other) { return ops::eq.call(self, other, 1); }
+Tensor eq(const Tensor& self, const Scalar& other) { return ops::eq_Scalar.call(self, other, 1); }
+
+#define EMBER_UNARY_METHODS(name)                                                  \
+  Tensor Tensor::name() const { return ops::name.call(*this); }                   \
+  const Tensor& Tensor::name##_() const { return ops::name##_.call(*this); }      \
+  Tensor name(const Tensor& self) { return ops::name.call(self); }
+EMBER_UNARY_OPS(EMBER_UNARY_METHODS)
+#undef EMBER_UNARY_METHODS
+
+// ---- Copies and conversions ----
+const Tensor& Tensor::copy_(const Tensor& src) const { return ops::copy_.call(*this, src); }
+const Tensor& Tensor::fill_(const Scalar& value) const { return ops::fill_.call(*this, value); }
+const Tensor& Tensor::zero_() const { return ops::zero_.call(*this); }
+Tensor Tensor::clone() const { return ops::clone.call(*this); }
+Tensor clone(const Tensor& self) { return ops::clone.call(self); }
+Tensor Tensor::contiguous() const { return is_contiguous() ? *this : clone(); }
+Tensor Tensor::to(ScalarType dtype) const { return dtype == this->dtype() ? *this : ops::_to_copy.call(*this, dtype); }
+
+// ---- Reductions ----
+Tensor Tensor::sum() const { return ops::sum.call(*this); }
+Tensor Tensor::sum(IntArrayRef dim, bool keepdim) const { return ops::sum_dim.call(*this, dim, keepdim); }
+Tensor Tensor::mean() const { return ops::mean.call(*this); }
+Tensor Tensor::mean(IntArrayRef dim, bool keepdim) const { return ops::mean_dim.call(*this, dim, keepdim); }
+Tensor sum(const Tensor& self) { return ops::sum.call(self); }
+Tensor sum(const Tensor& self, IntArrayRef dim, bool keepdim) { return ops::sum_dim.call(self, dim, keepdim); }
+Tensor mean(const Tensor& self) { return ops::mean.call(self); }
+Tensor mean(const Tensor& self, IntArrayRef dim, bool keepdim) { return ops::mean_dim.call(self, dim, keepdim); }
+
+// ---- Linear algebra ----
+Tensor Tensor::mm(const Tensor& other) const { return ops::mm.call(*this, other); }
+Tensor Tensor::bmm(const Tensor& other) const { return ops::bmm.call(*this, other); }
+Tensor Tensor::matmul(const Tensor& other) const { return ember::matmul(*this, other); }
+Tensor mm(const Tensor& self, const Tensor& mat2) { return ops::mm.call(self, mat2); }
+Tensor bmm(const Tensor& self, const Tensor& mat2) { return ops::bmm.call(self, mat2); }
+
+Tensor matmul(const Tensor& a, const Tensor& b) {
+  int64_t da = a.dim(), db = b.dim();
+  EMBER_CHECK(da > 0 && db > 0, "matmul(): both arguments to matmul need to be at least 1D, but they are ", da, "D and ",
+              db, "D (sizes ", a.sizes(), " and ", b.sizes(), "). Use mul() for scalars.");
+  if (da == 1 && db == 1) {
+    EMBER_CHECK(a.size(0) == b.size(0), "matmul(): inconsistent tensor size, expected tensor [", a.size(0),
+                "] and src [", b.size(0), "] to have the same number of elements, but got ", a.size(0), " and ",
+                b.size(0), " elements respectively. Pass vectors of equal length.");
+    return ops::mm.call(a.unsqueeze(0), b.unsqueeze(1)).view({});
+  }
+  if (da == 2 && db == 1) return ops::mm.call(a, b.unsqueeze(1)).squeeze(1);
+  if (da == 1 && db == 2) return ops::mm.call(a.unsqueeze(0), b).squeeze(0);
+  if (da == 2 && db == 2) return ops::mm.call(a, b);
+  // Batched: broadcast the batch dims, fold them into one, bmm, unfold.
+  Tensor a2 = da == 1 ? a.unsqueeze(0) : a;
+  Tensor b2 = db == 1 ? b.unsqueeze(1) : b;
+  int64_t n = a2.size(-2), k = a2.size(-1), k2 = b2.size(-2), m = b2.size(-1);
+  EMBER_CHECK(k == k2, "mat1 and mat2 shapes cannot be multiplied (", n, "x", k, " and ", k2, "x", m,
+              ") in matmul of sizes ", a.sizes(), " and ", b.sizes(), ". The last dim of the first must equal the ",
+              "second-to-last dim of the second.");
+  IntArrayRef batch_a(a2.sizes().data(), a2.dim() - 2), batch_b(b2.sizes().data(), b2.dim() - 2);
+  DimVector batch = infer_size(batch_a, batch_b, "matmul");
+  int64_t nbatch = 1;
+  for (int64_t s : batch) nbatch *= s;
+  DimVector ea = batch, eb = batch;
+  ea.push_back(n);
+  ea.push_back(k);
+  eb.push_back(k);
+  eb.push_back(m);
+  Tensor out = ops::bmm.call(a2.expand(ea).reshape({nbatch, n, k}), b2.expand(eb).reshape({nbatch, k, m}));
+  DimVector out_sizes = batch;
+  if (da > 1) out_sizes.push_back(n);
+  if (db > 1) out_sizes.push_back(m);
+  return out.view(out_sizes);
+}
+
+// ---- Shape ----
+Tensor cat(TensorList tensors, int64_t dim) { return ops::cat.call(tensors, dim); }
+
+Tensor stack(TensorList tensors, int64_t dim) {
+  EMBER_CHECK(!tensors.empty(), "stack expects a non-empty TensorList. Pass at least one tensor.");
+  for (size_t i = 1; i < tensors.size(); ++i) {
+    EMBER_CHECK(tensors[i].sizes() == tensors[0].sizes(), "stack expects each tensor to be equal size, but got ",
+                tensors[0].sizes(), " at entry 0 and ", tensors[i].sizes(), " at entry ", i,
+                ". Reshape or pad them to one size first.");
+  }
+  int64_t d = detail::maybe_wrap_dim(dim, tensors[0].dim() + 1, "stack");
+  std::vector<Tensor> expanded;
+  expanded.reserve(tensors.size());
+  for (const Tensor& t : tensors) expanded.push_back(t.unsqueeze(d));
+  return ops::cat.call(expanded, d);
+}
+
+// ---- Views ----
+Tensor Tensor::view(IntArrayRef size) const { return ops::view.call(*this, size); }
+Tensor Tensor::view_as(const Tensor& other) const { return ops::view.call(*this, other.sizes()); }
+Tensor Tensor::transpose(int64_t dim0, int64_t dim1) const { return ops::transpose.call(*this, dim0, dim1); }
+Tensor transpose(const Tensor& self, int64_t dim0, int64_t dim1) { return ops::transpose.call(self, dim0, dim1); }
+Tensor Tensor::t() const {
+  EMBER_CHECK(dim() <= 2, "t() expects a tensor with <= 2 dimensions, but self is ", dim(), "D (sizes ", sizes(),
+              "). Use transpose(dim0, dim1) or permute() for more dims.");
+  return dim() < 2 ? ops::transpose.call(*this, 0, 0) : ops::transpose.call(*this, 0, 1);
+}
+Tensor Tensor::permute(IntArrayRef dims) const { return ops::permute.call(*this, dims); }
+Tensor Tensor::select(int64_t dim, int64_t index) const { return ops::select.call(*this, dim, index); }
+Tensor Tensor::narrow(int64_t dim, int64_t start, int64_t length) const {
+  EMBER_CHECK(this->dim() > 0, "narrow() cannot be applied to a 0-dim tensor. Use view({1}) first.");
+  int64_t d = detail::maybe_wrap_dim(dim, this->dim(), "narrow");
+  int64_t cur = size(d);
+  if (start < 0) start += cur;
+  EMBER_CHECK(start >= 0 && start <= cur, "start out of range (expected to be in range of [", -cur, ", ", cur,
+              "], but got ", start, ") in narrow(dim=", d, ") of sizes ", sizes(), ".");
+  EMBER_CHECK(length >= 0 && start + length <= cur, "start (", start, ") + length (", length,
+              ") exceeds dimension size (", cur, ") in narrow(dim=", d, ") of sizes ", sizes(),
+              ". Use a smaller length or start.");
+  return ops::slice.call(*this, d, start, start + length, 1);
+}
+Tensor Tensor::slice(int64_t dim, int64_t start, int64_t end, int64_t step) const {
+  return ops::slice.call(*this, dim, start, end, step);
+}
+Tensor Tensor::squeeze() const { return ops::squeeze.call(*this); }
+Tensor Tensor::squeeze(int64_t dim) const { return ops::squeeze_dim.call(*this, dim); }
+Tensor Tensor::unsqueeze(int64_t dim) const { return ops::unsqueeze.call(*this, dim); }
+Tensor Tensor::expand(IntArrayRef size) const { return ops::expand.call(*this, size); }
+Tensor Tensor::expand_as(const Tensor& other) const { return ops::expand.call(*this, other.sizes()); }
+Tensor Tensor::as_strided(IntArrayRef size, IntArrayRef stride, int64_t storage_offset) const {
+  return ops::as_strided.call(*this, size, stride, storage_offset);
+}
+
+Tensor Tensor::reshape(IntArrayRef size) const { return ember::reshape(*this, size); }
+
+Tensor reshape(const Tensor& self, IntArrayRef size) {
+  DimVector shape = detail::infer_view_size(size, self.numel(), "reshape");
+  if (self.is_contiguous() || detail::compute_view_strides(self.sizes(), self.strides(), shape)) {
+    return ops::view.call(self, shape);
+  }
+  return ops::clone.call(self).view(shape);
+}
+
+// ---- Broadcasting and type promotion ----
+DimVector infer_size(IntArrayRef a, IntArrayRef b, const char* op) {
+  size_t n = a.size() > b.size() ? a.size() : b.size();
+  DimVector out(n);
+  for (size_t i = 0; i < n; ++i) {
+    // Align from the right; a missing dim counts as size 1.
+    int64_t da = i < n - a.size() ? 1 : a[i - (n - a.size())];
+    int64_t db = i < n - b.size() ? 1 : b[i - (n - b.size())];
+    EMBER_CHECK(da == db || da == 1 || db == 1, "The size of tensor a (", da, ") must match the size of tensor b (",
+                db, ") at non-singleton dimension ", i, " (in ", op, " of sizes ", a, " and ", b,
+                "). Make the sizes equal or 1 there, e.g. with unsqueeze() or view().");
+    out[i] = da == 1 ? db : da;
+  }
+  return out;
+}
+
+namespace {
+// LibTorch's categories: a 0-dim tensor or a Scalar only changes the result
+// dtype when it is of a higher category than the dimensioned operands.
+int category(ScalarType t) { return t == kBool ? 0 : t == kLong ? 1 : 2; }
+ScalarType default_of_category(int c) { return c == 0 ? kBool : c == 1 ? kLong : kFloat; }
+}  // namespace
+
+ScalarType result_type(const Tensor& a, const Tensor& b) {
+  ScalarType ta = a.dtype(), tb = b.dtype();
+  if (ta == tb) return ta;
+  bool za = a.dim() == 0, zb = b.dim() == 0;
+  if (za == zb) return promoteTypes(ta, tb);
+  ScalarType dimensioned = za ? tb : ta, zero_dim = za ? ta : tb;
+  return category(zero_dim) > category(dimensioned) ? promoteTypes(dimensioned, zero_dim) : dimensioned;
+}
+
+ScalarType result_type(const Tensor& a, const Scalar& b) {
+  ScalarType ta = a.dtype();
+  int cb = b.isFloatingPoint() ? 2 : b.isBoolean() ? 0 : 1;
+  return cb > category(ta) ? promoteTypes(ta, default_of_category(cb)) : ta;
+}
+
+// ---- Comparison ----
+bool equal(const Tensor& self, const Tensor& other) {
+  if (self.sizes() != other.sizes()) return false;
+  return ops::eq.call(self, other, 1).sum().item<int64_t>() == self.numel();
+}
+bool Tensor::equal(const Tensor& other) const { return ember::equal(*this, other); }
+
+bool allclose(const Tensor& self, const Tensor& other, double rtol, double atol) {
+  DimVector shape = infer_size(self.sizes(), other.sizes(), "allclose");
+  Tensor a = self.to(kDouble).expand(shape).contiguous();
+  Tensor b = other.to(kDouble).expand(shape).contiguous();
+  const double* pa = a.data_ptr<double>();
+  const double* pb = b.data_ptr<double>();
+  for (int64_t i = 0, n = a.numel(); i < n; ++i) {
+    if (pa[i] == pb[i]) continue;  // Equal infinities.
+    if (!(std::fabs(pa[i] - pb[i]) <= atol + rtol * std::fabs(pb[i]))) return false;
+  }
+  return true;
+}
+bool Tensor::allclose(const Tensor& other, double rtol, double atol) const {
+  return ember::allclose(*this, other, rtol, atol);
+}
+
+// ---- Operators ----
+Tensor operator+(const Tensor& a, const Tensor& b) { return ops::add.call(a, b, 1); }
+Tensor operator+(const Tensor& a, const Scalar& b) { return ops::add_Scalar.call(a, b, 1); }
+Tensor operator+(const Scalar& a, const Tensor& b) { return ops::add_Scalar.call(b, a, 1); }
+Tensor operator-(const Tensor& a, const Tensor& b) { return ops::sub.call(a, b, 1); }
+Tensor operator-(const Tensor& a, const Scalar& b) { return ops::sub_Scalar.call(a, b, 1); }
+Tensor operator-(const Scalar& a, const Tensor& b) { return ops::add_Scalar.call(ops::neg.call(b), a, 1); }
+Tensor operator*(const Tensor& a, const Tensor& b) { return ops::mul.call(a, b, 1); }
+Tensor operator*(const Tensor& a, const Scalar& b) { return ops::mul_Scalar.call(a, b, 1); }
+Tensor operator*(const Scalar& a, const Tensor& b) { return ops::mul_Scalar.call(b, a, 1); }
+Tensor operator/(const Tensor& a, const Tensor& b) { return ops::div.call(a, b, 1); }
+Tensor operator/(const Tensor& a, const Scalar& b) { return ops::div_Scalar.call(a, b, 1); }
+Tensor operator/(const Scalar& a, const Tensor& b) { return ops::div.call(scalar_tensor(a), b, 1); }
+Tensor operator-(const Tensor& a) { return ops::neg.call(a); }
+Tensor operator==(const Tensor& a, const Tensor& b) { return ops::eq.call(a, b, 1); }
+Tensor operator==(const Tensor& a, const Scalar& b) { return ops::eq_Scalar.call(a, b, 1); }
+const Tensor& operator+=(const Tensor& a, const Tensor& b) { return ops::add_.call(a, b, 1); }
+const Tensor& operator+=(const Tensor& a, const Scalar& b) { return ops::add__Scalar.call(a, b, 1); }
+const Tensor& operator-=(const Tensor& a, const Tensor& b) { return ops::sub_.call(a, b, 1); }
+const Tensor& operator-=(const Tensor& a, const Scalar& b) { return ops::sub__Scalar.call(a, b, 1); }
+const Tensor& operator*=(const Tensor& a, const Tensor& b) { return ops::mul_.call(a, b, 1); }
+const Tensor& operator*=(const Tensor& a, const Scalar& b) { return ops::mul__Scalar.call(a, b, 1); }
+const Tensor& operator/=(const Tensor& a, const Tensor& b) { return ops::div_.call(a, b, 1); }
+const Tensor& operator/=(const Tensor& a, const Scalar& b) { return ops::div__Scalar.call(a, b, 1); }
+
+}  // namespace ember

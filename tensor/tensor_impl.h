@@ -1,0 +1,127 @@
+// TensorImpl: what a tensor is underneath its handle.
+//
+// A TensorImpl is a strided view of a Storage: element (i0, i1, ...) lives at
+// storage_offset + sum(i_k * strides[k]) elements into the storage. It also
+// carries the dtype, the DispatchKeySet that routes ops on it (see
+// tensor/dispatcher.h), a VersionCounter shared by a base and all its views
+// (bumped by in-place ops so that autograd can notice a saved tensor changed),
+// and a slot for autograd metadata that //autograd fills.
+//
+// Inference tensors (made while InferenceMode is enabled) carry only the
+// backend key and no version counter: reading the version throws, and so does
+// bumping it outside InferenceMode.
+//
+//   ember::Tensor x = ember::zeros({2, 3});
+//   ember::TensorImpl* impl = x.unsafeGetTensorImpl();
+//   impl->sizes();            // [2, 3]
+//   impl->strides();          // [3, 1]
+//   impl->bump_version();     // x._version() == 1, and every view sees it
+#ifndef EMBER_TENSOR_TENSOR_IMPL_H_
+#define EMBER_TENSOR_TENSOR_IMPL_H_
+
+#include <cstdint>
+#include <memory>
+
+#include "modes/dispatch_key_set.h"
+#include "modes/inference_mode.h"
+#include "tensor/array_ref.h"
+#include "tensor/intrusive_ptr.h"
+#include "tensor/scalar_type.h"
+#include "tensor/storage.h"
+
+namespace ember {
+
+// One counter shared by a base tensor and all its views.
+class VersionCounter final : public intrusive_ptr_target {
+ public:
+  uint32_t current() const { return version_.load(std::memory_order_relaxed); }
+  void bump() { version_.fetch_add(1, std::memory_order_relaxed); }
+
+ private:
+  std::atomic<uint32_t> version_{0};
+};
+
+// The autograd metadata of one tensor. Defined by //autograd; //tensor only
+// owns it (so that it dies with the tensor) and copies none of it.
+class AutogradMetaInterface {
+ public:
+  virtual ~AutogradMetaInterface() = default;
+  virtual bool requires_grad() const = 0;
+};
+
+class TensorImpl final : public intrusive_ptr_target {
+ public:
+  // A tensor over `storage` with the given geometry. `version` is null for an
+  // inference tensor; `creator` names the op that made it (a string literal,
+  // used only in error messages).
+  TensorImpl(Storage storage, ScalarType dtype, DispatchKeySet key_set, intrusive_ptr<VersionCounter> version,
+             const char* creator);
+
+  IntArrayRef sizes() const { return sizes_; }
+  IntArrayRef strides() const { return strides_; }
+  int64_t size(int64_t dim) const { return sizes_[static_cast<size_t>(dim)]; }
+  int64_t stride(int64_t dim) const { return strides_[static_cast<size_t>(dim)]; }
+  int64_t dim() const { return static_cast<int64_t>(sizes_.size()); }
+  int64_t numel() const { return numel_; }
+  int64_t storage_offset() const { return storage_offset_; }
+  bool is_contiguous() const { return is_contiguous_; }
+  ScalarType dtype() const { return dtype_; }
+  size_t itemsize() const { return elementSize(dtype_); }
+  DispatchKeySet key_set() const { return key_set_; }
+  const Storage& storage() const { return storage_; }
+  const char* creator() const { return creator_; }
+
+  // The first element's address.
+  void* data() const {
+    return static_cast<char*>(storage_.data()) + storage_offset_ * static_cast<int64_t>(itemsize());
+  }
+
+  // Sets sizes and strides together, recomputing numel and contiguity.
+  void set_sizes_and_strides(IntArrayRef sizes, IntArrayRef strides);
+  // Sets sizes with contiguous strides.
+  void set_sizes_contiguous(IntArrayRef sizes);
+  void set_storage_offset(int64_t offset) { storage_offset_ = offset; }
+
+  bool is_inference() const { return !key_set_.has_any(autograd_dispatch_keyset_with_ADInplaceOrView); }
+
+  // The shared counter; throws for an inference tensor.
+  const intrusive_ptr<VersionCounter>& version_counter() const;
+  // The version; throws "Inference tensors do not track version counter".
+  uint32_t version() const;
+  // Marks an in-place update. For an inference tensor: a no-op inside
+  // InferenceMode, an error outside it (which is how in-place updates of
+  // inference tensors are refused). `op` names the op in that error.
+  void bump_version(const char* op = "an in-place op") {
+    if (version_) {
+      version_->bump();
+    } else if (!InferenceMode::is_enabled()) {
+      throw_inplace_update_of_inference_tensor(op);
+    }
+  }
+  [[noreturn]] void throw_inplace_update_of_inference_tensor(const char* op) const;
+
+  AutogradMetaInterface* autograd_meta() const { return autograd_meta_.get(); }
+  void set_autograd_meta(std::unique_ptr<AutogradMetaInterface> meta) { autograd_meta_ = std::move(meta); }
+
+ private:
+  void refresh();
+
+  Storage storage_;
+  int64_t storage_offset_ = 0;
+  int64_t numel_ = 1;
+  DimVector sizes_;
+  DimVector strides_;
+  intrusive_ptr<VersionCounter> version_;
+  std::unique_ptr<AutogradMetaInterface> autograd_meta_;
+  const char* creator_;
+  DispatchKeySet key_set_;
+  ScalarType dtype_;
+  bool is_contiguous_ = true;
+};
+
+// Contiguous (row-major) strides for `sizes`.
+DimVector contiguous_strides(IntArrayRef sizes);
+
+}  // namespace ember
+
+#endif  // EMBER_TENSOR_TENSOR_IMPL_H_

@@ -1,0 +1,43 @@
+// Helpers for code that makes tensors: kernels, factories, //autograd.
+//
+// make_tensor allocates a contiguous tensor and decides, from InferenceMode,
+// whether it is an inference tensor; make_view makes a tensor over another's
+// storage that shares its version counter and key set (a view of an inference
+// tensor is an inference tensor). maybe_wrap_dim turns a negative dim into a
+// positive one and throws LibTorch's message otherwise.
+//
+//   Tensor out = ember::detail::make_tensor(a.sizes(), a.dtype(), "add");
+//   Tensor v = ember::detail::make_view(a, {3, 2}, {1, 3}, a.storage_offset());
+#ifndef EMBER_TENSOR_TENSOR_UTIL_H_
+#define EMBER_TENSOR_TENSOR_UTIL_H_
+
+#include "tensor/tensor.h"
+
+namespace ember {
+namespace detail {
+
+// A new contiguous tensor of `sizes`; `creator` (a string literal) names the
+// op, for error messages about inference tensors. Checks sizes.
+Tensor make_tensor(IntArrayRef sizes, ScalarType dtype, const char* creator);
+// A tensor with the geometry of `like` (contiguous), of `dtype`.
+Tensor make_tensor_like(const Tensor& like, ScalarType dtype, const char* creator);
+// A view of `base`'s storage with the given geometry.
+Tensor make_view(const Tensor& base, IntArrayRef sizes, IntArrayRef strides, int64_t storage_offset);
+
+// Checks sizes (no negative size, no numel overflow) and returns numel.
+int64_t checked_numel(IntArrayRef sizes, size_t itemsize, const char* op);
+
+int64_t maybe_wrap_dim(int64_t dim, int64_t ndim, const char* op);
+
+// `size` with its one -1 replaced so that the product is `numel`; throws
+// LibTorch's "shape '[4]' is invalid for input of size 6" naming `op`.
+DimVector infer_view_size(IntArrayRef size, int64_t numel, const char* op);
+// Strides that let `new_sizes` view memory laid out as (sizes, strides)
+// without copying, or false when no such strides exist (PyTorch's computeStride).
+bool compute_view_strides(IntArrayRef sizes, IntArrayRef strides, IntArrayRef new_sizes,
+                          DimVector* new_strides = nullptr);
+
+}  // namespace detail
+}  // namespace ember
+
+#endif  // EMBER_TENSOR_TENSOR_UTIL_H_
