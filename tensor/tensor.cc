@@ -221,8 +221,8 @@ Tensor Tensor::narrow(int64_t dim, int64_t start, int64_t length) const {
   EMBER_CHECK(start >= 0 && start <= cur, "start out of range (expected to be in range of [", -cur, ", ", cur,
               "], but got ", start, ") in narrow(dim=", d, ") of sizes ", sizes(), ".");
   EMBER_CHECK(length >= 0 && start + length <= cur, "start (", start, ") + length (", length,
-              ") exceeds dimension size (", cur, ") in narrow(dim=", d, ") of sizes ", sizes(),
-              ". Use a smaller length or start.");
+              ") exceeds dimension size (", cur, "). (narrow(dim=", d, ") of sizes ", sizes(),
+              "; use a smaller length or start.)");
   return ops::slice.call(*this, d, start, start + length, 1);
 }
 Tensor Tensor::slice(int64_t dim, int64_t start, int64_t end, int64_t step) const {
@@ -251,7 +251,8 @@ Tensor reshape(const Tensor& self, IntArrayRef size) {
 DimVector infer_size(IntArrayRef a, IntArrayRef b, const char* op) {
   size_t n = a.size() > b.size() ? a.size() : b.size();
   DimVector out(n);
-  for (size_t i = 0; i < n; ++i) {
+  // From the last dim, as LibTorch, so that its error names the same dim.
+  for (size_t i = n; i-- > 0;) {
     // Align from the right; a missing dim counts as size 1.
     int64_t da = i < n - a.size() ? 1 : a[i - (n - a.size())];
     int64_t db = i < n - b.size() ? 1 : b[i - (n - b.size())];

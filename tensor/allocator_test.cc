@@ -1,0 +1,84 @@
+#include "tensor/allocator.h"
+
+#include <cstdint>
+
+#include "gtest/gtest.h"
+#include "tensor/storage.h"
+
+namespace ember {
+namespace {
+
+TEST(CpuAllocatorTest, ReturnsSixtyFourByteAlignedMemory) {
+  for (size_t n : {1u, 3u, 64u, 1000u}) {
+    DataPtr p = cpu_allocator()->allocate(n);
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(p.get()) % 64, 0u) << "size " << n;
+  }
+}
+
+TEST(CpuAllocatorTest, CountsCurrentBytesUntilFreed) {
+  int64_t before = memory_stats().current_bytes;
+  {
+    DataPtr p = cpu_allocator()->allocate(4096);
+    EXPECT_EQ(memory_stats().current_bytes, before + 4096);
+  }
+  EXPECT_EQ(memory_stats().current_bytes, before);
+}
+
+TEST(CpuAllocatorTest, PeakKeepsTheMaximumUntilReset) {
+  reset_peak_memory_stats();
+  int64_t base = memory_stats().current_bytes;
+  { DataPtr p = cpu_allocator()->allocate(1 << 20); }
+  EXPECT_GE(memory_stats().peak_bytes, base + (1 << 20));
+  EXPECT_EQ(memory_stats().allocation_count, 1);
+  reset_peak_memory_stats();
+  EXPECT_EQ(memory_stats().peak_bytes, memory_stats().current_bytes);
+  EXPECT_EQ(memory_stats().allocation_count, 0);
+}
+
+TEST(CpuAllocatorTest, ZeroBytesGivesAFreeablePointer) {
+  DataPtr p = cpu_allocator()->allocate(0);
+  EXPECT_NE(p.get(), nullptr);
+}
+
+int deleted = 0;
+void count_delete(void*) { ++deleted; }
+
+TEST(DataPtrTest, RunsItsDeleterOnceWhenMovedAndDestroyed) {
+  deleted = 0;
+  int x = 0;
+  {
+    DataPtr a(&x, &x, &count_delete);
+    DataPtr b(std::move(a));
+    EXPECT_EQ(a.get(), nullptr);
+    EXPECT_EQ(b.get(), &x);
+  }
+  EXPECT_EQ(deleted, 1);
+}
+
+TEST(StorageTest, CopiesShareTheBytesAndCountReferences) {
+  Storage s = Storage::allocate(16);
+  EXPECT_EQ(s.use_count(), 1u);
+  {
+    Storage t = s;
+    EXPECT_TRUE(t.is_alias_of(s));
+    EXPECT_EQ(s.use_count(), 2u);
+    EXPECT_EQ(t.data(), s.data());
+  }
+  EXPECT_EQ(s.use_count(), 1u);
+  EXPECT_EQ(s.nbytes(), 16u);
+}
+
+TEST(StorageTest, WrappedMemoryIsReleasedByItsDeleterWhenTheLastUserGoes) {
+  deleted = 0;
+  int x = 0;
+  {
+    Storage s = Storage::wrap(&x, sizeof(x), &x, &count_delete);
+    Storage t = s;
+    s = Storage();
+    EXPECT_EQ(deleted, 0);
+  }
+  EXPECT_EQ(deleted, 1);
+}
+
+}  // namespace
+}  // namespace ember

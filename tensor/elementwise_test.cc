@@ -1,0 +1,243 @@
+// Elementwise ops: values, broadcasting, dtype promotion, in-place and out=
+// forms, and their errors (messages as LibTorch 1.13's, plus Ember's context).
+#include <cmath>
+#include <limits>
+
+#include "gtest/gtest.h"
+#include "tensor/tensor.h"
+#include "tensor/testing.h"
+
+namespace ember {
+namespace {
+
+using testing::values;
+using F = std::vector<float>;
+using L = std::vector<int64_t>;
+
+TEST(AddTest, AddsElementwise) { EXPECT_EQ(values<float>(tensor({1.f, 2.f}) + tensor({10.f, 20.f})), (F{11, 22})); }
+
+TEST(AddTest, ScalesOtherByAlpha) {
+  EXPECT_EQ(values<float>(tensor({1.f, 2.f}).add(tensor({10.f, 20.f}), 2)), (F{21, 42}));
+  EXPECT_EQ(values<float>(tensor({1.f, 2.f}).sub(tensor({10.f, 20.f}), 0.5)), (F{-4, -8}));
+}
+
+TEST(AddTest, BroadcastsRowAndColumn) {
+  Tensor col = tensor({1.f, 2.f}).view({2, 1});
+  Tensor row = tensor({10.f, 20.f, 30.f});
+  Tensor s = col + row;
+  EXPECT_EQ(s.sizes(), IntArrayRef({2, 3}));
+  EXPECT_EQ(values<float>(s), (F{11, 21, 31, 12, 22, 32}));
+}
+
+TEST(AddTest, BroadcastsAZeroDimTensor) {
+  EXPECT_EQ(values<float>(tensor({1.f, 2.f}) + scalar_tensor(3.0)), (F{4, 5}));
+}
+
+TEST(AddTest, WorksOnStridedViews) {
+  Tensor a = arange(6, kFloat).view({2, 3});
+  EXPECT_EQ(values<float>(a.t() + a.t()), (F{0, 6, 2, 8, 4, 10}));
+  EXPECT_EQ(values<float>(a.slice(1, 0, 3, 2) * 10), (F{0, 20, 30, 50}));
+}
+
+TEST(AddTest, MismatchedShapesThrowWithBothShapes) {
+  EXPECT_EMBER_ERROR(ones({2, 3}) + ones({4}),
+                     HAS("The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1"),
+                     HAS("[2, 3]"), HAS("[4]"), HAS("add"));
+}
+
+TEST(PromotionTest, LongPlusFloatIsFloat) {
+  Tensor r = arange(3) + ones({3});
+  EXPECT_EQ(r.dtype(), kFloat);
+  EXPECT_EQ(values<float>(r), (F{1, 2, 3}));
+}
+
+TEST(PromotionTest, FloatScalarPromotesLongTensorToFloat) {
+  Tensor r = arange(3) * 0.5;
+  EXPECT_EQ(r.dtype(), kFloat);
+  EXPECT_EQ(values<float>(r), (F{0, 0.5, 1}));
+}
+
+TEST(PromotionTest, ScalarsAndZeroDimTensorsDoNotPromoteWithinACategory) {
+  EXPECT_EQ((ones({2}) + 1.5).dtype(), kFloat);
+  EXPECT_EQ((ones({2}) + scalar_tensor(1.5, kDouble)).dtype(), kFloat);
+  EXPECT_EQ((ones({2}) + ones({2}, kDouble)).dtype(), kDouble);
+  EXPECT_EQ((arange(2) + 3).dtype(), kLong);
+  EXPECT_EQ((ones({2}, kBool) + 1).dtype(), kLong);
+}
+
+TEST(DivTest, IntegerDivisionIsTrueDivision) {
+  Tensor r = arange(4) / 2;
+  EXPECT_EQ(r.dtype(), kFloat);
+  EXPECT_EQ(values<float>(r), (F{0, 0.5, 1, 1.5}));
+  EXPECT_EQ(values<float>(2 / tensor({4.f, 8.f})), (F{0.5, 0.25}));
+}
+
+TEST(PowTest, FloatAndIntegerPowers) {
+  EXPECT_EQ(values<float>(tensor({2.f, 3.f}).pow(2)), (F{4, 9}));
+  EXPECT_EQ(values<float>(tensor({4.f, 9.f}).pow(0.5)), (F{2, 3}));
+  EXPECT_EQ(values<int64_t>(tensor({2, 3, -1, 5}).pow(tensor({3, 2, -3, -1}))), (L{8, 9, -1, 0}));
+}
+
+TEST(InPlaceTest, ReturnsSelfAndChains) {
+  Tensor x = ones({3});
+  const Tensor& r = x.add_(1).mul_(0.5);
+  EXPECT_TRUE(r.is_same(x));
+  EXPECT_EQ(values<float>(x), (F{1, 1, 1}));
+  x.sub_(ones({3}), 2).div_(tensor({1.f, 2.f, 4.f}));
+  EXPECT_EQ(values<float>(x), (F{-1, -0.5, -0.25}));
+}
+
+TEST(InPlaceTest, WritesThroughAView) {
+  Tensor base = zeros({2, 3});
+  base.select(1, 1).add_(7);
+  EXPECT_EQ(values<float>(base), (F{0, 7, 0, 0, 7, 0}));
+}
+
+TEST(InPlaceTest, CannotGrowItsTensor) {
+  EXPECT_EMBER_ERROR(ones({2, 3}).add_(ones({4, 2, 3})),
+                     HAS("output with shape [2, 3] doesn't match the broadcast shape [4, 2, 3]"));
+}
+
+TEST(InPlaceTest, CannotCastAFloatResultIntoALongTensor) {
+  EXPECT_EMBER_ERROR(ones({2}, kLong).add_(1.5), HAS("result type Float can't be cast to the desired output type Long"));
+  EXPECT_EMBER_ERROR(ones({2}, kLong).div_(2), HAS("result type Float can't be cast to the desired output type Long"));
+  EXPECT_EMBER_ERROR(ones({2}, kLong).exp_(), HAS("result type Float can't be cast to the desired output type Long"));
+}
+
+TEST(InPlaceTest, RefusesToWriteIntoAnExpandedTensor) {
+  EXPECT_EMBER_ERROR(ones({1}).expand({3}).add_(1),
+                     HAS("unsupported operation: more than one element of the written-to tensor refers to a single "
+                         "memory location. Please clone() the tensor before performing the operation."));
+}
+
+TEST(InPlaceTest, AcceptsALowerDtypeOperand) {
+  Tensor x = ones({2});
+  x.add_(arange(2));
+  EXPECT_EQ(values<float>(x), (F{1, 2}));
+}
+
+TEST(OutTest, WritesIntoOut) {
+  Tensor out = empty({2, 2});
+  const Tensor& r = add_out(out, ones({2, 2}), tensor({1.f, 2.f}));
+  EXPECT_TRUE(r.is_same(out));
+  EXPECT_EQ(values<float>(out), (F{2, 3, 2, 3}));
+  mul_out(out, tensor({2.f, 3.f}), tensor({4.f, 5.f}).view({2, 1}));
+  EXPECT_EQ(values<float>(out), (F{8, 12, 10, 15}));
+}
+
+TEST(OutTest, CastsIntoAWiderOut) {
+  Tensor out = empty({2}, kDouble);
+  add_out(out, arange(2), arange(2));
+  EXPECT_EQ(values<double>(out), (std::vector<double>{0, 2}));
+}
+
+TEST(OutTest, WrongShapeThrows) {
+  Tensor out = empty({3});
+  EXPECT_EMBER_ERROR(add_out(out, ones({2}), ones({2})), HAS("add_out(): out has sizes [3] but the result has sizes [2]"));
+  EXPECT_EMBER_ERROR(add_out(out, ones({2, 3}), ones({4})),
+                     HAS("The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1"));
+}
+
+TEST(OutTest, NarrowerDtypeThrows) {
+  Tensor out = empty({2}, kLong);
+  EXPECT_EMBER_ERROR(mul_out(out, ones({2}), ones({2})),
+                     HAS("result type Float can't be cast to the desired output type Long"));
+}
+
+TEST(BoolTest, ArithmeticRules) {
+  Tensor t = tensor({true, false});
+  EXPECT_EQ(values<bool>(t * t), (std::vector<bool>{true, false}));
+  EXPECT_EMBER_ERROR(t - t, HAS("Subtraction, the `-` operator, with two bool tensors is not supported."));
+  EXPECT_EMBER_ERROR(-t, HAS("Negation, the `-` operator, on a bool tensor is not supported."));
+}
+
+TEST(AlphaTest, FloatAlphaWithIntegersThrows) {
+  EXPECT_EMBER_ERROR(arange(2).add(arange(2), 0.5),
+                     HAS("For integral input tensors, argument alpha must not be a floating point number"));
+}
+
+TEST(UnaryTest, ComputesEachFunction) {
+  Tensor x = tensor({-1.0, 0.0, 2.0});
+  EXPECT_EQ(values<float>(x.neg()), (F{1, -0.f, -2}));
+  EXPECT_EQ(values<float>(x.relu()), (F{0, 0, 2}));
+  EXPECT_TRUE(x.exp().allclose(tensor({std::exp(-1.0), 1.0, std::exp(2.0)})));
+  EXPECT_TRUE(x.sigmoid().allclose(tensor({1 / (1 + std::exp(1.0)), 0.5, 1 / (1 + std::exp(-2.0))})));
+  EXPECT_TRUE(x.tanh().allclose(tensor({std::tanh(-1.0), 0.0, std::tanh(2.0)})));
+  EXPECT_TRUE(tensor({1.0, std::exp(1.0)}).log().allclose(tensor({0.0, 1.0})));
+}
+
+TEST(UnaryTest, IntegerInputsOfFloatFunctionsGiveFloat) {
+  EXPECT_EQ(arange(3).exp().dtype(), kFloat);
+  EXPECT_EQ(arange(3).relu().dtype(), kLong);
+}
+
+TEST(UnaryTest, ReluKeepsNaN) {
+  float nan = std::numeric_limits<float>::quiet_NaN();
+  EXPECT_TRUE(std::isnan(tensor({nan}).relu().item<float>()));
+}
+
+TEST(UnaryTest, InPlaceFormsWriteIntoSelf) {
+  Tensor x = tensor({-1.0, 2.0});
+  x.relu_();
+  EXPECT_EQ(values<float>(x), (F{0, 2}));
+  x.neg_().exp_();
+  EXPECT_TRUE(x.allclose(tensor({1.0, std::exp(-2.0)})));
+}
+
+TEST(CopyTest, BroadcastsAndConverts) {
+  Tensor dst = zeros({2, 2}, kDouble);
+  dst.copy_(tensor({1, 2}));
+  EXPECT_EQ(values<double>(dst), (std::vector<double>{1, 2, 1, 2}));
+}
+
+TEST(CopyTest, ShapeMismatchThrows) {
+  EXPECT_EMBER_ERROR(ones({2, 3}).copy_(ones({3, 2})),
+                     HAS("The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 1"));
+}
+
+TEST(FillTest, FillsAndZeroesThroughViews) {
+  Tensor x = ones({2, 3});
+  x.t().select(0, 0).fill_(4);
+  EXPECT_EQ(values<float>(x), (F{4, 1, 1, 4, 1, 1}));
+  x.zero_();
+  EXPECT_EQ(values<float>(x), F(6, 0));
+}
+
+TEST(CloneTest, CopiesIntoNewContiguousStorage) {
+  Tensor a = arange(6).view({2, 3}).t();
+  Tensor c = a.clone();
+  EXPECT_FALSE(c.storage().is_alias_of(a.storage()));
+  EXPECT_TRUE(c.is_contiguous());
+  EXPECT_EQ(values<int64_t>(c), (L{0, 3, 1, 4, 2, 5}));
+}
+
+TEST(ContiguousTest, ReturnsSelfWhenAlreadyContiguous) {
+  Tensor a = ones({2, 3});
+  EXPECT_TRUE(a.contiguous().is_same(a));
+  EXPECT_FALSE(a.t().contiguous().is_same(a));
+}
+
+TEST(ToTest, ConvertsDtypesAndReturnsSelfForTheSameDtype) {
+  Tensor a = tensor({1.7, -2.5});
+  EXPECT_TRUE(a.to(kFloat).is_same(a));
+  EXPECT_EQ(values<int64_t>(a.to(kLong)), (L{1, -2}));
+  EXPECT_EQ(values<bool>(tensor({0.0, 3.0}).to(kBool)), (std::vector<bool>{false, true}));
+}
+
+TEST(EqTest, ComparesElementwiseIntoBool) {
+  Tensor r = tensor({1, 2, 3}) == tensor({1, 0, 3});
+  EXPECT_EQ(r.dtype(), kBool);
+  EXPECT_EQ(values<bool>(r), (std::vector<bool>{true, false, true}));
+  EXPECT_EQ(values<bool>(tensor({1, 2}).eq(2)), (std::vector<bool>{false, true}));
+}
+
+TEST(AllcloseTest, UsesRelativeAndAbsoluteTolerance) {
+  EXPECT_TRUE(tensor({1.0, 2.0}).allclose(tensor({1.0 + 1e-6, 2.0})));
+  EXPECT_FALSE(tensor({1.0, 2.0}).allclose(tensor({1.1, 2.0})));
+  EXPECT_TRUE(tensor({1.0, 2.0}).allclose(tensor({1.1, 2.0}), 0.2));
+  EXPECT_TRUE(equal(arange(3), arange(3)));
+  EXPECT_FALSE(equal(arange(3), arange(4)));
+}
+
+}  // namespace
+}  // namespace ember

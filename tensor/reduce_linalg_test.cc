@@ -1,0 +1,147 @@
+// Reductions (sum, mean), mm/bmm/matmul, cat and stack: values checked by
+// hand, and errors.
+#include "gtest/gtest.h"
+#include "tensor/tensor.h"
+#include "tensor/testing.h"
+
+namespace ember {
+namespace {
+
+using testing::values;
+using F = std::vector<float>;
+using L = std::vector<int64_t>;
+
+Tensor m23() { return arange(6, kFloat).view({2, 3}); }  // [[0 1 2] [3 4 5]]
+
+TEST(SumTest, SumsAllElementsIntoAZeroDimTensor) {
+  Tensor s = m23().sum();
+  EXPECT_EQ(s.dim(), 0);
+  EXPECT_EQ(s.item<float>(), 15);
+  EXPECT_EQ(arange(5).sum().dtype(), kLong);
+  EXPECT_EQ(tensor({true, true, false}).sum().item<int64_t>(), 2);
+}
+
+TEST(SumTest, SumsOverDims) {
+  EXPECT_EQ(values<float>(m23().sum(0)), (F{3, 5, 7}));
+  EXPECT_EQ(values<float>(m23().sum(1)), (F{3, 12}));
+  EXPECT_EQ(values<float>(m23().sum(-1)), (F{3, 12}));
+  EXPECT_EQ(m23().sum({0, 1}).item<float>(), 15);
+}
+
+TEST(SumTest, KeepdimKeepsSizeOneDims) {
+  Tensor s = m23().sum(1, true);
+  EXPECT_EQ(s.sizes(), IntArrayRef({2, 1}));
+  EXPECT_EQ(values<float>(s), (F{3, 12}));
+}
+
+TEST(SumTest, SumsStridedViews) {
+  EXPECT_EQ(values<float>(m23().t().sum(1)), (F{3, 5, 7}));
+  Tensor e = ones({3}).expand({4, 3});
+  EXPECT_EQ(values<float>(e.sum(0)), (F{4, 4, 4}));
+}
+
+TEST(SumTest, DimOutOfRangeThrows) {
+  EXPECT_EMBER_ERROR(m23().sum(2), HAS("Dimension out of range (expected to be in range of [-2, 1], but got 2)"),
+                     HAS("sum"));
+}
+
+TEST(SumTest, RepeatedDimThrows) { EXPECT_EMBER_ERROR(m23().sum({1, 1}), HAS("dim 1 appears multiple times")); }
+
+TEST(MeanTest, AveragesAllOrOverDims) {
+  EXPECT_EQ(m23().mean().item<float>(), 2.5);
+  EXPECT_EQ(values<float>(m23().mean(0)), (F{1.5, 2.5, 3.5}));
+  EXPECT_EQ(values<float>(m23().mean(1, true)), (F{1, 4}));
+}
+
+TEST(MeanTest, IntegerInputThrows) {
+  EXPECT_EMBER_ERROR(arange(3).mean(), HAS("mean(): could not infer output dtype. Input dtype must be either a "
+                                           "floating point or complex dtype. Got: Long"));
+}
+
+TEST(MmTest, MultipliesMatrices) {
+  // [[0 1 2] [3 4 5]] x [[1 0] [0 1] [1 1]] = [[2 3] [8 9]]
+  Tensor b = tensor({1.f, 0.f, 0.f, 1.f, 1.f, 1.f}).view({3, 2});
+  EXPECT_EQ(values<float>(m23().mm(b)), (F{2, 3, 8, 9}));
+  EXPECT_EQ(values<double>(mm(m23().to(kDouble), b.to(kDouble))), (std::vector<double>{2, 3, 8, 9}));
+  EXPECT_EQ(values<int64_t>(mm(m23().to(kLong), b.to(kLong))), (L{2, 3, 8, 9}));
+}
+
+TEST(MmTest, AcceptsTransposedAndStridedOperands) {
+  Tensor a = m23();
+  EXPECT_EQ(values<float>(a.mm(a.t())), (F{5, 14, 14, 50}));
+  EXPECT_EQ(values<float>(a.t().mm(a)), (F{9, 12, 15, 12, 17, 22, 15, 22, 29}));
+  Tensor s = arange(12, kFloat).view({3, 4}).slice(1, 0, 4, 2);  // [[0 2] [4 6] [8 10]], strides [4, 2]
+  EXPECT_EQ(values<float>(a.mm(s)), (F{20, 26, 56, 80}));
+}
+
+TEST(MmTest, MismatchedShapesThrow) {
+  EXPECT_EMBER_ERROR(mm(ones({2, 3}), ones({2, 3})), HAS("mat1 and mat2 shapes cannot be multiplied (2x3 and 2x3)"));
+  EXPECT_EMBER_ERROR(mm(ones({2, 3}), ones({3})), HAS("mat2 must be a matrix"));
+  EXPECT_EMBER_ERROR(mm(ones({2, 3}), ones({3, 2}, kDouble)),
+                     HAS("expected mat1 and mat2 to have the same dtype, but got: Float != Double"));
+}
+
+TEST(BmmTest, MultipliesEachBatch) {
+  Tensor a = stack({m23(), m23() * 2});
+  Tensor b = ones({2, 3, 1});
+  EXPECT_EQ(values<float>(bmm(a, b)), (F{3, 12, 6, 24}));
+  EXPECT_EMBER_ERROR(bmm(a, ones({3, 3, 1})), HAS("batch1 and batch2 must have same number of batches, got 2 and 3"));
+}
+
+TEST(MatmulTest, HandlesVectorsMatricesAndBroadcastBatches) {
+  Tensor v = tensor({1.f, 1.f, 1.f});
+  EXPECT_EQ(matmul(v, v).item<float>(), 3);
+  EXPECT_EQ(values<float>(matmul(m23(), v)), (F{3, 12}));
+  EXPECT_EQ(values<float>(matmul(tensor({1.f, 1.f}), m23())), (F{3, 5, 7}));
+  Tensor batch = stack({m23(), m23()});          // [2, 2, 3]
+  Tensor r = matmul(batch, m23().t());            // [2, 2, 2], the matrix broadcast
+  EXPECT_EQ(r.sizes(), IntArrayRef({2, 2, 2}));
+  EXPECT_EQ(values<float>(r), (F{5, 14, 14, 50, 5, 14, 14, 50}));
+}
+
+TEST(MatmulTest, MismatchedInnerDimsThrow) {
+  EXPECT_EMBER_ERROR(matmul(ones({2, 3}), ones({4, 2})), HAS("mat1 and mat2 shapes cannot be multiplied (2x3 and 4x2)"));
+  EXPECT_EMBER_ERROR(matmul(ones({2, 2, 3}), ones({4, 2})), HAS("mat1 and mat2 shapes cannot be multiplied (2x3 and 4x2)"));
+}
+
+TEST(CatTest, ConcatenatesAlongADim) {
+  Tensor a = m23();
+  EXPECT_EQ(values<float>(cat({a, a}, 0)), (F{0, 1, 2, 3, 4, 5, 0, 1, 2, 3, 4, 5}));
+  Tensor c = cat({a, a.slice(1, 0, 1)}, 1);
+  EXPECT_EQ(c.sizes(), IntArrayRef({2, 4}));
+  EXPECT_EQ(values<float>(c), (F{0, 1, 2, 0, 3, 4, 5, 3}));
+}
+
+TEST(CatTest, MismatchedShapesThrow) {
+  EXPECT_EMBER_ERROR(cat({ones({2, 3}), ones({4})}), HAS("Tensors must have same number of dimensions: got 2 and 1"));
+  EXPECT_EMBER_ERROR(cat({ones({2, 3}), ones({2, 4})}, 0),
+                     HAS("Sizes of tensors must match except in dimension 0. Expected size 3 but got size 4 for "
+                         "tensor number 1 in the list."));
+}
+
+TEST(StackTest, AddsANewDim) {
+  Tensor s = stack({tensor({1, 2}), tensor({3, 4})}, 1);
+  EXPECT_EQ(s.sizes(), IntArrayRef({2, 2}));
+  EXPECT_EQ(values<int64_t>(s), (L{1, 3, 2, 4}));
+  EXPECT_EMBER_ERROR(stack({ones({2, 3}), ones({4})}),
+                     HAS("stack expects each tensor to be equal size, but got [2, 3] at entry 0 and [4] at entry 1"));
+}
+
+TEST(IssueExampleTest, RunsAndGivesTheExpectedShapes) {
+  manual_seed(1);
+  Tensor x = randn({50, 1000});
+  Tensor w = ones({1000, 10}, kFloat);
+  Tensor y = x.mm(w).relu().sum(1);
+  EXPECT_EQ(y.sizes(), IntArrayRef({50}));
+  // Every column of x.mm(w) is the row sum of x.
+  Tensor expected = x.sum(1).relu() * 10;
+  EXPECT_TRUE(y.allclose(expected, 1e-4, 1e-3));
+  auto v = x.view({100, 500}).transpose(0, 1);
+  EXPECT_EQ(v.sizes(), IntArrayRef({500, 100}));
+  Tensor before = x.clone();
+  x.add_(1).mul_(0.5);
+  EXPECT_TRUE(x.allclose((before + 1) * 0.5));
+}
+
+}  // namespace
+}  // namespace ember
