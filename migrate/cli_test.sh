@@ -54,7 +54,12 @@ expect 2 "cannot load the compilation database" "${migrate}" -p "${work}/nowhere
 expect 3 "broken.cpp failed to parse, not edited: .*broken.cpp:2: use of undeclared identifier 'undeclared_thing'" \
   "${migrate}" --in-place broken.cpp user.cpp -- "${flags[@]}"
 cmp -s broken.cpp broken.orig || fail "a file that failed to parse was modified"
+[[ "$(grep -c broken.cpp err.txt)" == 1 ]] || fail "a parse failure takes more than one line: $(cat err.txt)"
 grep -q "c10::InferenceMode guard(true)" user.cpp || fail "the good file was not processed next to a broken one"
+
+printf '#include "not_there.h"\nvoid f() {}\n' > missing_header.cpp
+expect 3 "missing_header.cpp failed to parse, not edited: .*missing_header.cpp:1: 'not_there.h' file not found" \
+  "${migrate}" missing_header.cpp -- "${flags[@]}"
 
 # --check: 0 when nothing would change, 1 when something would.
 expect 0 "0 site(s)" "${migrate}" --check user.cpp -- "${flags[@]}"

@@ -80,6 +80,13 @@ Verdict Judge(const Site& site) {
   }
   const Use* kernel = nullptr;
   const Use* inference = nullptr;
+  for (const Use& use : site.uses) {
+    if (use.suppressed) {
+      verdict.manual = "a use at " + use.where +
+                       " is marked // NOLINT(migrate) and goes through this spelling";
+      return verdict;
+    }
+  }
   for (const Use* use : strong) {
     if (use->arg == Arg::kFalse) {
       verdict.manual =

@@ -269,6 +269,7 @@ int main(int argc, const char** argv) {
     // Warnings are not ours to report, and -Werror must not turn the
     // deprecated guard's uses into parse errors.
     out.push_back("-w");
+    out.push_back("-fno-caret-diagnostics");  // and no "N errors generated."
     out.push_back("-Wno-error");
     if (!resource_dir.empty() &&
         std::none_of(out.begin(), out.end(), [](const std::string& a) { return a.rfind("-resource-dir", 0) == 0; }))
@@ -289,6 +290,7 @@ int main(int argc, const char** argv) {
     tool.appendArgumentsAdjuster(adjust);
     FirstError diagnostics;
     tool.setDiagnosticConsumer(&diagnostics);
+    tool.setPrintErrorMessage(false);  // ours below is the one line
     const size_t before = results.size();
     const int rc = tool.run(migrate::NewFindSitesFactory(find_options, &results).get());
     if (rc != 0 || diagnostics.getNumErrors() > 0) {

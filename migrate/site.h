@@ -59,6 +59,8 @@ struct Use {
   // Decided by default only (e.g. a header helper nobody calls in this TU):
   // ignored when another use says something definite.
   bool weak = false;
+  // Under // NOLINT(migrate): the spelling it goes through is left alone too.
+  bool suppressed = false;
   // Inside Function<T>::forward, which already runs below autograd.
   bool redundant = false;
   // The argument text to drop when the guard becomes the no-argument kernel

@@ -231,9 +231,17 @@ class Finder {
     Collector collector(context_, collected_);
     collector.TraverseAST(context_);
     if (collected_.site_locs.empty()) return;
-    for (const CallExpr* call : collected_.calls)
-      if (const FunctionDecl* callee = Canonical(call->getDirectCallee()))
-        callers_[callee].push_back(call);
+    for (const CallExpr* call : collected_.calls) {
+      const FunctionDecl* callee = Canonical(call->getDirectCallee());
+      if (!callee) continue;
+      callers_[callee].push_back(call);
+      // Library code that builds a tensor below autograd and then wraps it
+      // as a Variable (LibTorch's own from_blob did) is kernel code: under
+      // InferenceMode the tensor would be an inference tensor.
+      if (IsNamed(callee, {"torch::autograd::make_variable"}))
+        if (const FunctionDecl* wrapper = EnclosingFunction(DynTypedNode::create(*call)))
+          variable_wrappers_.try_emplace(Canonical(wrapper), Where(call->getBeginLoc()));
+    }
     CollectRegistrations();
 
     std::map<unsigned, std::vector<Use>> uses_by_key;
@@ -259,6 +267,7 @@ class Finder {
         use.weak = why.weak;
         use.redundant = why.redundant;
         use.where = Where(loc.getBeginLoc());
+        use.arg = DependentArgument(DynTypedNode::create(loc));
         site->uses.push_back(use);
       }
       out_.sites.push_back(std::move(*site));
@@ -410,6 +419,10 @@ class Finder {
                     {"torch::autograd::AutogradContext", "ember::autograd::AutogradContext"}))
           return KernelWhy{"inside `" + name + "`, which takes an `AutogradContext*`", false};
     }
+    if (auto wrapper = variable_wrappers_.find(fn); wrapper != variable_wrappers_.end())
+      return KernelWhy{"inside `" + name + "`, which wraps its result with `torch::autograd::make_variable` at " +
+                           wrapper->second + " (library code below autograd)",
+                       false};
     auto callers = callers_.find(fn);
     if (callers == callers_.end() || collected_.escaped.count(fn)) return std::nullopt;
     std::string first;
@@ -457,6 +470,33 @@ class Finder {
       }
     }
     return {Context::kInference, "at namespace scope, user code", false, false};
+  }
+
+  // In a template, a construction whose arguments depend on a template
+  // parameter is not resolved until instantiation, so no use was seen: treat
+  // its arguments as a runtime flag rather than silently keep them.
+  Arg DependentArgument(DynTypedNode node) {
+    for (int depth = 0; depth < 8; ++depth) {
+      DynTypedNodeList parents = context_.getParents(node);
+      if (parents.empty()) return Arg::kNone;
+      node = parents[0];
+      if (const auto* var = node.get<VarDecl>()) {
+        const Expr* init = var->getInit();
+        if (!init || !(init->isTypeDependent() || init->isValueDependent())) return Arg::kNone;
+        if (const auto* list = dyn_cast<ParenListExpr>(init)) return list->getNumExprs() ? Arg::kRuntime : Arg::kNone;
+        return Arg::kRuntime;
+      }
+      if (const auto* expr = node.get<Expr>()) {
+        if (const auto* unresolved = dyn_cast<CXXUnresolvedConstructExpr>(expr))
+          return unresolved->getNumArgs() ? Arg::kRuntime : Arg::kNone;
+        if (const auto* call = dyn_cast<CallExpr>(expr))
+          return (call->isTypeDependent() || call->isValueDependent()) && call->getNumArgs() ? Arg::kRuntime
+                                                                                              : Arg::kNone;
+        continue;  // e.g. the reference naming make_unique<...>
+      }
+      if (node.get<Decl>() || node.get<Stmt>()) return Arg::kNone;
+    }
+    return Arg::kNone;
   }
 
   bool InsideAlias(DynTypedNode node) {
@@ -530,9 +570,9 @@ class Finder {
     std::optional<TypeLoc> spelled;
     CharSourceRange arg_range = arg ? CharSourceRange::getTokenRange(arg->getSourceRange()) : CharSourceRange();
     DynTypedNode owner = Owner(DynTypedNode::create(*construct));
-    if (const auto* temporary = dyn_cast<CXXTemporaryObjectExpr>(construct)) {
+    if (const auto* temporary = dyn_cast<CXXTemporaryObjectExpr>(construct); temporary && temporary->getTypeSourceInfo()) {
       spelled = temporary->getTypeSourceInfo()->getTypeLoc();
-    } else if (const auto* var = owner.get<VarDecl>()) {
+    } else if (const auto* var = owner.get<VarDecl>(); var && var->getTypeSourceInfo()) {
       spelled = var->getTypeSourceInfo()->getTypeLoc();
       const SourceRange parens = construct->getParenOrBraceRange();
       if (var->getInitStyle() == VarDecl::CallInit && parens.isValid()) {
@@ -545,19 +585,28 @@ class Finder {
             after_name, Lexer::getLocForEndOfToken(arg->getEndLoc(), 0, sm_, context_.getLangOpts()));
       }
       use.stmt_span = StatementSpan(var);
-    } else if (const auto* field = owner.get<FieldDecl>()) {
+    } else if (const auto* field = owner.get<FieldDecl>(); field && field->getTypeSourceInfo()) {
       spelled = field->getTypeSourceInfo()->getTypeLoc();
-    } else if (const auto* cast = owner.get<CXXFunctionalCastExpr>()) {
+    } else if (const auto* cast = owner.get<CXXFunctionalCastExpr>(); cast && cast->getTypeInfoAsWritten()) {
       spelled = cast->getTypeInfoAsWritten()->getTypeLoc();
-    } else if (const auto* new_expr = owner.get<CXXNewExpr>()) {
+    } else if (const auto* new_expr = owner.get<CXXNewExpr>(); new_expr && new_expr->getAllocatedTypeSourceInfo()) {
       spelled = new_expr->getAllocatedTypeSourceInfo()->getTypeLoc();
     } else if (const auto* init = owner.get<CXXCtorInitializer>()) {
       if (init->getMember() && init->getMember()->getTypeSourceInfo())
         spelled = init->getMember()->getTypeSourceInfo()->getTypeLoc();
+    } else if (const auto* ctor = owner.get<CXXConstructorDecl>()) {
+      // A member initialiser `guard_(true)`: the parent map skips the
+      // initialiser itself, so find it among the constructor's.
+      for (const CXXCtorInitializer* init : ctor->inits()) {
+        const FieldDecl* member = init->getMember();
+        if (init->isWritten() && member && member->getTypeSourceInfo() && init->getInit() &&
+            init->getInit()->IgnoreImplicit() == construct->IgnoreImplicit())
+          spelled = member->getTypeSourceInfo()->getTypeLoc();
+      }
     }
     if (!spelled) return;
     FinishUse(use, arg, arg_range, DynTypedNode::create(*construct), construct->getBeginLoc());
-    Attach(*spelled, use, uses_by_key);
+    Attach(*spelled, use, uses_by_key, construct->getBeginLoc());
   }
 
   std::optional<Span> StatementSpan(const VarDecl* var) {
@@ -589,7 +638,7 @@ class Finder {
     if (!spelled) return;
     CharSourceRange arg_range = arg ? CharSourceRange::getTokenRange(arg->getSourceRange()) : CharSourceRange();
     FinishUse(use, arg, arg_range, DynTypedNode::create(*call), call->getBeginLoc());
-    Attach(*spelled, use, uses_by_key);
+    Attach(*spelled, use, uses_by_key, call->getBeginLoc());
   }
 
   void FinishUse(Use& use, const Expr* arg, CharSourceRange arg_range, DynTypedNode node, SourceLocation loc) {
@@ -603,14 +652,17 @@ class Finder {
     use.weak = why.weak;
     use.redundant = why.redundant;
     use.where = Where(loc);
-    if (LineHasNolint(loc)) use.reason += " (NOLINT(migrate) on the use)";
   }
 
-  void Attach(TypeLoc spelled, const Use& use, std::map<unsigned, std::vector<Use>>& uses_by_key) {
+  void Attach(TypeLoc spelled, const Use& use, std::map<unsigned, std::vector<Use>>& uses_by_key,
+              SourceLocation use_loc) {
     std::vector<unsigned> keys;
     SpellingsInType finder(keys);
     finder.TraverseTypeLoc(spelled);
-    for (unsigned key : keys) uses_by_key[key].push_back(use);
+    for (unsigned key : keys) {
+      uses_by_key[key].push_back(use);
+      uses_by_key[key].back().suppressed = LineHasNolint(use_loc);
+    }
   }
 
   // --- Turning a spelled TypeLoc into a Site. ---
@@ -723,6 +775,7 @@ class Finder {
   std::map<const FunctionDecl*, std::vector<const CallExpr*>> callers_;
   std::map<const FunctionDecl*, std::string> kernel_functions_;
   std::map<const LambdaExpr*, std::string> kernel_lambdas_;
+  std::map<const FunctionDecl*, std::string> variable_wrappers_;
   std::map<const FunctionDecl*, std::optional<KernelWhy>> kernel_memo_;
   std::set<const FunctionDecl*> in_progress_;
   std::unordered_map<unsigned, std::string> real_paths_;
