@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "autograd/autograd_meta.h"
+#include "autograd/forward_ad.h"
 #include "autograd/functions.h"
 #include "modes/grad_mode.h"
 #include "modes/kernel_guards.h"
@@ -19,6 +20,35 @@ namespace autograd {
 namespace {
 
 constexpr DispatchKey kKey = DispatchKey::AutogradCPU;
+namespace fw = forward_ad::impl;
+
+// Forward AD: `t` (a sum of JVP terms, maybe broadcast smaller) becomes the
+// tangent of `out`.
+void set_out_tangent(const Tensor& out, Tensor t) {
+  if (!t.defined()) return;
+  if (t.sizes() != out.sizes()) t = t.expand(out.sizes()).contiguous();
+  if (t.dtype() != out.dtype()) t = t.to(out.dtype());
+  fw::set_tangent(out, t);
+}
+void add_term(Tensor& acc, const Tensor& term) { acc = acc.defined() ? acc + term : term; }
+
+// For an in-place op under forward AD: the tangents, and self's value before
+// the write (only when some tangent exists).
+struct InplaceTangents {
+  InplaceTangents(const Tensor& self, const Tensor& other) {
+    if (__builtin_expect(!fw::is_active(), 1)) return;
+    t_self = fw::tangent(self);
+    t_other = other.defined() ? fw::tangent(other) : Tensor();
+    active = t_self.defined() || t_other.defined();
+    if (active) {
+      AutoFwGradMode off(false);
+      NoGradGuard no_grad;
+      self_before = self.clone();
+    }
+  }
+  bool active = false;
+  Tensor t_self, t_other, self_before;
+};
 
 inline bool requires_grad(const Tensor& t) { return t.defined() && t.requires_grad(); }
 
@@ -30,6 +60,7 @@ inline bool compute_requires_grad(const T&... ts) {
 template <class... T>
 std::shared_ptr<OpNode> make_node(const char* name, OpNode::Formula formula, const T&... inputs) {
   auto node = std::make_shared<OpNode>(name, formula);
+  node->reserve_edges(sizeof...(inputs));
   (node->add_next_edge(inputs), ...);
   return node;
 }
@@ -83,8 +114,49 @@ constexpr BinSpec kBin[] = {
     {"PowBackward1", "PowBackward1", &pow_bw, true, true, true},
 };
 
+template <Bin K>
+void binary_jvp(const Tensor& a, const Tensor& ta, const Tensor& b, const Tensor& tb, const Scalar& alpha,
+                const Tensor& out) {
+  if (!ta.defined() && !tb.defined()) return;
+  AutoFwGradMode off(false);
+  Tensor t;
+  switch (K) {
+    case Bin::Add:
+      if (ta.defined()) add_term(t, ta);
+      if (tb.defined()) add_term(t, scale(tb, alpha));
+      break;
+    case Bin::Sub:
+      if (ta.defined()) add_term(t, ta);
+      if (tb.defined()) add_term(t, -scale(tb, alpha));
+      break;
+    case Bin::Mul:
+      if (ta.defined()) add_term(t, ta * b);
+      if (tb.defined()) add_term(t, a * tb);
+      break;
+    case Bin::Div:
+      if (ta.defined()) add_term(t, ta / b);
+      if (tb.defined()) add_term(t, -tb * a / (b * b));
+      break;
+    case Bin::Pow:
+      if (ta.defined()) add_term(t, ta * b * a.pow(b - 1));
+      if (tb.defined()) add_term(t, tb * out * a.log());
+      break;
+  }
+  set_out_tangent(out, t);
+}
+
+template <ops::Binary& Op, Bin K>
+Tensor binary_record(DispatchKeySet ks, const Tensor& a, const Tensor& b, const Scalar& alpha);
+
 template <ops::Binary& Op, Bin K>
 Tensor binary(DispatchKeySet ks, const Tensor& a, const Tensor& b, const Scalar& alpha) {
+  Tensor out = binary_record<Op, K>(ks, a, b, alpha);
+  if (__builtin_expect(fw::is_active(), 0)) binary_jvp<K>(a, fw::tangent(a), b, fw::tangent(b), alpha, out);
+  return out;
+}
+
+template <ops::Binary& Op, Bin K>
+Tensor binary_record(DispatchKeySet ks, const Tensor& a, const Tensor& b, const Scalar& alpha) {
   if (!compute_requires_grad(a, b)) {
     AutoDispatchBelowADInplaceOrView guard;
     return Op.redispatch(keys_after(ks, kKey), a, b, alpha);
@@ -92,9 +164,12 @@ Tensor binary(DispatchKeySet ks, const Tensor& a, const Tensor& b, const Scalar&
   const BinSpec& spec = kBin[static_cast<int>(K)];
   auto node = make_node(spec.name, spec.formula, a, b);
   node->scalar = alpha;
-  bool ga = node->should_compute_output(0), gb = node->should_compute_output(1);
-  save_if(*node, spec.needs_self && (gb || (K == Bin::Pow && ga)), a, Op.name());
-  save_if(*node, (spec.needs_other && ga) || (spec.other_needs_other && gb), b, Op.name());
+  if (spec.needs_self || spec.needs_other) {  // add and sub save nothing
+    bool ga = node->should_compute_output(0), gb = node->should_compute_output(1);
+    node->reserve_saved(2);
+    save_if(*node, spec.needs_self && (gb || (K == Bin::Pow && ga)), a, Op.name());
+    save_if(*node, (spec.needs_other && ga) || (spec.other_needs_other && gb), b, Op.name());
+  }
   Tensor out;
   {
     AutoDispatchBelowADInplaceOrView guard;
@@ -119,11 +194,14 @@ const Tensor& binary_(DispatchKeySet ks, const Tensor& self, const Tensor& other
     node->save(need_self ? ops::clone.redispatch(keys_after(ks, kKey), self) : Tensor(), false, Op.name());
     save_if(*node, (spec.needs_other && ga) || (spec.other_needs_other && gb), other, Op.name());
   }
+  // Forward AD: the JVP needs self's value from before the write.
+  InplaceTangents fwd(self, other);
   {
     AutoDispatchBelowAutograd guard;
     Op.redispatch(keys_after(ks, kKey), self, other, alpha);
   }
   if (node) impl::rebase_history(self, node);
+  if (__builtin_expect(fwd.active, 0)) binary_jvp<K>(fwd.self_before, fwd.t_self, other, fwd.t_other, alpha, self);
   return self;
 }
 
@@ -157,8 +235,37 @@ constexpr ScalarSpec kScalar[] = {
     {"PowBackward0", &pow_scalar_bw, true},
 };
 
+template <Bin K>
+void binary_scalar_jvp(const Tensor& a, const Tensor& ta, const Scalar& other, const Tensor& out) {
+  if (!ta.defined()) return;
+  AutoFwGradMode off(false);
+  switch (K) {
+    case Bin::Add:
+    case Bin::Sub:
+      return set_out_tangent(out, ta.clone());
+    case Bin::Mul:
+      return set_out_tangent(out, ta * other);
+    case Bin::Div:
+      return set_out_tangent(out, ta / other);
+    case Bin::Pow: {
+      double e = other.to<double>();
+      return set_out_tangent(out, e == 0.0 ? zeros_like(ta) : ta * e * a.pow(e - 1));
+    }
+  }
+}
+
+template <ops::BinaryScalar& Op, Bin K>
+Tensor binary_scalar_record(DispatchKeySet ks, const Tensor& a, const Scalar& other, const Scalar& alpha);
+
 template <ops::BinaryScalar& Op, Bin K>
 Tensor binary_scalar(DispatchKeySet ks, const Tensor& a, const Scalar& other, const Scalar& alpha) {
+  Tensor out = binary_scalar_record<Op, K>(ks, a, other, alpha);
+  if (__builtin_expect(fw::is_active(), 0)) binary_scalar_jvp<K>(a, fw::tangent(a), other, out);
+  return out;
+}
+
+template <ops::BinaryScalar& Op, Bin K>
+Tensor binary_scalar_record(DispatchKeySet ks, const Tensor& a, const Scalar& other, const Scalar& alpha) {
   if (!compute_requires_grad(a)) {
     AutoDispatchBelowADInplaceOrView guard;
     return Op.redispatch(keys_after(ks, kKey), a, other, alpha);
@@ -187,11 +294,13 @@ const Tensor& binary_scalar_(DispatchKeySet ks, const Tensor& self, const Scalar
     node->scalar = other;
     node->save(spec.needs_self ? ops::clone.redispatch(keys_after(ks, kKey), self) : Tensor(), false, Op.name());
   }
+  InplaceTangents fwd(self, Tensor());
   {
     AutoDispatchBelowAutograd guard;
     Op.redispatch(keys_after(ks, kKey), self, other, alpha);
   }
   if (node) impl::rebase_history(self, node);
+  if (__builtin_expect(fwd.active, 0)) binary_scalar_jvp<K>(fwd.self_before, fwd.t_self, other, self);
   return self;
 }
 
@@ -225,8 +334,38 @@ constexpr UnSpec kUn[] = {
     {"SigmoidBackward0", &sigmoid_bw, false, true}, {"TanhBackward0", &tanh_bw, false, true},
 };
 
+template <Un K>
+void unary_jvp(const Tensor& a, const Tensor& ta, const Tensor& out) {
+  if (!ta.defined()) return;
+  AutoFwGradMode off(false);
+  switch (K) {
+    case Un::Neg:
+      return set_out_tangent(out, -ta);
+    case Un::Exp:
+      return set_out_tangent(out, ta * out);
+    case Un::Log:
+      return set_out_tangent(out, ta / a);
+    case Un::Relu:
+      return set_out_tangent(out, ta - ta * out.eq(0).to(ta.dtype()));
+    case Un::Sigmoid:
+      return set_out_tangent(out, ta * out * (1 - out));
+    case Un::Tanh:
+      return set_out_tangent(out, ta * (1 - out * out));
+  }
+}
+
+template <ops::Unary& Op, Un K>
+Tensor unary_record(DispatchKeySet ks, const Tensor& a);
+
 template <ops::Unary& Op, Un K>
 Tensor unary(DispatchKeySet ks, const Tensor& a) {
+  Tensor out = unary_record<Op, K>(ks, a);
+  if (__builtin_expect(fw::is_active(), 0)) unary_jvp<K>(a, fw::tangent(a), out);
+  return out;
+}
+
+template <ops::Unary& Op, Un K>
+Tensor unary_record(DispatchKeySet ks, const Tensor& a) {
   if (!compute_requires_grad(a)) {
     AutoDispatchBelowADInplaceOrView guard;
     return Op.redispatch(keys_after(ks, kKey), a);
@@ -254,10 +393,12 @@ const Tensor& unary_(DispatchKeySet ks, const Tensor& self) {
     node = make_node(spec.name, spec.formula, self);
     if (spec.saves_input) node->save(ops::clone.redispatch(keys_after(ks, kKey), self), false, Op.name());
   }
+  InplaceTangents fwd(self, Tensor());
   {
     AutoDispatchBelowAutograd guard;
     Op.redispatch(keys_after(ks, kKey), self);
   }
+  if (__builtin_expect(fwd.active, 0)) unary_jvp<K>(fwd.self_before, fwd.t_self, self);
   if (node) {
     impl::rebase_history(self, node);
     if (spec.saves_result) node->save(self, /*is_output=*/true, Op.name());
@@ -312,9 +453,28 @@ const Tensor& zero_(DispatchKeySet ks, const Tensor& self) {
 
 // ---- Ops of one tensor and some ints: the common recording shape ----
 
+// Ops linear in their tensor argument: the tangent goes through the same op.
+template <class Op, class... Args>
+Tensor record_only(Op& op, const char* name, OpNode::Formula formula, DispatchKeySet ks, const Tensor& a,
+                   void (*fill)(OpNode&, const Tensor&, const Args&...), const Args&... args);
+
 template <class Op, class... Args>
 Tensor record(Op& op, const char* name, OpNode::Formula formula, DispatchKeySet ks, const Tensor& a,
               void (*fill)(OpNode&, const Tensor&, const Args&...), const Args&... args) {
+  Tensor out = record_only(op, name, formula, ks, a, fill, args...);
+  if (__builtin_expect(fw::is_active(), 0)) {
+    Tensor ta = fw::tangent(a);
+    if (ta.defined()) {
+      AutoFwGradMode off(false);
+      fw::set_tangent(out, op.call(ta, args...));
+    }
+  }
+  return out;
+}
+
+template <class Op, class... Args>
+Tensor record_only(Op& op, const char* name, OpNode::Formula formula, DispatchKeySet ks, const Tensor& a,
+                   void (*fill)(OpNode&, const Tensor&, const Args&...), const Args&... args) {
   if (!compute_requires_grad(a)) {
     AutoDispatchBelowADInplaceOrView guard;
     return op.redispatch(keys_after(ks, kKey), a, args...);
@@ -330,7 +490,9 @@ Tensor record(Op& op, const char* name, OpNode::Formula formula, DispatchKeySet 
   return out;
 }
 
-void keep_sizes(OpNode& n, const Tensor& a) { n.shapes = {DimVector(a.sizes())}; }
+// The input's sizes are in the node's input metadata already: nothing to keep.
+void keep_sizes(OpNode&, const Tensor&) {}
+IntArrayRef in_sizes(const OpNode& n) { return n.input_metas()[0].sizes; }
 
 Tensor clone(DispatchKeySet ks, const Tensor& a) {
   return record(ops::clone, "CloneBackward0", &pass_bw, ks, a, static_cast<void (*)(OpNode&, const Tensor&)>(nullptr));
@@ -356,24 +518,23 @@ Tensor unreduce(OpNode& n, const Tensor& g) {
   if (!n.flag) {
     for (int64_t d : n.ints) r = r.unsqueeze(d);
   }
-  return r.expand(n.shapes[0]);
+  return r.expand(in_sizes(n));
 }
 int64_t reduced_count(OpNode& n) {
   int64_t c = 1;
-  for (int64_t d : n.ints) c *= n.shapes[0][d];
+  for (int64_t d : n.ints) c *= in_sizes(n)[d];
   return c;
 }
 
-variable_list sum_bw(OpNode& n, const Tensor& g) { return {g.expand(n.shapes[0])}; }
+variable_list sum_bw(OpNode& n, const Tensor& g) { return {g.expand(in_sizes(n))}; }
 variable_list mean_bw(OpNode& n, const Tensor& g) {
   int64_t c = 1;
-  for (int64_t s : n.shapes[0]) c *= s;
-  return {g.expand(n.shapes[0]) / c};
+  for (int64_t s : in_sizes(n)) c *= s;
+  return {g.expand(in_sizes(n)) / c};
 }
 variable_list sum_dim_bw(OpNode& n, const Tensor& g) { return {unreduce(n, g)}; }
 variable_list mean_dim_bw(OpNode& n, const Tensor& g) { return {unreduce(n, g) / reduced_count(n)}; }
 void keep_reduction(OpNode& n, const Tensor& a, const IntArrayRef& dims, const bool& keepdim) {
-  n.shapes = {DimVector(a.sizes())};
   n.ints = reduced_dims(dims, a.dim());
   n.flag = keepdim;
 }
@@ -405,7 +566,26 @@ variable_list bmm_bw(OpNode& n, const Tensor& g) {
 }
 
 template <Operator<Tensor(const Tensor&, const Tensor&)>& Op>
+Tensor matmul_record(DispatchKeySet ks, const Tensor& a, const Tensor& b);
+
+template <Operator<Tensor(const Tensor&, const Tensor&)>& Op>
 Tensor matmul_like(DispatchKeySet ks, const Tensor& a, const Tensor& b) {
+  Tensor out = matmul_record<Op>(ks, a, b);
+  if (__builtin_expect(fw::is_active(), 0)) {
+    Tensor ta = fw::tangent(a), tb = fw::tangent(b);
+    if (ta.defined() || tb.defined()) {
+      AutoFwGradMode off(false);
+      Tensor t;
+      if (ta.defined()) add_term(t, Op.call(ta, b));
+      if (tb.defined()) add_term(t, Op.call(a, tb));
+      set_out_tangent(out, t);
+    }
+  }
+  return out;
+}
+
+template <Operator<Tensor(const Tensor&, const Tensor&)>& Op>
+Tensor matmul_record(DispatchKeySet ks, const Tensor& a, const Tensor& b) {
   if (!compute_requires_grad(a, b)) {
     AutoDispatchBelowADInplaceOrView guard;
     return Op.redispatch(keys_after(ks, kKey), a, b);
@@ -436,7 +616,7 @@ variable_list cat_bw(OpNode& n, const Tensor& g) {
   return out;
 }
 
-Tensor cat(DispatchKeySet ks, TensorList tensors, int64_t dim) {
+Tensor cat_record(DispatchKeySet ks, TensorList tensors, int64_t dim) {
   bool rg = false;
   for (const Tensor& t : tensors) rg |= requires_grad(t);
   if (!rg || !GradMode::is_enabled()) {
@@ -458,9 +638,30 @@ Tensor cat(DispatchKeySet ks, TensorList tensors, int64_t dim) {
   return out;
 }
 
+Tensor cat(DispatchKeySet ks, TensorList tensors, int64_t dim) {
+  Tensor out = cat_record(ks, tensors, dim);
+  if (__builtin_expect(fw::is_active(), 0)) {
+    bool any = false;
+    std::vector<Tensor> tangents;
+    for (const Tensor& t : tensors) {
+      Tensor tt = fw::tangent(t);
+      any |= tt.defined();
+      tangents.push_back(tt);
+    }
+    if (any) {
+      AutoFwGradMode off(false);
+      for (size_t i = 0; i < tangents.size(); ++i) {
+        if (!tangents[i].defined()) tangents[i] = zeros_like(tensors[i]);
+      }
+      fw::set_tangent(out, ops::cat.call(tangents, dim));
+    }
+  }
+  return out;
+}
+
 // ---- Views ----
 
-variable_list reshape_bw(OpNode& n, const Tensor& g) { return {g.reshape(n.shapes[0])}; }
+variable_list reshape_bw(OpNode& n, const Tensor& g) { return {g.reshape(in_sizes(n))}; }
 variable_list transpose_bw(OpNode& n, const Tensor& g) { return {g.transpose(n.i0, n.i1)}; }
 variable_list permute_bw(OpNode& n, const Tensor& g) {
   DimVector inverse(n.ints.size());
@@ -468,12 +669,12 @@ variable_list permute_bw(OpNode& n, const Tensor& g) {
   return {g.permute(inverse)};
 }
 variable_list select_bw(OpNode& n, const Tensor& g) {
-  Tensor r = zeros(n.shapes[0], g.dtype());
+  Tensor r = zeros(in_sizes(n), g.dtype());
   r.select(n.i0, n.i1).copy_(g);
   return {r};
 }
 variable_list slice_bw(OpNode& n, const Tensor& g) {
-  Tensor r = zeros(n.shapes[0], g.dtype());
+  Tensor r = zeros(in_sizes(n), g.dtype());
   r.slice(n.i0, n.i1, n.i2, n.i3).copy_(g);
   return {r};
 }
@@ -548,7 +749,8 @@ void keep_as_strided(OpNode& n, const Tensor& a, const IntArrayRef& size, const 
   n.i0 = offset - a.storage_offset();
 }
 Tensor as_strided(DispatchKeySet ks, const Tensor& a, IntArrayRef size, IntArrayRef stride, int64_t offset) {
-  return record<decltype(ops::as_strided), IntArrayRef, IntArrayRef, int64_t>(
+  // No tangent: a tangent's storage need not be laid out like the primal's.
+  return record_only<decltype(ops::as_strided), IntArrayRef, IntArrayRef, int64_t>(
       ops::as_strided, "AsStridedBackward0", &as_strided_bw, ks, a, &keep_as_strided, size, stride, offset);
 }
 

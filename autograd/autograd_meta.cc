@@ -84,7 +84,9 @@ const std::shared_ptr<Node>& grad_fn(const Tensor& t) {
   AutogradMeta* meta = get_autograd_meta(t);
   if (meta == nullptr) return null_node;
   if (!meta->is_view_) return meta->grad_fn_;
-  if (!meta->grad_fn_ && !meta->base_.requires_grad()) return meta->grad_fn_;
+  if (!meta->view_has_grad_fn_ && !meta->base_.requires_grad()) return null_node;
+  // Two threads may ask for one view's grad_fn; only one regenerates it.
+  std::lock_guard<std::mutex> lock(meta->mutex_);
   uint32_t current = t.unsafeGetTensorImpl()->version();
   if (meta->attr_version_ != current) {
     // The base or another view of it changed in place: this view's history
@@ -119,7 +121,10 @@ void set_history(const Tensor& t, const std::shared_ptr<Node>& node, uint32_t ou
   AutogradMeta* meta = materialize_autograd_meta(t);
   meta->grad_fn_ = node;
   meta->output_nr_ = output_nr;
-  if (meta->is_view_) meta->attr_version_ = t.unsafeGetTensorImpl()->version();
+  if (meta->is_view_) {
+    meta->attr_version_ = t.unsafeGetTensorImpl()->version();
+    meta->view_has_grad_fn_ = node != nullptr;
+  }
 }
 
 void rebase_history(const Tensor& t, std::shared_ptr<Node> node) {
@@ -158,6 +163,10 @@ void check_inplace(const Tensor& self, const char* op, bool requires_grad) {
   if (meta == nullptr || !requires_grad) return;
   if (meta->is_view_) {
     if (meta->creation_meta_ != CreationMeta::DEFAULT) throw_view_on_rebase(self, *meta, /*indirect=*/false, op);
+    EMBER_CHECK(meta->base_.is_contiguous(),
+                "Ember cannot yet route gradients through an in-place update of a view whose base is not contiguous "
+                "(", op, " on a view of a base of sizes ", meta->base_.sizes(), " and strides ",
+                meta->base_.strides(), "; nothing was written). Make the base with contiguous() before taking views.");
     EMBER_CHECK(!(meta->base_.requires_grad() && meta->base_.is_leaf()),
                 "a view of a leaf Variable that requires grad is being used in an in-place operation. (Ember: ", op,
                 " on a view of sizes ", self.sizes(), " of a leaf of sizes ", meta->base_.sizes(),

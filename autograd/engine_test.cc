@@ -226,3 +226,42 @@ TEST(Engine, SharedLeafAccumulatesFromThreads) {
 }  // namespace
 }  // namespace autograd
 }  // namespace ember
+
+namespace ember {
+namespace autograd {
+namespace {
+
+TEST(Engine, LongChainOfInplaceOpsIsFreedWithoutRecursion) {
+  Tensor w = tensor({1.0}).to(kDouble).set_requires_grad(true);
+  Tensor a = w * 1;
+  for (int i = 0; i < 200000; ++i) a.add_(1);
+  EXPECT_EQ(a._version(), 200000);
+  a = Tensor();  // Drops a 200000-node chain.
+  SUCCEED();
+}
+
+}  // namespace
+}  // namespace autograd
+}  // namespace ember
+
+namespace ember {
+namespace autograd {
+namespace {
+
+TEST(Engine, ThreadsShareAViewWhoseGradFnIsRegenerated) {
+  Tensor w = tensor({1.0, 2.0}).to(kDouble).set_requires_grad(true);
+  Tensor base = w * 1;
+  Tensor v = base.view({2});
+  base.mul_(3);  // v's grad_fn is now stale: the first reader regenerates it.
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&v] { (v * 2).sum().backward(Tensor(), /*retain_graph=*/true); });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(v.grad_fn()->name(), "AsStridedBackward0");
+  EXPECT_TRUE(w.grad().allclose(full({2}, 24.0, kDouble)));  // 4 threads x 2 x 3
+}
+
+}  // namespace
+}  // namespace autograd
+}  // namespace ember

@@ -35,6 +35,7 @@ class OpNode final : public Node {
 
   Tensor saved(size_t i) const { return saved_[i].unpack(this); }
   void save(const Tensor& t, bool is_output, const char* op) { saved_.emplace_back(t, is_output, op); }
+  void reserve_saved(size_t n) { saved_.reserve(n); }
 
   // Non-tensor state of the formula.
   Scalar scalar;

@@ -15,6 +15,26 @@ std::atomic<uint64_t> next_sequence_nr{0};
 Node::Node(uint32_t num_inputs)
     : sequence_nr_(next_sequence_nr.fetch_add(1, std::memory_order_relaxed)), num_inputs_(num_inputs) {}
 
+Node::~Node() {
+  // The common case, nothing this node alone keeps alive, stays off the TLS.
+  bool owns_child = false;
+  for (const Edge& e : next_edges_) owns_child |= e.function != nullptr && e.function.use_count() == 1;
+  if (!owns_child) return;
+  thread_local bool draining = false;
+  thread_local std::vector<std::shared_ptr<Node>> pending;
+  for (Edge& e : next_edges_) {
+    if (e.function && e.function.use_count() == 1) pending.push_back(std::move(e.function));
+  }
+  if (draining) return;
+  draining = true;
+  while (!pending.empty()) {
+    std::shared_ptr<Node> last = std::move(pending.back());
+    pending.pop_back();
+    last.reset();  // Its destructor queues its own children here.
+  }
+  draining = false;
+}
+
 void Node::add_next_edge(const Tensor& input) {
   next_edges_.push_back(input.defined() ? impl::gradient_edge(input) : Edge());
   InputMeta meta;

@@ -56,7 +56,9 @@ struct RetainedGrad {
 class Node : public std::enable_shared_from_this<Node> {
  public:
   explicit Node(uint32_t num_inputs = 1);
-  virtual ~Node() = default;
+  // Releases a long chain of nodes iteratively (PyTorch's deleteNode): a
+  // graph of a million in-place ops must not overflow the stack.
+  virtual ~Node();
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;
 
@@ -70,6 +72,7 @@ class Node : public std::enable_shared_from_this<Node> {
 
   uint64_t sequence_nr() const { return sequence_nr_; }
   uint32_t num_inputs() const { return num_inputs_; }
+  void set_num_inputs(uint32_t n) { num_inputs_ = n; }
   const std::vector<Edge>& next_edges() const { return next_edges_; }
   std::vector<Edge>& mutable_next_edges() { return next_edges_; }
   const std::vector<InputMeta>& input_metas() const { return input_metas_; }
@@ -77,6 +80,10 @@ class Node : public std::enable_shared_from_this<Node> {
   // Adds an edge to `input`'s history (or to nowhere if it needs no grad),
   // remembering its shape and dtype.
   void add_next_edge(const Tensor& input);
+  void reserve_edges(size_t n) {
+    next_edges_.reserve(n);
+    input_metas_.reserve(n);
+  }
   bool should_compute_output(size_t i) const { return i < next_edges_.size() && next_edges_[i].is_valid(); }
 
   std::vector<std::pair<uint32_t, std::shared_ptr<RetainedGrad>>>& retained_grads() { return retained_grads_; }

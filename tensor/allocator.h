@@ -5,7 +5,10 @@
 // user deleter) is released the same way. The default CPU allocator returns
 // 64-byte aligned memory (a cache line, and the widest AVX-512 load) and keeps
 // process-wide counts of the bytes it has handed out, which tests and
-// benchmarks read through memory_stats().
+// benchmarks read through memory_stats(). Freed blocks of 1 MB or more are
+// kept (up to 512 MB) and reused by later requests of a similar size, which
+// spares large elementwise ops the page faults of fresh memory;
+// empty_cache() releases them.
 //
 //   ember::DataPtr p = ember::cpu_allocator()->allocate(1024);
 //   ember::memory_stats().current_bytes;   // >= 1024 while p lives
@@ -73,13 +76,15 @@ constexpr size_t kCpuAlignment = 64;
 struct MemoryStats {
   int64_t current_bytes = 0;     // Bytes allocated by the CPU allocator and not yet freed.
   int64_t peak_bytes = 0;        // The largest current_bytes since the last reset.
-  int64_t allocation_count = 0;  // Allocations made since the last reset.
+  int64_t cached_bytes = 0;      // Freed large blocks kept for reuse (not in current_bytes).
 };
 
 // The CPU allocator's counts. Process-wide, so concurrent tests see each other.
 MemoryStats memory_stats();
-// Sets peak_bytes to current_bytes and allocation_count to 0.
+// Sets peak_bytes to current_bytes.
 void reset_peak_memory_stats();
+// Returns the cached large blocks (see Note [Large block cache]) to the system.
+void empty_cache();
 
 }  // namespace ember
 

@@ -29,10 +29,39 @@ TEST(CpuAllocatorTest, PeakKeepsTheMaximumUntilReset) {
   int64_t base = memory_stats().current_bytes;
   { DataPtr p = cpu_allocator()->allocate(1 << 20); }
   EXPECT_GE(memory_stats().peak_bytes, base + (1 << 20));
-  EXPECT_EQ(memory_stats().allocation_count, 1);
   reset_peak_memory_stats();
   EXPECT_EQ(memory_stats().peak_bytes, memory_stats().current_bytes);
-  EXPECT_EQ(memory_stats().allocation_count, 0);
+}
+
+TEST(CpuAllocatorTest, ReusesAFreedLargeBlockForASimilarRequest) {
+  empty_cache();
+  void* first;
+  {
+    DataPtr p = cpu_allocator()->allocate(4 << 20);
+    first = p.get();
+  }
+  EXPECT_GE(memory_stats().cached_bytes, 4 << 20);
+  int64_t before = memory_stats().current_bytes;
+  DataPtr q = cpu_allocator()->allocate((4 << 20) - 100);
+  EXPECT_EQ(q.get(), first);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(q.get()) % 64, 0u);
+  EXPECT_EQ(memory_stats().current_bytes, before + (4 << 20) - 100);
+  EXPECT_EQ(memory_stats().cached_bytes, 0);
+}
+
+TEST(CpuAllocatorTest, DoesNotHandOutABlockMoreThanTwiceTooBig) {
+  empty_cache();
+  { DataPtr p = cpu_allocator()->allocate(8 << 20); }
+  DataPtr q = cpu_allocator()->allocate(2 << 20);
+  EXPECT_GE(memory_stats().cached_bytes, 8 << 20);
+  empty_cache();
+  EXPECT_EQ(memory_stats().cached_bytes, 0);
+}
+
+TEST(CpuAllocatorTest, SmallBlocksAreNotCached) {
+  empty_cache();
+  { DataPtr p = cpu_allocator()->allocate(1000); }
+  EXPECT_EQ(memory_stats().cached_bytes, 0);
 }
 
 TEST(CpuAllocatorTest, ZeroBytesGivesAFreeablePointer) {

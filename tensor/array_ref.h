@@ -98,6 +98,10 @@ class SmallVector final {
     }
     return *this;
   }
+  SmallVector& operator=(ArrayRef<T> values) {
+    if (values.data() != data_) assign(values.data(), values.size());
+    return *this;
+  }
   ~SmallVector() { free_heap(); }
 
   operator ArrayRef<T>() const { return ArrayRef<T>(data_, size_); }  // NOLINT
@@ -129,6 +133,11 @@ class SmallVector final {
     for (size_t i = size_; i < size; ++i) data_[i] = value;
     size_ = size;
   }
+  // Sets the size without initialising new elements; the caller writes them.
+  void resize_for_overwrite(size_t size) {
+    reserve(size);
+    size_ = size;
+  }
   void push_back(T value) {
     if (size_ == capacity_) reserve(capacity_ * 2);
     data_[size_++] = value;
@@ -148,7 +157,8 @@ class SmallVector final {
   void assign(const T* values, size_t size) {
     size_ = 0;
     reserve(size);
-    if (size > 0) std::memcpy(data_, values, size * sizeof(T));
+    // A plain loop: shapes are a handful of elements, cheaper than a memcpy call.
+    for (size_t i = 0; i < size; ++i) data_[i] = values[i];
     size_ = size;
   }
   void steal(SmallVector& other) {
@@ -156,7 +166,7 @@ class SmallVector final {
       data_ = inline_;
       capacity_ = N;
       size_ = other.size_;
-      std::memcpy(inline_, other.inline_, size_ * sizeof(T));
+      for (size_t i = 0; i < size_; ++i) inline_[i] = other.inline_[i];
     } else {
       data_ = other.data_;
       capacity_ = other.capacity_;

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "gtest/gtest.h"
+#include "modes/warning.h"
 #include "tensor/tensor.h"
 #include "tensor/testing.h"
 
@@ -131,9 +132,32 @@ TEST(OutTest, CastsIntoAWiderOut) {
   EXPECT_EQ(values<double>(out), (std::vector<double>{0, 2}));
 }
 
-TEST(OutTest, WrongShapeThrows) {
+TEST(OutTest, ResizesAnEmptyOutSilently) {
+  Tensor out = empty({0});
+  add_out(out, ones({2}), ones({2}));
+  EXPECT_EQ(out.sizes(), IntArrayRef({2}));
+  EXPECT_EQ(values<float>(out), (F{2, 2}));
+}
+
+class CollectWarnings : public WarningHandler {
+ public:
+  void process(const std::string& message) override { messages.push_back(message); }
+  std::vector<std::string> messages;
+};
+
+TEST(OutTest, ResizesANonEmptyOutWithLibTorchsWarning) {
+  CollectWarnings collect;
+  WarningHandlerGuard guard(&collect);
   Tensor out = empty({3});
-  EXPECT_EMBER_ERROR(add_out(out, ones({2}), ones({2})), HAS("add_out(): out has sizes [3] but the result has sizes [2]"));
+  add_out(out, ones({2}), ones({2}));
+  EXPECT_EQ(out.sizes(), IntArrayRef({2}));
+  ASSERT_EQ(collect.messages.size(), 1u);
+  EXPECT_THAT(collect.messages[0], HAS("An output with one or more elements was resized since it had shape [3], "
+                                       "which does not match the required output shape [2]."));
+}
+
+TEST(OutTest, MismatchedInputsThrow) {
+  Tensor out = empty({3});
   EXPECT_EMBER_ERROR(add_out(out, ones({2, 3}), ones({4})),
                      HAS("The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1"));
 }
@@ -142,6 +166,35 @@ TEST(OutTest, NarrowerDtypeThrows) {
   Tensor out = empty({2}, kLong);
   EXPECT_EMBER_ERROR(mul_out(out, ones({2}), ones({2})),
                      HAS("result type Float can't be cast to the desired output type Long"));
+}
+
+TEST(OverlapTest, InPlaceWithAnOverlappingViewThrowsBeforeWriting) {
+  Tensor x = arange(4, kFloat).view({2, 2});
+  const char* phrase =
+      "unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory "
+      "location. Please clone() the tensor before performing the operation.";
+  EXPECT_EMBER_ERROR(x.add_(x.t()), HAS(phrase));
+  Tensor y = arange(6, kFloat);
+  EXPECT_EMBER_ERROR(y.slice(0, 1, 6).add_(y.slice(0, 0, 5)), HAS(phrase));
+  EXPECT_EMBER_ERROR(y.slice(0, 1, 6).copy_(y.slice(0, 0, 5)), HAS(phrase));
+  EXPECT_EQ(values<float>(x), (F{0, 1, 2, 3}));
+}
+
+TEST(OverlapTest, SameElementsOrDisjointViewsAreFine) {
+  Tensor x = arange(4, kFloat);
+  x.add_(x);
+  EXPECT_EQ(values<float>(x), (F{0, 2, 4, 6}));
+  x.slice(0, 0, 2).add_(x.slice(0, 2, 4));
+  EXPECT_EQ(values<float>(x), (F{4, 8, 4, 6}));
+  Tensor m = arange(4, kFloat).view({2, 2});
+  m.select(1, 0).add_(m.select(1, 1));  // Interleaved, not overlapping.
+  EXPECT_EQ(values<float>(m), (F{1, 1, 5, 3}));
+}
+
+TEST(UndefinedTest, UndefinedOperandThrowsLibTorchsMessage) {
+  EXPECT_EMBER_ERROR(ones({2}) + Tensor(),
+                     HAS("Expected a proper Tensor but got None (or an undefined Tensor in C++) for argument #1 "
+                         "'other'"));
 }
 
 TEST(BoolTest, ArithmeticRules) {
@@ -229,6 +282,26 @@ TEST(EqTest, ComparesElementwiseIntoBool) {
   EXPECT_EQ(r.dtype(), kBool);
   EXPECT_EQ(values<bool>(r), (std::vector<bool>{true, false, true}));
   EXPECT_EQ(values<bool>(tensor({1, 2}).eq(2)), (std::vector<bool>{false, true}));
+}
+
+TEST(CompareTest, OrderingComparisonsGiveBool) {
+  Tensor a = tensor({1, 2, 3});
+  Tensor b = tensor({2.0, 2.0, 2.0});
+  EXPECT_EQ(values<bool>(a < b), (std::vector<bool>{true, false, false}));
+  EXPECT_EQ(values<bool>(a <= b), (std::vector<bool>{true, true, false}));
+  EXPECT_EQ(values<bool>(a > 2), (std::vector<bool>{false, false, true}));
+  EXPECT_EQ(values<bool>(a >= 2), (std::vector<bool>{false, true, true}));
+  EXPECT_EQ(values<bool>(a != b), (std::vector<bool>{true, false, true}));
+  EXPECT_EQ(values<bool>(a.gt(b.view({3, 1}))), (std::vector<bool>{false, false, true, false, false, true, false,
+                                                                     false, true}));
+}
+
+TEST(SumToSizeTest, ReversesABroadcast) {
+  Tensor g = ones({4, 2, 3});
+  EXPECT_EQ(values<float>(g.sum_to_size({2, 1})), (F{12, 12}));
+  EXPECT_EQ(values<float>(g.sum_to_size({3})), (F{8, 8, 8}));
+  EXPECT_EQ(g.sum_to_size({4, 2, 3}).sizes(), IntArrayRef({4, 2, 3}));
+  EXPECT_EMBER_ERROR(g.sum_to_size({5}), HAS("size {[5]} is not expandable to size {[4, 2, 3]}"));
 }
 
 TEST(AllcloseTest, UsesRelativeAndAbsoluteTolerance) {

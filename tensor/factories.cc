@@ -57,6 +57,16 @@ Tensor make_view(const Tensor& base, IntArrayRef sizes, IntArrayRef strides, int
   return Tensor(std::move(impl));
 }
 
+Tensor make_contiguous_view(const Tensor& base, IntArrayRef sizes) {
+  TensorImpl* b = base.unsafeGetTensorImpl();
+  auto impl = make_intrusive<TensorImpl>(b->storage(), b->dtype(), b->key_set(),
+                                         b->is_inference() ? intrusive_ptr<VersionCounter>() : b->version_counter(),
+                                         b->creator());
+  impl->set_sizes_contiguous(sizes);
+  impl->set_storage_offset(b->storage_offset());
+  return Tensor(std::move(impl));
+}
+
 int64_t maybe_wrap_dim(int64_t dim, int64_t ndim, const char* op) {
   int64_t n = ndim <= 0 ? 1 : ndim;  // A 0-dim tensor accepts dims -1 and 0, as LibTorch.
   if (__builtin_expect(dim < -n || dim >= n, 0)) {

@@ -55,8 +55,23 @@ class intrusive_ptr final {
   }
 
   void reset() noexcept {
-    if (p_ != nullptr && p_->refcount_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete p_;
+    if (p_ != nullptr) {
+      // The sole owner can delete without a read-modify-write: no other
+      // reference exists from which a new one could be made concurrently.
+      if (p_->refcount_.load(std::memory_order_acquire) == 1 ||
+          p_->refcount_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+        delete p_;
+      }
+    }
     p_ = nullptr;
+  }
+  // Takes ownership of a freshly made object nobody else has seen (count 0),
+  // with a plain store instead of an atomic increment.
+  static intrusive_ptr adopt_new(T* p) noexcept {
+    intrusive_ptr out;
+    p->refcount_.store(1, std::memory_order_relaxed);
+    out.p_ = p;
+    return out;
   }
   void swap(intrusive_ptr& other) noexcept { std::swap(p_, other.p_); }
   // Gives up ownership without decrementing; the caller owns one reference.
@@ -86,7 +101,7 @@ class intrusive_ptr final {
 
 template <class T, class... Args>
 intrusive_ptr<T> make_intrusive(Args&&... args) {
-  return intrusive_ptr<T>(new T(std::forward<Args>(args)...));
+  return intrusive_ptr<T>::adopt_new(new T(std::forward<Args>(args)...));
 }
 
 }  // namespace ember

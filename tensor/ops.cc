@@ -14,8 +14,11 @@ namespace ops {
 EMBER_BINARY_OPS(EMBER_DEFINE_BINARY)
 #undef EMBER_DEFINE_BINARY
 
-Binary eq{"eq"};
-BinaryScalar eq_Scalar{"eq.Scalar"};
+#define EMBER_DEFINE_COMPARISON(name) \
+  Binary name{#name};                 \
+  BinaryScalar name##_Scalar{#name ".Scalar"};
+EMBER_COMPARISON_OPS(EMBER_DEFINE_COMPARISON)
+#undef EMBER_DEFINE_COMPARISON
 
 #define EMBER_DEFINE_UNARY(name) \
   Unary name{#name};             \

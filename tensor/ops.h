@@ -44,8 +44,12 @@ using UnaryInplace = Operator<const Tensor&(const Tensor&)>;
 EMBER_BINARY_OPS(EMBER_DECLARE_BINARY)
 #undef EMBER_DECLARE_BINARY
 
-extern Binary eq;
-extern BinaryScalar eq_Scalar;
+#define EMBER_COMPARISON_OPS(_) _(eq) _(ne) _(lt) _(le) _(gt) _(ge)
+#define EMBER_DECLARE_COMPARISON(name) \
+  extern Binary name;                  \
+  extern BinaryScalar name##_Scalar;
+EMBER_COMPARISON_OPS(EMBER_DECLARE_COMPARISON)
+#undef EMBER_DECLARE_COMPARISON
 
 #define EMBER_DECLARE_UNARY(name) \
   extern Unary name;              \

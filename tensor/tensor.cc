@@ -110,9 +110,12 @@ const Tensor& div_out(const Tensor& out, const Tensor& self, const Tensor& other
   return ops::div_out.call(out, self, other, 1);
 }
 
-Tensor Tensor::eq(const Tensor& other) const { return ops::eq.call(*this, other, 1); }
-Tensor Tensor::eq(const Scalar& other) const { return ops::eq_Scalar.call(*this, other, 1); }
-Tensor eq(const Tensor& self, const Tensor& other) { return ops::eq.call(self, other, 1); }
+#define EMBER_COMPARISON_METHODS(name)                                                              \
+  Tensor Tensor::name(const Tensor& other) const { return ops::name.call(*this, other, 1); }         \
+  Tensor Tensor::name(const Scalar& other) const { return ops::name##_Scalar.call(*this, other, 1); } \
+  Tensor name(const Tensor& self, const Tensor& other) { return ops::name.call(self, other, 1); }
+EMBER_COMPARISON_OPS(EMBER_COMPARISON_METHODS)
+#undef EMBER_COMPARISON_METHODS
 Tensor eq(const Tensor& self, const Scalar& other) { return ops::eq_Scalar.call(self, other, 1); }
 
 #define EMBER_UNARY_METHODS(name)                                                  \
@@ -136,6 +139,25 @@ Tensor Tensor::sum() const { return ops::sum.call(*this); }
 Tensor Tensor::sum(IntArrayRef dim, bool keepdim) const { return ops::sum_dim.call(*this, dim, keepdim); }
 Tensor Tensor::mean() const { return ops::mean.call(*this); }
 Tensor Tensor::mean(IntArrayRef dim, bool keepdim) const { return ops::mean_dim.call(*this, dim, keepdim); }
+Tensor Tensor::sum_to_size(IntArrayRef size) const {
+  IntArrayRef mine = sizes();
+  EMBER_CHECK(size.size() <= mine.size(), "size {", size, "} is not expandable to size {", mine,
+              "} (sum_to_size). Pass a shape this tensor was broadcast from.");
+  int64_t lead = static_cast<int64_t>(mine.size() - size.size());
+  DimVector dims;
+  for (int64_t d = 0; d < static_cast<int64_t>(mine.size()); ++d) {
+    if (d < lead) {
+      dims.push_back(d);
+      continue;
+    }
+    int64_t target = size[d - lead];
+    EMBER_CHECK(target == mine[d] || target == 1, "size {", size, "} is not expandable to size {", mine,
+                "} (sum_to_size). Pass a shape this tensor was broadcast from.");
+    if (target == 1 && mine[d] != 1) dims.push_back(d);
+  }
+  if (dims.empty()) return view(size);
+  return ops::sum_dim.call(*this, dims, true).view(size);
+}
 Tensor sum(const Tensor& self) { return ops::sum.call(self); }
 Tensor sum(const Tensor& self, IntArrayRef dim, bool keepdim) { return ops::sum_dim.call(self, dim, keepdim); }
 Tensor mean(const Tensor& self) { return ops::mean.call(self); }
@@ -325,6 +347,16 @@ Tensor operator/(const Scalar& a, const Tensor& b) { return ops::div.call(scalar
 Tensor operator-(const Tensor& a) { return ops::neg.call(a); }
 Tensor operator==(const Tensor& a, const Tensor& b) { return ops::eq.call(a, b, 1); }
 Tensor operator==(const Tensor& a, const Scalar& b) { return ops::eq_Scalar.call(a, b, 1); }
+Tensor operator!=(const Tensor& a, const Tensor& b) { return ops::ne.call(a, b, 1); }
+Tensor operator!=(const Tensor& a, const Scalar& b) { return ops::ne_Scalar.call(a, b, 1); }
+Tensor operator<(const Tensor& a, const Tensor& b) { return ops::lt.call(a, b, 1); }
+Tensor operator<(const Tensor& a, const Scalar& b) { return ops::lt_Scalar.call(a, b, 1); }
+Tensor operator<=(const Tensor& a, const Tensor& b) { return ops::le.call(a, b, 1); }
+Tensor operator<=(const Tensor& a, const Scalar& b) { return ops::le_Scalar.call(a, b, 1); }
+Tensor operator>(const Tensor& a, const Tensor& b) { return ops::gt.call(a, b, 1); }
+Tensor operator>(const Tensor& a, const Scalar& b) { return ops::gt_Scalar.call(a, b, 1); }
+Tensor operator>=(const Tensor& a, const Tensor& b) { return ops::ge.call(a, b, 1); }
+Tensor operator>=(const Tensor& a, const Scalar& b) { return ops::ge_Scalar.call(a, b, 1); }
 const Tensor& operator+=(const Tensor& a, const Tensor& b) { return ops::add_.call(a, b, 1); }
 const Tensor& operator+=(const Tensor& a, const Scalar& b) { return ops::add__Scalar.call(a, b, 1); }
 const Tensor& operator-=(const Tensor& a, const Tensor& b) { return ops::sub_.call(a, b, 1); }

@@ -121,6 +121,16 @@ class Tensor {
   const Tensor& pow_(const Scalar& exponent) const;
   Tensor eq(const Tensor& other) const;
   Tensor eq(const Scalar& other) const;
+  Tensor ne(const Tensor& other) const;
+  Tensor ne(const Scalar& other) const;
+  Tensor lt(const Tensor& other) const;
+  Tensor lt(const Scalar& other) const;
+  Tensor le(const Tensor& other) const;
+  Tensor le(const Scalar& other) const;
+  Tensor gt(const Tensor& other) const;
+  Tensor gt(const Scalar& other) const;
+  Tensor ge(const Tensor& other) const;
+  Tensor ge(const Scalar& other) const;
   Tensor neg() const;
   const Tensor& neg_() const;
   Tensor exp() const;
@@ -147,6 +157,9 @@ class Tensor {
   Tensor sum(IntArrayRef dim, bool keepdim = false) const;
   Tensor mean() const;
   Tensor mean(IntArrayRef dim, bool keepdim = false) const;
+  // Sums the dims along which `size` was broadcast to this tensor's sizes
+  // (the reverse of expand(size)); for gradients of broadcasting ops.
+  Tensor sum_to_size(IntArrayRef size) const;
 
   // Linear algebra.
   Tensor mm(const Tensor& other) const;
@@ -262,6 +275,11 @@ Tensor pow(const Tensor& self, const Tensor& exponent);
 Tensor pow(const Tensor& self, const Scalar& exponent);
 Tensor eq(const Tensor& self, const Tensor& other);
 Tensor eq(const Tensor& self, const Scalar& other);
+Tensor ne(const Tensor& self, const Tensor& other);
+Tensor lt(const Tensor& self, const Tensor& other);
+Tensor le(const Tensor& self, const Tensor& other);
+Tensor gt(const Tensor& self, const Tensor& other);
+Tensor ge(const Tensor& self, const Tensor& other);
 Tensor neg(const Tensor& self);
 Tensor exp(const Tensor& self);
 Tensor log(const Tensor& self);
@@ -304,6 +322,16 @@ Tensor operator/(const Scalar& a, const Tensor& b);
 Tensor operator-(const Tensor& a);
 Tensor operator==(const Tensor& a, const Tensor& b);
 Tensor operator==(const Tensor& a, const Scalar& b);
+Tensor operator!=(const Tensor& a, const Tensor& b);
+Tensor operator!=(const Tensor& a, const Scalar& b);
+Tensor operator<(const Tensor& a, const Tensor& b);
+Tensor operator<(const Tensor& a, const Scalar& b);
+Tensor operator<=(const Tensor& a, const Tensor& b);
+Tensor operator<=(const Tensor& a, const Scalar& b);
+Tensor operator>(const Tensor& a, const Tensor& b);
+Tensor operator>(const Tensor& a, const Scalar& b);
+Tensor operator>=(const Tensor& a, const Tensor& b);
+Tensor operator>=(const Tensor& a, const Scalar& b);
 const Tensor& operator+=(const Tensor& a, const Tensor& b);
 const Tensor& operator+=(const Tensor& a, const Scalar& b);
 const Tensor& operator-=(const Tensor& a, const Tensor& b);

@@ -29,15 +29,20 @@ void TensorImpl::set_sizes_and_strides(IntArrayRef sizes, IntArrayRef strides) {
 }
 
 void TensorImpl::set_sizes_contiguous(IntArrayRef sizes) {
+  // On every op's path: one pass, no fill of the strides before writing them.
+  size_t n = sizes.size();
   sizes_ = sizes;
-  strides_.resize(sizes.size());
+  strides_.resize_for_overwrite(n);
+  int64_t* strides = strides_.data();
+  const int64_t* sz = sizes_.data();
   int64_t running = 1;
-  for (size_t i = sizes.size(); i-- > 0;) {
-    strides_[i] = running;
-    running *= sizes[i] > 1 ? sizes[i] : 1;
+  int64_t numel = 1;
+  for (size_t i = n; i-- > 0;) {
+    strides[i] = running;
+    numel *= sz[i];
+    running *= sz[i] > 1 ? sz[i] : 1;
   }
-  numel_ = 1;
-  for (int64_t s : sizes_) numel_ *= s;
+  numel_ = numel;
   is_contiguous_ = true;
 }
 

@@ -81,6 +81,12 @@ class TensorImpl final : public intrusive_ptr_target {
   // Sets sizes with contiguous strides.
   void set_sizes_contiguous(IntArrayRef sizes);
   void set_storage_offset(int64_t offset) { storage_offset_ = offset; }
+  // Points this tensor at other bytes (resizing an out= tensor); views made
+  // earlier keep the old storage.
+  void set_storage(Storage storage, int64_t offset) {
+    storage_ = std::move(storage);
+    storage_offset_ = offset;
+  }
 
   bool is_inference() const { return !key_set_.has_any(autograd_dispatch_keyset_with_ADInplaceOrView); }
 

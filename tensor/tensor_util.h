@@ -23,6 +23,8 @@ Tensor make_tensor(IntArrayRef sizes, ScalarType dtype, const char* creator);
 Tensor make_tensor_like(const Tensor& like, ScalarType dtype, const char* creator);
 // A view of `base`'s storage with the given geometry.
 Tensor make_view(const Tensor& base, IntArrayRef sizes, IntArrayRef strides, int64_t storage_offset);
+// A view of `base` with `sizes` and contiguous strides, at base's offset.
+Tensor make_contiguous_view(const Tensor& base, IntArrayRef sizes);
 
 // Checks sizes (no negative size, no numel overflow) and returns numel.
 int64_t checked_numel(IntArrayRef sizes, size_t itemsize, const char* op);

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "modes/warning.h"
 #include "tensor/check.h"
 #include "tensor/cpu/loops.h"
 #include "tensor/ops.h"
@@ -19,7 +20,10 @@ namespace ember {
 namespace cpu {
 namespace {
 
-enum class Kind { Add, Sub, Mul, Div, Pow, Eq };
+enum class Kind { Add, Sub, Mul, Div, Pow, Eq, Ne, Lt, Le, Gt, Ge };
+
+// Comparisons produce bool whatever they compare.
+constexpr bool is_comparison(Kind k) { return k >= Kind::Eq; }
 
 const char* name_of(Kind k) {
   switch (k) {
@@ -35,6 +39,16 @@ const char* name_of(Kind k) {
       return "pow";
     case Kind::Eq:
       return "eq";
+    case Kind::Ne:
+      return "ne";
+    case Kind::Lt:
+      return "lt";
+    case Kind::Le:
+      return "le";
+    case Kind::Gt:
+      return "gt";
+    case Kind::Ge:
+      return "ge";
   }
   return "?";
 }
@@ -74,8 +88,18 @@ struct BinaryFn {
       if constexpr (std::is_floating_point<T>::value) return static_cast<T>(std::pow(a, b));
       else if constexpr (std::is_same<T, bool>::value) return static_cast<bool>(a || !b);
       else return int_pow<T>(a, b);
-    } else {
+    } else if constexpr (K == Kind::Eq) {
       return static_cast<bool>(a == b);
+    } else if constexpr (K == Kind::Ne) {
+      return static_cast<bool>(a != b);
+    } else if constexpr (K == Kind::Lt) {
+      return static_cast<bool>(a < b);
+    } else if constexpr (K == Kind::Le) {
+      return static_cast<bool>(a <= b);
+    } else if constexpr (K == Kind::Gt) {
+      return static_cast<bool>(a > b);
+    } else {
+      return static_cast<bool>(a >= b);
     }
   }
 };
@@ -121,7 +145,7 @@ void run_binary(const Tensor& out, const Tensor& a, const Tensor* b, const Scala
                 const Scalar& alpha) {
   dispatch_dtype(compute, [&](auto tag) {
     using T = decltype(tag);
-    using Out = std::conditional_t<K == Kind::Eq, bool, T>;
+    using Out = std::conditional_t<is_comparison(K), bool, T>;
     T bv = b_scalar.to<T>();
     Operand ob = b ? operand(*b) : scalar_operand(&bv, sizeof(T));
     StridedLoop loop(out.sizes(), {operand(out), operand(a), ob});
@@ -168,6 +192,67 @@ void check_no_internal_overlap(const Tensor& t, const char* op) {
   }
 }
 
+void check_defined(const Tensor& t, int position, const char* name, const char* op) {
+  EMBER_CHECK(t.defined(), "Expected a proper Tensor but got None (or an undefined Tensor in C++) for argument #",
+              position, " '", name, "' (in ", op, "). Pass a defined tensor.");
+}
+
+// Whether the elements tile one block of memory exactly (any dim order), as
+// LibTorch's is_non_overlapping_and_dense.
+bool non_overlapping_and_dense(const Tensor& t) {
+  if (t.is_contiguous()) return true;
+  DimVector order;
+  for (int64_t d = 0; d < t.dim(); ++d)
+    if (t.size(d) != 1) order.push_back(d);
+  // Insertion sort by stride: a handful of dims.
+  for (size_t i = 1; i < order.size(); ++i)
+    for (size_t j = i; j > 0 && t.stride(order[j]) < t.stride(order[j - 1]); --j) std::swap(order[j], order[j - 1]);
+  int64_t expected = 1;
+  for (int64_t d : order) {
+    if (t.stride(d) != expected) return false;
+    expected *= t.size(d);
+  }
+  return true;
+}
+
+// An input that shares memory with the written tensor is fine when every
+// element reads exactly what it then overwrites; otherwise the result would
+// depend on the loop order, so refuse, as LibTorch does.
+void check_no_partial_overlap(const Tensor& written, const Tensor& input, const char* op) {
+  if (!written.storage().is_alias_of(input.storage()) || written.numel() == 0 || input.numel() == 0) return;
+  if (written.data_ptr() == input.data_ptr() && written.sizes() == input.sizes() &&
+      written.strides() == input.strides()) {
+    return;
+  }
+  // Interleaved strided views may not overlap at all; like LibTorch, only
+  // judge the dense case.
+  if (!non_overlapping_and_dense(written) || !non_overlapping_and_dense(input)) return;
+  auto begin = [](const Tensor& t) { return static_cast<const char*>(t.data_ptr()); };
+  auto end = [&](const Tensor& t) { return begin(t) + t.nbytes(); };
+  EMBER_CHECK(end(written) <= begin(input) || end(input) <= begin(written),
+              "unsupported operation: some elements of the input tensor and the written-to tensor refer to a single "
+              "memory location. Please clone() the tensor before performing the operation. (",
+              op, " writes into sizes ", written.sizes(), " strides ", written.strides(),
+              " while reading an overlapping view with sizes ", input.sizes(), " strides ", input.strides(), ")");
+}
+
+// Makes `out` the given shape, as LibTorch's resize_output: silently when it
+// is empty, with a warning otherwise.
+void resize_output(const Tensor& out, IntArrayRef shape, const char* op) {
+  if (out.sizes() == shape) return;
+  if (out.numel() != 0) {
+    warn(detail::str("An output with one or more elements was resized since it had shape ", out.sizes(),
+                     ", which does not match the required output shape ", shape,
+                     ". This behavior is deprecated, and in a future PyTorch release outputs will not be resized "
+                     "unless they have zero elements. (Ember: in ",
+                     op, "_out; pass an out tensor of shape ", shape, " or an empty one.)"));
+  }
+  int64_t numel = detail::checked_numel(shape, out.itemsize(), op);
+  TensorImpl* impl = out.unsafeGetTensorImpl();
+  impl->set_storage(Storage::allocate(static_cast<size_t>(numel) * out.itemsize()), 0);
+  impl->set_sizes_contiguous(shape);
+}
+
 void check_inplace_shape(const Tensor& self, IntArrayRef shape, const char* op) {
   EMBER_CHECK(self.sizes() == shape, "output with shape ", self.sizes(), " doesn't match the broadcast shape ", shape,
               " (in ", op, "). An in-place op cannot grow its tensor; use the out-of-place form instead.");
@@ -179,11 +264,49 @@ void check_cast(ScalarType compute, ScalarType out, const char* op) {
               ").");
 }
 
+// Same dtype, same sizes, both contiguous: the common case, one flat loop
+// with no broadcasting bookkeeping. Returns false if it does not apply.
+template <Kind K>
+bool binary_contiguous(const Tensor& out, const Tensor& a, const Tensor& b, const Scalar& alpha) {
+  if (!(out.is_contiguous() && a.is_contiguous() && b.is_contiguous() && a.dtype() == b.dtype() &&
+        out.sizes() == a.sizes() && a.sizes() == b.sizes())) {
+    return false;
+  }
+  dispatch_dtype(a.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    using Out = std::conditional_t<is_comparison(K), bool, T>;
+    Out* o = static_cast<Out*>(out.data_ptr());
+    const T* pa = static_cast<const T*>(a.data_ptr());
+    const T* pb = static_cast<const T*>(b.data_ptr());
+    int64_t n = out.numel();
+    bool plain = alpha.isFloatingPoint() ? alpha.toDouble() == 1.0 : alpha.toLong() == 1;
+    if (plain) {
+      PlainFn<K, T> f;
+      for (int64_t i = 0; i < n; ++i) o[i] = f(pa[i], pb[i]);
+    } else {
+      BinaryFn<K, T> f{alpha.to<T>()};
+      for (int64_t i = 0; i < n; ++i) o[i] = f(pa[i], pb[i]);
+    }
+  });
+  return true;
+}
+
 template <Kind K>
 Tensor binary(DispatchKeySet, const Tensor& a, const Tensor& b, const Scalar& alpha) {
+  check_defined(a, 0, "self", name_of(K));
+  check_defined(b, 1, "other", name_of(K));
+  if (a.dtype() == b.dtype() && a.sizes() == b.sizes()) {
+    ScalarType compute = compute_type<K>(a.dtype(), a.dtype(), b.dtype() == kBool, alpha);
+    if (compute == a.dtype()) {
+      Tensor out = detail::make_tensor(a.sizes(), is_comparison(K) ? kBool : compute, name_of(K));
+      if (binary_contiguous<K>(out, a, b, alpha)) return out;
+      run_binary<K>(out, a, &b, 0, compute, alpha);
+      return out;
+    }
+  }
   ScalarType compute = compute_type<K>(result_type(a, b), a.dtype(), b.dtype() == kBool, alpha);
   DimVector shape = a.sizes() == b.sizes() ? DimVector(a.sizes()) : infer_size(a.sizes(), b.sizes(), name_of(K));
-  Tensor out = detail::make_tensor(shape, K == Kind::Eq ? kBool : compute, name_of(K));
+  Tensor out = detail::make_tensor(shape, is_comparison(K) ? kBool : compute, name_of(K));
   Tensor b2 = b.to(compute);
   run_binary<K>(out, a.to(compute), &b2, 0, compute, alpha);
   return out;
@@ -192,17 +315,20 @@ Tensor binary(DispatchKeySet, const Tensor& a, const Tensor& b, const Scalar& al
 template <Kind K>
 Tensor binary_scalar(DispatchKeySet, const Tensor& a, const Scalar& b, const Scalar& alpha) {
   ScalarType compute = compute_type<K>(result_type(a, b), a.dtype(), is_bool_scalar(b), alpha);
-  Tensor out = detail::make_tensor(a.sizes(), K == Kind::Eq ? kBool : compute, name_of(K));
+  Tensor out = detail::make_tensor(a.sizes(), is_comparison(K) ? kBool : compute, name_of(K));
   run_binary<K>(out, a.to(compute), nullptr, b, compute, alpha);
   return out;
 }
 
 template <Kind K>
 const Tensor& binary_(DispatchKeySet, const Tensor& self, const Tensor& other, const Scalar& alpha) {
+  check_defined(other, 1, "other", name_of(K));
   ScalarType compute = compute_type<K>(result_type(self, other), self.dtype(), other.dtype() == kBool, alpha);
   check_cast(compute, self.dtype(), name_of(K));
   if (self.sizes() != other.sizes()) check_inplace_shape(self, infer_size(self.sizes(), other.sizes(), name_of(K)), name_of(K));
   check_no_internal_overlap(self, name_of(K));
+  check_no_partial_overlap(self, other, name_of(K));
+  if (binary_contiguous<K>(self, self, other, alpha)) return self;
   // Compute in self's dtype: canCast says no information is lost that matters.
   Tensor o = other.to(self.dtype());
   run_binary<K>(self, self, &o, 0, self.dtype(), alpha);
@@ -220,11 +346,15 @@ const Tensor& binary_scalar_(DispatchKeySet, const Tensor& self, const Scalar& o
 
 template <Kind K>
 const Tensor& binary_out(DispatchKeySet, const Tensor& out, const Tensor& a, const Tensor& b, const Scalar& alpha) {
+  check_defined(out, 0, "out", name_of(K));
+  check_defined(a, 1, "self", name_of(K));
+  check_defined(b, 2, "other", name_of(K));
   ScalarType compute = compute_type<K>(result_type(a, b), a.dtype(), b.dtype() == kBool, alpha);
   DimVector shape = infer_size(a.sizes(), b.sizes(), name_of(K));
-  EMBER_CHECK(out.sizes() == shape, name_of(K), "_out(): out has sizes ", out.sizes(), " but the result has sizes ",
-              shape, ". Pass an out tensor of the result's sizes (Ember does not resize out= tensors).");
   check_cast(compute, out.dtype(), name_of(K));
+  check_no_partial_overlap(out, a, name_of(K));
+  check_no_partial_overlap(out, b, name_of(K));
+  resize_output(out, shape, name_of(K));
   check_no_internal_overlap(out, name_of(K));
   if (out.dtype() == compute) {
     Tensor b2 = b.to(compute);
@@ -361,7 +491,9 @@ void copy_impl(const Tensor& dst, const Tensor& src) {
 
 const Tensor& copy_kernel(DispatchKeySet, const Tensor& self, const Tensor& src) {
   if (self.sizes() != src.sizes()) check_inplace_shape(self, infer_size(self.sizes(), src.sizes(), "copy_"), "copy_");
+  check_defined(src, 1, "src", "copy_");
   check_no_internal_overlap(self, "copy_");
+  check_no_partial_overlap(self, src, "copy_");
   copy_impl(self, src);
   return self;
 }
@@ -415,8 +547,16 @@ const bool registered = [] {
   EMBER_REGISTER_BINARY(mul, Kind::Mul)
   EMBER_REGISTER_BINARY(div, Kind::Div)
   EMBER_REGISTER_BINARY(pow, Kind::Pow)
-  ops::eq.register_kernel(DispatchKey::CPU, &binary<Kind::Eq>);
-  ops::eq_Scalar.register_kernel(DispatchKey::CPU, &binary_scalar<Kind::Eq>);
+#define EMBER_REGISTER_COMPARISON(name, K)                  \
+  ops::name.register_kernel(DispatchKey::CPU, &binary<K>); \
+  ops::name##_Scalar.register_kernel(DispatchKey::CPU, &binary_scalar<K>);
+  EMBER_REGISTER_COMPARISON(eq, Kind::Eq)
+  EMBER_REGISTER_COMPARISON(ne, Kind::Ne)
+  EMBER_REGISTER_COMPARISON(lt, Kind::Lt)
+  EMBER_REGISTER_COMPARISON(le, Kind::Le)
+  EMBER_REGISTER_COMPARISON(gt, Kind::Gt)
+  EMBER_REGISTER_COMPARISON(ge, Kind::Ge)
+#undef EMBER_REGISTER_COMPARISON
   EMBER_REGISTER_UNARY(neg, UKind::Neg)
   EMBER_REGISTER_UNARY(exp, UKind::Exp)
   EMBER_REGISTER_UNARY(log, UKind::Log)

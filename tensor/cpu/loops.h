@@ -50,7 +50,7 @@ class StridedLoop {
     for (int64_t d = nd - 1; d >= 0; --d) {
       int64_t size = shape[d];
       if (size == 1) continue;
-      int64_t st[kMaxOperands];
+      int64_t st[kMaxOperands] = {0, 0, 0};
       k = 0;
       for (const Operand& op : operands) {
         int64_t od = d - (nd - static_cast<int64_t>(op.sizes.size()));
@@ -75,7 +75,7 @@ class StridedLoop {
   template <class F>
   void run(F&& inner) const {
     if (numel_ == 0) return;
-    char* ptrs[kMaxOperands];
+    char* ptrs[kMaxOperands] = {nullptr, nullptr, nullptr};
     int64_t inner_strides[kMaxOperands] = {0, 0, 0};
     for (int i = 0; i < num_; ++i) ptrs[i] = data_[i];
     if (shape_.empty()) {

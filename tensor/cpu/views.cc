@@ -14,8 +14,17 @@ using detail::make_view;
 using detail::maybe_wrap_dim;
 
 Tensor view_kernel(DispatchKeySet, const Tensor& self, IntArrayRef size) {
+  // The common case without a -1 and with a contiguous input skips the
+  // intermediate shape and strides vectors.
+  bool plain = self.is_contiguous();
+  int64_t numel = 1;
+  for (int64_t s : size) {
+    plain &= s >= 0;
+    numel *= s;
+  }
+  if (plain && numel == self.numel()) return detail::make_contiguous_view(self, size);
   DimVector shape = detail::infer_view_size(size, self.numel(), "view");
-  if (self.is_contiguous()) return make_view(self, shape, contiguous_strides(shape), self.storage_offset());
+  if (self.is_contiguous()) return detail::make_contiguous_view(self, shape);
   DimVector strides;
   EMBER_CHECK(detail::compute_view_strides(self.sizes(), self.strides(), shape, &strides),
               "view size is not compatible with input tensor's size and stride (at least one dimension spans across "

@@ -1,0 +1,64 @@
+// Forward-mode AD: tangents that travel with the forward computation.
+//
+// Inside a DualLevel, make_dual(primal, tangent) gives a tensor that carries
+// `tangent`; every elementwise op (in-place too), mm and view op then also computes the
+// tangent of its result (a Jacobian-vector product), which unpack_dual reads
+// back. Like PyTorch, only one level at a time, and nothing is propagated
+// while forward-grad mode is off, which InferenceMode turns off: tangents are
+// dropped there. In-place elementwise ops update their tensor's tangent; not yet
+// done: the base's tangent after an in-place op on a view, as_strided.
+//
+//   {
+//     ember::autograd::forward_ad::DualLevel level;
+//     Tensor x = make_dual(primal, ember::ones_like(primal));
+//     Tensor y = (x * x).sin...;   // y carries dy/dx . 1
+//     Tensor jvp = unpack_dual(y).tangent;
+//   }
+#ifndef EMBER_AUTOGRAD_FORWARD_AD_H_
+#define EMBER_AUTOGRAD_FORWARD_AD_H_
+
+#include <atomic>
+#include <cstdint>
+
+#include "tensor/tensor.h"
+
+namespace ember {
+namespace autograd {
+namespace forward_ad {
+
+// RAII: enters a dual level; leaving it forgets every tangent made inside.
+class DualLevel final {
+ public:
+  [[nodiscard]] DualLevel();
+  ~DualLevel();
+  DualLevel(const DualLevel&) = delete;
+  DualLevel& operator=(const DualLevel&) = delete;
+  uint64_t level() const { return level_; }
+
+ private:
+  uint64_t level_;
+};
+
+// A view of `primal` that carries `tangent` (same sizes) at the current level.
+Tensor make_dual(const Tensor& primal, const Tensor& tangent);
+
+struct UnpackedDual {
+  Tensor primal;
+  Tensor tangent;  // Undefined if `t` carries none at the current level.
+};
+UnpackedDual unpack_dual(const Tensor& t);
+
+namespace impl {
+extern std::atomic<uint64_t> current_level;  // 0: no level.
+// Whether ops must propagate tangents now (a level exists, forward-grad mode on).
+bool is_active();
+// The tangent of `t` at the current level, or undefined.
+Tensor tangent(const Tensor& t);
+void set_tangent(const Tensor& t, const Tensor& tangent);
+}  // namespace impl
+
+}  // namespace forward_ad
+}  // namespace autograd
+}  // namespace ember
+
+#endif  // EMBER_AUTOGRAD_FORWARD_AD_H_

@@ -1,0 +1,198 @@
+// gradcheck (float64, central differences) for the backward formula of every
+// differentiable op of //tensor, and gradgradcheck for double backward.
+#include "autograd/gradcheck.h"
+
+#include "autograd/test_util.h"
+#include "modes/grad_mode.h"
+#include "tensor/tensor.h"
+
+namespace ember {
+namespace autograd {
+namespace {
+
+Tensor input(IntArrayRef sizes, double lo = -1.0, double hi = 1.0) {
+  return (rand(sizes, kDouble) * (hi - lo) + lo).set_requires_grad(true);
+}
+Tensor positive(IntArrayRef sizes) { return input(sizes, 0.5, 2.0); }
+// Away from relu's kink at 0.
+Tensor off_zero(IntArrayRef sizes) {
+  Tensor r = rand(sizes, kDouble) * 0.8 + 0.2;
+  Tensor sign = (rand(sizes, kDouble) - 0.5).relu().eq(0).to(kDouble) * -2 + 1;
+  return (r * sign).set_requires_grad(true);
+}
+
+#define FN(body) [](const variable_list& x) -> variable_list { return {body}; }
+
+class GradCheck : public ::testing::Test {
+ protected:
+  void SetUp() override { manual_seed(42); }
+};
+
+TEST_F(GradCheck, BinaryOps) {
+  Tensor a = input({2, 3}), b = input({2, 3}), p = positive({2, 3});
+  EXPECT_TRUE(gradcheck(FN(x[0] + x[1]), {a, b}));
+  EXPECT_TRUE(gradcheck(FN(x[0].add(x[1], 2.5)), {a, b}));
+  EXPECT_TRUE(gradcheck(FN(x[0] - x[1]), {a, b}));
+  EXPECT_TRUE(gradcheck(FN(x[0].sub(x[1], 0.5)), {a, b}));
+  EXPECT_TRUE(gradcheck(FN(x[0] * x[1]), {a, b}));
+  EXPECT_TRUE(gradcheck(FN(x[0] / x[1]), {a, p}));
+  EXPECT_TRUE(gradcheck(FN(x[0].pow(x[1])), {p, b}));
+}
+
+TEST_F(GradCheck, BinaryOpsBroadcast) {
+  Tensor a = input({2, 3}), row = input({3}), col = positive({2, 1});
+  EXPECT_TRUE(gradcheck(FN(x[0] + x[1]), {a, row}));
+  EXPECT_TRUE(gradcheck(FN(x[0] * x[1]), {a, col}));
+  EXPECT_TRUE(gradcheck(FN(x[0] / x[1]), {row, col}));
+}
+
+TEST_F(GradCheck, ScalarOps) {
+  Tensor a = input({4}), p = positive({4});
+  EXPECT_TRUE(gradcheck(FN(x[0] + 3), {a}));
+  EXPECT_TRUE(gradcheck(FN(x[0] - 3), {a}));
+  EXPECT_TRUE(gradcheck(FN(x[0] * 3), {a}));
+  EXPECT_TRUE(gradcheck(FN(x[0] / 3), {a}));
+  EXPECT_TRUE(gradcheck(FN(x[0].pow(3)), {a}));
+  EXPECT_TRUE(gradcheck(FN(x[0].pow(0.5)), {p}));
+  EXPECT_TRUE(gradcheck(FN(x[0].pow(0)), {a}));
+  EXPECT_TRUE(gradcheck(FN(2 - x[0]), {a}));
+  EXPECT_TRUE(gradcheck(FN(2 / x[0]), {p}));
+}
+
+TEST_F(GradCheck, UnaryOps) {
+  Tensor a = input({5}), p = positive({5}), z = off_zero({5});
+  EXPECT_TRUE(gradcheck(FN(-x[0]), {a}));
+  EXPECT_TRUE(gradcheck(FN(x[0].exp()), {a}));
+  EXPECT_TRUE(gradcheck(FN(x[0].log()), {p}));
+  EXPECT_TRUE(gradcheck(FN(x[0].relu()), {z}));
+  EXPECT_TRUE(gradcheck(FN(x[0].sigmoid()), {a}));
+  EXPECT_TRUE(gradcheck(FN(x[0].tanh()), {a}));
+}
+
+TEST_F(GradCheck, InplaceOps) {
+  Tensor a = input({2, 3}), b = input({2, 3}), p = positive({2, 3}), z = off_zero({2, 3});
+  EXPECT_TRUE(gradcheck(FN(x[0].clone().add_(x[1], 2)), {a, b}));
+  EXPECT_TRUE(gradcheck(FN(x[0].clone().sub_(x[1])), {a, b}));
+  EXPECT_TRUE(gradcheck(FN(x[0].clone().mul_(x[1])), {a, b}));
+  EXPECT_TRUE(gradcheck(FN(x[0].clone().div_(x[1])), {a, p}));
+  EXPECT_TRUE(gradcheck(FN(x[0].clone().pow_(x[1])), {p, b}));
+  EXPECT_TRUE(gradcheck(FN(x[0].clone().add_(2)), {a}));
+  EXPECT_TRUE(gradcheck(FN(x[0].clone().sub_(2)), {a}));
+  EXPECT_TRUE(gradcheck(FN(x[0].clone().mul_(2)), {a}));
+  EXPECT_TRUE(gradcheck(FN(x[0].clone().div_(2)), {a}));
+  EXPECT_TRUE(gradcheck(FN(x[0].clone().pow_(2)), {a}));
+  EXPECT_TRUE(gradcheck(FN(x[0].clone().neg_()), {a}));
+  EXPECT_TRUE(gradcheck(FN(x[0].clone().exp_()), {a}));
+  EXPECT_TRUE(gradcheck(FN(x[0].clone().log_()), {p}));
+  EXPECT_TRUE(gradcheck(FN(x[0].clone().relu_()), {z}));
+  EXPECT_TRUE(gradcheck(FN(x[0].clone().sigmoid_()), {a}));
+  EXPECT_TRUE(gradcheck(FN(x[0].clone().tanh_()), {a}));
+}
+
+TEST_F(GradCheck, Copies) {
+  Tensor a = input({2, 3}), b = input({3});
+  EXPECT_TRUE(gradcheck(FN(x[0].clone()), {a}));
+  EXPECT_TRUE(gradcheck(FN(x[0].to(kFloat).to(kDouble)), {a}, 1e-3, 1e-3, 1e-2));
+  EXPECT_TRUE(gradcheck(FN(x[0].clone().copy_(x[1])), {a, b}));  // broadcasting copy
+  EXPECT_TRUE(gradcheck(FN((x[0] * 1).fill_(2) * x[0]), {a}));
+  EXPECT_TRUE(gradcheck(FN((x[0] * 1).zero_() + x[0]), {a}));
+  EXPECT_TRUE(gradcheck(FN(x[0].t().contiguous()), {a}));
+}
+
+TEST_F(GradCheck, Reductions) {
+  Tensor a = input({2, 3, 4});
+  EXPECT_TRUE(gradcheck(FN(x[0].sum()), {a}));
+  EXPECT_TRUE(gradcheck(FN(x[0].mean()), {a}));
+  EXPECT_TRUE(gradcheck(FN(x[0].sum({1})), {a}));
+  EXPECT_TRUE(gradcheck(FN(x[0].sum({0, 2}, true)), {a}));
+  EXPECT_TRUE(gradcheck(FN(x[0].sum({-1})), {a}));
+  EXPECT_TRUE(gradcheck(FN(x[0].mean({2, 0})), {a}));
+  EXPECT_TRUE(gradcheck(FN(x[0].mean({1}, true)), {a}));
+}
+
+TEST_F(GradCheck, LinearAlgebra) {
+  Tensor a = input({2, 3}), b = input({3, 4}), ba = input({2, 2, 3}), bb = input({2, 3, 2}), v = input({3});
+  EXPECT_TRUE(gradcheck(FN(x[0].mm(x[1])), {a, b}));
+  EXPECT_TRUE(gradcheck(FN(x[0].bmm(x[1])), {ba, bb}));
+  EXPECT_TRUE(gradcheck(FN(x[0].matmul(x[1])), {a, b}));
+  EXPECT_TRUE(gradcheck(FN(x[0].matmul(x[1])), {a, v}));
+  EXPECT_TRUE(gradcheck(FN(x[0].matmul(x[1])), {v, v}));
+  EXPECT_TRUE(gradcheck(FN(x[0].matmul(x[1])), {ba, b}));
+}
+
+TEST_F(GradCheck, CatAndStack) {
+  Tensor a = input({2, 3}), b = input({1, 3}), c = input({2, 3});
+  EXPECT_TRUE(gradcheck(FN(cat({x[0], x[1]}, 0)), {a, b}));
+  EXPECT_TRUE(gradcheck(FN(cat({x[0], x[1]}, 1)), {a, c}));
+  EXPECT_TRUE(gradcheck(FN(stack({x[0], x[1]}, 1)), {a, c}));
+}
+
+TEST_F(GradCheck, Views) {
+  Tensor a = input({2, 3, 4}), m = input({3, 4}), one = input({3, 1});
+  EXPECT_TRUE(gradcheck(FN(x[0].view({6, 4})), {a}));
+  EXPECT_TRUE(gradcheck(FN(x[0].reshape({4, 6})), {a}));
+  EXPECT_TRUE(gradcheck(FN(x[0].transpose(0, 2).reshape({24})), {a}));
+  EXPECT_TRUE(gradcheck(FN(x[0].t()), {m}));
+  EXPECT_TRUE(gradcheck(FN(x[0].permute({2, 0, 1})), {a}));
+  EXPECT_TRUE(gradcheck(FN(x[0].select(1, 2)), {a}));
+  EXPECT_TRUE(gradcheck(FN(x[0].select(-1, -1)), {a}));
+  EXPECT_TRUE(gradcheck(FN(x[0].narrow(2, 1, 2)), {a}));
+  EXPECT_TRUE(gradcheck(FN(x[0].slice(2, 0, 4, 2)), {a}));
+  EXPECT_TRUE(gradcheck(FN(x[0].unsqueeze(1)), {m}));
+  EXPECT_TRUE(gradcheck(FN(x[0].squeeze()), {one}));
+  EXPECT_TRUE(gradcheck(FN(x[0].squeeze(1)), {one}));
+  EXPECT_TRUE(gradcheck(FN(x[0].expand({2, 3, 5})), {one}));
+  EXPECT_TRUE(gradcheck(FN(x[0].as_strided({2, 2}, {1, 2}, 1)), {m}));
+  EXPECT_TRUE(gradcheck(FN(x[0].view_as(x[1])), {m, input({4, 3})}));
+}
+
+TEST_F(GradCheck, InplaceOnViewRoutesGradientToBase) {
+  Tensor a = input({4}), b = input({2}), m = input({3, 4}), row = input({4});
+  EXPECT_TRUE(gradcheck(FN([&] {
+                          Tensor base = x[0] * 1;
+                          base.narrow(0, 1, 2).mul_(x[1]);
+                          return base;
+                        }()),
+                        {a, b}));
+  EXPECT_TRUE(gradcheck(FN([&] {
+                          Tensor base = x[0].clone();
+                          base.select(0, 1).copy_(x[1]);
+                          return base.sigmoid();
+                        }()),
+                        {m, row}));
+  EXPECT_TRUE(gradcheck(FN([&] {
+                          Tensor base = x[0].clone();
+                          Tensor v = base.t();
+                          v.select(1, 0).exp_();
+                          return base * 2;
+                        }()),
+                        {m}));
+}
+
+TEST_F(GradCheck, DoubleBackward) {
+  Tensor a = input({3}), b = input({3}), p = positive({3}), m = input({2, 3}), n = input({3, 2});
+  EXPECT_TRUE(gradgradcheck(FN(x[0] * x[1]), {a, b}));
+  EXPECT_TRUE(gradgradcheck(FN(x[0] / x[1]), {a, p}));
+  EXPECT_TRUE(gradgradcheck(FN(x[0].pow(3)), {a}));
+  EXPECT_TRUE(gradgradcheck(FN(x[0].exp()), {a}));
+  EXPECT_TRUE(gradgradcheck(FN(x[0].log()), {p}));
+  EXPECT_TRUE(gradgradcheck(FN(x[0].sigmoid()), {a}));
+  EXPECT_TRUE(gradgradcheck(FN(x[0].tanh()), {a}));
+  EXPECT_TRUE(gradgradcheck(FN(x[0].mm(x[1]).sum({1})), {m, n}));
+  EXPECT_TRUE(gradgradcheck(FN(x[0].select(1, 1) * x[0].sum(1)), {m}));
+}
+
+TEST_F(GradCheck, ReportsAWrongFormula) {
+  Tensor a = input({2});
+  // The gradient of a detached factor is missing: a * a.detach() is not a^2.
+  EXPECT_THROW_MSG(gradcheck(FN(x[0] * x[0].detach()), {a}), "Jacobian mismatch for output 0 with respect to input 0");
+}
+
+TEST_F(GradCheck, RefusesFloat32Inputs) {
+  Tensor f = rand({2}).set_requires_grad(true);
+  EXPECT_THROW_MSG(gradcheck(FN(x[0] * 2), {f}), "finite differences need contiguous float64 inputs");
+}
+
+}  // namespace
+}  // namespace autograd
+}  // namespace ember

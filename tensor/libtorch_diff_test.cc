@@ -1,0 +1,240 @@
+// Differential test: the same ops on the same values in Ember and in LibTorch
+// 1.13, compared element by element, plus printed output and error phrases.
+// LibTorch is the specification; any difference here is Ember's bug.
+#include <torch/torch.h>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "modes/inference_mode.h"
+#include "tensor/tensor.h"
+#include "tensor/testing.h"
+
+namespace ember {
+namespace {
+
+torch::ScalarType to_torch(ScalarType t) {
+  switch (t) {
+    case kFloat:
+      return torch::kFloat;
+    case kDouble:
+      return torch::kDouble;
+    case kLong:
+      return torch::kLong;
+    case kBool:
+      return torch::kBool;
+  }
+  return torch::kFloat;
+}
+
+// A LibTorch copy of an Ember tensor (same values, same sizes, contiguous).
+torch::Tensor to_torch(const Tensor& t) {
+  Tensor c = t.contiguous();
+  std::vector<int64_t> sizes(c.sizes().begin(), c.sizes().end());
+  return torch::from_blob(c.data_ptr(), sizes, to_torch(c.dtype())).clone();
+}
+
+::testing::AssertionResult Same(const Tensor& e, const torch::Tensor& t, double rtol = 1e-5, double atol = 1e-6) {
+  std::vector<int64_t> tsizes(t.sizes().begin(), t.sizes().end());
+  if (e.sizes() != IntArrayRef(tsizes))
+    return ::testing::AssertionFailure() << "sizes " << e.sizes() << " vs " << toString(IntArrayRef(tsizes));
+  if (to_torch(e.dtype()) != t.scalar_type())
+    return ::testing::AssertionFailure() << "dtype " << e.dtype() << " vs " << t.scalar_type();
+  torch::Tensor mine = to_torch(e).to(torch::kDouble);
+  torch::Tensor theirs = t.to(torch::kDouble);
+  if (!torch::allclose(mine, theirs, rtol, atol, /*equal_nan=*/true))
+    return ::testing::AssertionFailure() << "values differ:\n" << mine << "\nvs\n" << theirs;
+  return ::testing::AssertionSuccess();
+}
+
+class DiffTest : public ::testing::Test {
+ protected:
+  void SetUp() override { manual_seed(7); }
+  // Values in [-2, 2) so log/pow see negatives and positives.
+  static Tensor values(IntArrayRef sizes, ScalarType dtype = kFloat) {
+    Tensor r = rand(sizes, kDouble) * 4 - 2;
+    return dtype == kLong ? (r * 3).to(kLong) : r.to(dtype);
+  }
+};
+
+TEST_F(DiffTest, BinaryOpsWithBroadcastingAndPromotion) {
+  struct Case {
+    std::vector<int64_t> a, b;
+    ScalarType ta, tb;
+  };
+  std::vector<Case> cases = {{{3, 4}, {3, 4}, kFloat, kFloat},  {{3, 1}, {1, 4}, kFloat, kDouble},
+                             {{2, 3, 4}, {4}, kDouble, kFloat}, {{5}, {}, kLong, kFloat},
+                             {{2, 3}, {2, 3}, kLong, kLong},    {{4, 1, 2}, {3, 1}, kFloat, kLong}};
+  for (const Case& c : cases) {
+    Tensor a = values(c.a, c.ta), b = values(c.b, c.tb);
+    torch::Tensor ta = to_torch(a), tb = to_torch(b);
+    SCOPED_TRACE(toString(IntArrayRef(c.a)) + " " + toString(IntArrayRef(c.b)));
+    EXPECT_TRUE(Same(a + b, ta + tb));
+    EXPECT_TRUE(Same(a.sub(b, 2), ta.sub(tb, 2)));
+    EXPECT_TRUE(Same(a * b, ta * tb));
+    EXPECT_TRUE(Same(a / b, ta / tb));
+    EXPECT_TRUE(Same(a == b, ta == tb));
+    EXPECT_TRUE(Same(a + 1.5, ta + 1.5));
+    EXPECT_TRUE(Same(a * 3, ta * 3));
+  }
+}
+
+TEST_F(DiffTest, PowOfPositiveBases) {
+  Tensor a = values({3, 4}) * values({3, 4}) + 0.1;
+  Tensor b = values({4});
+  EXPECT_TRUE(Same(a.pow(b), to_torch(a).pow(to_torch(b))));
+  EXPECT_TRUE(Same(a.pow(2.5), to_torch(a).pow(2.5)));
+  Tensor i = values({6}, kLong), e = (values({6}, kLong) + 6) / 3;
+  EXPECT_TRUE(Same(i.pow(e.to(kLong)), to_torch(i).pow(to_torch(e.to(kLong)))));
+}
+
+TEST_F(DiffTest, UnaryOps) {
+  for (ScalarType dtype : {kFloat, kDouble, kLong}) {
+    Tensor a = values({4, 5}, dtype);
+    torch::Tensor t = to_torch(a);
+    SCOPED_TRACE(toString(dtype));
+    EXPECT_TRUE(Same(a.neg(), t.neg()));
+    EXPECT_TRUE(Same(a.exp(), t.exp()));
+    EXPECT_TRUE(Same(a.relu(), t.relu()));
+    EXPECT_TRUE(Same(a.sigmoid(), t.sigmoid()));
+    EXPECT_TRUE(Same(a.tanh(), t.tanh()));
+    EXPECT_TRUE(Same(a.log(), t.log()));  // NaN for negatives in both.
+  }
+}
+
+TEST_F(DiffTest, InPlaceOpsOnViews) {
+  Tensor a = values({4, 6});
+  Tensor row = values({2}).view({2, 1});
+  torch::Tensor t = to_torch(a), trow = to_torch(row);
+  a.t().slice(0, 1, 5, 2).mul_(3).add_(row);
+  t.t().slice(0, 1, 5, 2).mul_(3).add_(trow);
+  EXPECT_TRUE(Same(a, t));
+}
+
+TEST_F(DiffTest, Reductions) {
+  Tensor a = values({3, 4, 5}, kDouble);
+  torch::Tensor t = to_torch(a);
+  EXPECT_TRUE(Same(a.sum(), t.sum()));
+  EXPECT_TRUE(Same(a.sum(1), t.sum(1)));
+  EXPECT_TRUE(Same(a.sum({0, 2}, true), t.sum(std::vector<int64_t>{0, 2}, true)));
+  EXPECT_TRUE(Same(a.mean(), t.mean()));
+  EXPECT_TRUE(Same(a.mean(-1), t.mean(-1)));
+  EXPECT_TRUE(Same(a.permute({2, 0, 1}).sum(2), t.permute({2, 0, 1}).sum(2)));
+  Tensor l = values({3, 4}, kLong);
+  EXPECT_TRUE(Same(l.sum(0), to_torch(l).sum(0)));
+  Tensor b = values({3, 4}) == values({3, 4}).relu();
+  EXPECT_TRUE(Same(b.sum(), to_torch(b).sum()));
+}
+
+TEST_F(DiffTest, MatrixProducts) {
+  Tensor a = values({7, 5}), b = values({5, 3});
+  torch::Tensor ta = to_torch(a), tb = to_torch(b);
+  EXPECT_TRUE(Same(a.mm(b), ta.mm(tb), 1e-4, 1e-5));
+  EXPECT_TRUE(Same(b.t().mm(a.t()), tb.t().mm(ta.t()), 1e-4, 1e-5));
+  Tensor c = values({2, 3, 7, 5}), d = values({5, 4});
+  EXPECT_TRUE(Same(matmul(c, d), torch::matmul(to_torch(c), to_torch(d)), 1e-4, 1e-5));
+  Tensor v = values({5});
+  EXPECT_TRUE(Same(matmul(a, v), torch::matmul(ta, to_torch(v)), 1e-4, 1e-5));
+  EXPECT_TRUE(Same(matmul(v, b), torch::matmul(to_torch(v), tb), 1e-4, 1e-5));
+  Tensor la = values({3, 4}, kLong), lb = values({4, 2}, kLong);
+  EXPECT_TRUE(Same(la.mm(lb), to_torch(la).mm(to_torch(lb))));
+}
+
+TEST_F(DiffTest, CatAndStack) {
+  Tensor a = values({2, 3}), b = values({4, 3}, kDouble);
+  EXPECT_TRUE(Same(cat({a, b}), torch::cat({to_torch(a), to_torch(b)})));
+  EXPECT_TRUE(Same(stack({a, a.mul(2)}, 2), torch::stack({to_torch(a), to_torch(a).mul(2)}, 2)));
+}
+
+TEST_F(DiffTest, ViewGeometry) {
+  Tensor a = arange(60).view({3, 4, 5});
+  torch::Tensor t = torch::arange(60).view({3, 4, 5});
+  auto same_geometry = [](const Tensor& e, const torch::Tensor& t) {
+    std::vector<int64_t> st(t.strides().begin(), t.strides().end());
+    EXPECT_EQ(e.strides(), IntArrayRef(st));
+    EXPECT_EQ(e.storage_offset(), t.storage_offset());
+    EXPECT_EQ(e.is_contiguous(), t.is_contiguous());
+    EXPECT_TRUE(Same(e, t));
+  };
+  same_geometry(a.transpose(0, 2), t.transpose(0, 2));
+  same_geometry(a.permute({1, 2, 0}), t.permute({1, 2, 0}));
+  same_geometry(a.permute({1, 2, 0}).reshape({20, 3}), t.permute({1, 2, 0}).reshape({20, 3}));
+  same_geometry(a.select(1, 2), t.select(1, 2));
+  same_geometry(a.narrow(2, 1, 3), t.narrow(2, 1, 3));
+  same_geometry(a.slice(1, 1, 4, 2), t.slice(1, 1, 4, 2));
+  same_geometry(a.unsqueeze(2), t.unsqueeze(2));
+  same_geometry(a.select(0, 1).unsqueeze(0).expand({2, 4, 5}), t.select(0, 1).unsqueeze(0).expand({2, 4, 5}));
+  same_geometry(a.view({3, 1, 20}).squeeze(), t.view({3, 1, 20}).squeeze());
+  same_geometry(a.transpose(0, 1).contiguous(), t.transpose(0, 1).contiguous());
+}
+
+TEST_F(DiffTest, PrintedFormIsLibTorchs) {
+  std::vector<Tensor> cases = {values({3}),
+                               values({2, 3}, kDouble) * 1000,
+                               values({2, 3}) / 1000,
+                               values({2, 2, 3}),
+                               values({3, 4}, kLong),
+                               values({2, 40}),
+                               tensor({1e-8, 1.0, 1e8}),
+                               scalar_tensor(-2.25),
+                               values({2, 3}) == 0,
+                               empty({0})};
+  for (const Tensor& e : cases) {
+    std::ostringstream mine, theirs;
+    mine << e;
+    theirs << to_torch(e);
+    EXPECT_EQ(mine.str(), theirs.str());
+  }
+}
+
+// Ember's message must contain LibTorch's text for the same mistake.
+template <class E, class T>
+void SamePhrase(E ember_call, T torch_call) {
+  std::string theirs, mine;
+  try {
+    torch_call();
+  } catch (const c10::Error& e) {
+    theirs = e.what_without_backtrace();
+  } catch (const std::exception& e) {
+    theirs = e.what();
+  }
+  try {
+    ember_call();
+  } catch (const Error& e) {
+    mine = e.what();
+  }
+  ASSERT_FALSE(theirs.empty());
+  EXPECT_NE(mine.find(theirs), std::string::npos) << "Ember:    " << mine << "\nLibTorch: " << theirs;
+}
+
+TEST_F(DiffTest, ErrorMessagesKeepLibTorchsPhrase) {
+  SamePhrase([] { (void)(ones({2, 3}) + ones({4})); }, [] { (void)(torch::ones({2, 3}) + torch::ones({4})); });
+  SamePhrase([] { (void)ones({2, 3}).t().view({6}); }, [] { (void)torch::ones({2, 3}).t().view({6}); });
+  SamePhrase([] { (void)ones({2, 3}).select(0, 5); }, [] { (void)torch::ones({2, 3}).select(0, 5); });
+  SamePhrase([] { (void)mm(ones({2, 3}), ones({2, 3})); }, [] { (void)torch::mm(torch::ones({2, 3}), torch::ones({2, 3})); });
+  SamePhrase([] { (void)ones({2, 3}).expand({3, 3}); }, [] { (void)torch::ones({2, 3}).expand({3, 3}); });
+  SamePhrase([] { (void)ones({2, 3}).permute({0, 0}); }, [] { (void)torch::ones({2, 3}).permute({0, 0}); });
+  SamePhrase([] { (void)ones({2}, kBool).neg(); }, [] { (void)torch::ones({2}, torch::kBool).neg(); });
+  SamePhrase([] { (void)ones({2}, kLong).add_(1.5); }, [] { (void)torch::ones({2}, torch::kLong).add_(1.5); });
+  SamePhrase([] { (void)cat({ones({2, 3}), ones({2, 4})}); }, [] { (void)torch::cat({torch::ones({2, 3}), torch::ones({2, 4})}); });
+  SamePhrase([] { (void)empty({-1}); }, [] { (void)torch::empty({-1}); });
+  SamePhrase([] { (void)arange(3).mean(); }, [] { (void)torch::arange(3).mean(); });
+  SamePhrase([] { (void)ones({1}).expand({3}).add_(1); }, [] { (void)torch::ones({1}).expand({3}).add_(1); });
+  Tensor inf;
+  torch::Tensor tinf;
+  {
+    InferenceMode g;
+    inf = ones({2});
+  }
+  {
+    c10::InferenceMode g;
+    tinf = torch::ones({2});
+  }
+  SamePhrase([&] { (void)inf._version(); }, [&] { (void)tinf._version(); });
+  SamePhrase([&] { inf.unsafeGetTensorImpl()->bump_version("add_"); }, [&] { (void)tinf.add_(1); });
+}
+
+}  // namespace
+}  // namespace ember
