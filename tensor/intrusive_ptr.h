@@ -13,10 +13,13 @@
 
 #include <atomic>
 #include <cstdint>
+#include <type_traits>
 #include <utility>
 
 namespace ember {
 
+// Not polymorphic: intrusive_ptr<T> deletes through T itself, so T must be
+// the complete (final) type; no vtable pointer, no virtual destructor call.
 class intrusive_ptr_target {
  public:
   intrusive_ptr_target() = default;
@@ -25,7 +28,7 @@ class intrusive_ptr_target {
   intrusive_ptr_target& operator=(const intrusive_ptr_target&) { return *this; }
 
  protected:
-  virtual ~intrusive_ptr_target() = default;
+  ~intrusive_ptr_target() = default;
 
  private:
   template <class T>
@@ -35,14 +38,15 @@ class intrusive_ptr_target {
 
 template <class T>
 class intrusive_ptr final {
+  static_assert(std::is_final<T>::value || !std::is_polymorphic<T>::value,
+                "intrusive_ptr deletes through T: T must be final or non-polymorphic");
+
  public:
   constexpr intrusive_ptr() noexcept = default;
   // Takes a new reference to `p` (which may already be owned elsewhere).
   explicit intrusive_ptr(T* p) noexcept : p_(p) { retain(); }
   intrusive_ptr(const intrusive_ptr& other) noexcept : p_(other.p_) { retain(); }
   intrusive_ptr(intrusive_ptr&& other) noexcept : p_(other.p_) { other.p_ = nullptr; }
-  template <class U>
-  intrusive_ptr(intrusive_ptr<U>&& other) noexcept : p_(other.release()) {}
   ~intrusive_ptr() { reset(); }
 
   intrusive_ptr& operator=(const intrusive_ptr& other) noexcept {
