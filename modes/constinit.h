@@ -9,7 +9,7 @@
 #define EMBER_MODES_CONSTINIT_H_
 
 #if defined(__clang__)
-#define EMBER_CONSTINIT [[clang::require_constant_initialization]]
+#define EMBER_CONSTINIT __attribute__((require_constant_initialization))
 #elif defined(__GNUC__) && __GNUC__ >= 10
 #define EMBER_CONSTINIT __constinit
 #else
