@@ -2,8 +2,9 @@
 // report and the migrated text (genrule :migrated_srcs), against the sources.
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <cstdlib>
 #include <fstream>
-#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -38,16 +39,31 @@ std::vector<int> LegacyGuardLines(const std::string& file) {
   return found;
 }
 
-// The function a legacy source line is in: the nearest line above it that
-// starts a function (a "name(" at the start of a declaration).
+// The function a legacy source line is in: the identifier before the first
+// "(" of the nearest line above it that opens a function body ("...(...) {").
 std::string EnclosingFunction(const std::string& file, int line) {
   std::vector<std::string> lines = ReadLines(kLegacy + file);
-  static const std::regex kSignature(R"(^\s*(static\s+)?[\w:<>]+\s+(\w+)\()");
   for (int i = line - 1; i >= 0; --i) {
-    std::smatch m;
-    if (std::regex_search(lines[i], m, kSignature)) return m[2];
+    const std::string& l = lines[i];
+    size_t paren = l.find('(');
+    if (paren == std::string::npos || l.empty() || l.back() != '{') continue;
+    size_t begin = paren;
+    while (begin > 0 && (std::isalnum(static_cast<unsigned char>(l[begin - 1])) || l[begin - 1] == '_')) --begin;
+    return l.substr(begin, paren - begin);
   }
   return "";
+}
+
+// The value of `"key": ` in a one-line JSON object: a string's contents
+// (the report escapes no quotes in these fields) or a bare token.
+std::string Field(const std::string& object, const std::string& key) {
+  std::string tag = "\"" + key + "\": ";
+  size_t at = object.find(tag);
+  if (at == std::string::npos) return "";
+  at += tag.size();
+  if (object[at] == '"') return object.substr(at + 1, object.find('"', at + 1) - at - 1);
+  size_t end = object.find_first_of(",}", at);
+  return object.substr(at, end - at);
 }
 
 struct Site {
@@ -58,19 +74,15 @@ struct Site {
 
 std::vector<Site> ReadReport() {
   std::vector<Site> sites;
-  static const std::regex kFile(R"re("file": "([^"]*)")re"), kLine(R"re("line": (\d+))re"),
-      kDecision(R"re("decision": "(\w+)")re"), kNew(R"re("new": "([^"]*)")re"),
-      kReason(R"re("reason": "([^"]*)")re"), kRedundant(R"re("redundant": (true|false))re");
   for (const std::string& object : ReadLines(std::string(kMigrated) + "report.json")) {
     if (object.find('{') == std::string::npos) continue;
-    std::smatch m;
     Site s;
-    if (std::regex_search(object, m, kFile)) s.file = m[1];
-    if (std::regex_search(object, m, kLine)) s.line = std::stoi(m[1]);
-    if (std::regex_search(object, m, kDecision)) s.decision = m[1];
-    if (std::regex_search(object, m, kNew)) s.new_name = m[1];
-    if (std::regex_search(object, m, kReason)) s.reason = m[1];
-    if (std::regex_search(object, m, kRedundant)) s.redundant = m[1] == "true";
+    s.file = Field(object, "file");
+    s.line = std::atoi(Field(object, "line").c_str());
+    s.decision = Field(object, "decision");
+    s.new_name = Field(object, "new");
+    s.reason = Field(object, "reason");
+    s.redundant = Field(object, "redundant") == "true";
     sites.push_back(s);
   }
   return sites;
