@@ -7,14 +7,12 @@
 // console output a table gives legacy CPU time / migrated CPU time (> 1: the
 // migrated predictor is faster).
 //
-//   ./bazelw run --config=opt --copt=-Wno-maybe-uninitialized //bench:migrate_e2e_bench -- --benchmark_min_time=0.5
+//   ./bazelw run --config=opt //bench:migrate_e2e_bench -- --benchmark_min_time=0.5
 #include <benchmark/benchmark.h>
 
-#include <cstdio>
-#include <map>
 #include <string>
-#include <vector>
 
+#include "bench/ratio.h"
 #include "examples/legacy_ember/builds.h"
 #include "nn/nn.h"
 #include "tensor/tensor.h"
@@ -36,38 +34,6 @@ void BM_Mlp(benchmark::State& state, Predict predict, int64_t batch, int64_t in,
   }
 }
 
-class LegacyVsMigratedReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    for (const Run& run : runs) {
-      if (run.error_occurred) continue;
-      bool median = run.run_type == Run::RT_Aggregate && run.aggregate_name == "median";
-      if (!median && run.run_type != Run::RT_Iteration) continue;
-      std::string name = run.run_name.function_name;
-      size_t slash = name.rfind('/');
-      if (slash == std::string::npos) continue;
-      std::string c = name.substr(0, slash);
-      if (times_.find(c) == times_.end()) order_.push_back(c);
-      times_[c][name.substr(slash + 1)] = run.GetAdjustedCPUTime();
-    }
-    ConsoleReporter::ReportRuns(runs);
-  }
-  void PrintTable() const {
-    std::printf("\n| case | legacy | migrated | legacy / migrated |\n|---|---:|---:|---:|\n");
-    for (const std::string& c : order_) {
-      const auto& row = times_.at(c);
-      auto l = row.find("legacy"), m = row.find("migrated");
-      if (l == row.end() || m == row.end()) continue;
-      std::printf("| %s | %.2f us | %.2f us | %.2fx |\n", c.c_str(), l->second / 1e3, m->second / 1e3,
-                  l->second / m->second);
-    }
-  }
-
- private:
-  std::vector<std::string> order_;
-  std::map<std::string, std::map<std::string, double>> times_;
-};
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -82,10 +48,5 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark((std::string(s.name) + "/migrated").c_str(), BM_Mlp, &shop_migrated::predict,
                                  s.batch, s.in, s.hidden, s.out);
   }
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  LegacyVsMigratedReporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  reporter.PrintTable();
-  return 0;
+  return ember::bench::RunWithPeerRatios(argc, argv, {"legacy"}, /*baseline=*/"migrated");
 }

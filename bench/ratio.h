@@ -1,6 +1,8 @@
 // RatioReporter: Google Benchmark's console output, then a table that pairs
 // each "<case>/ember" run with "<case>/<peer>" (same binary, same run) and
 // prints the peer's CPU time divided by Ember's: > 1 means Ember is faster.
+// The baseline need not be "ember": RatioReporter({"legacy"}, "migrated")
+// compares "<case>/legacy" against "<case>/migrated".
 //
 //   benchmark::RegisterBenchmark("add_1/ember", ...);
 //   benchmark::RegisterBenchmark("add_1/libtorch", ...);
@@ -29,7 +31,8 @@ namespace bench {
 
 class RatioReporter : public benchmark::ConsoleReporter {
  public:
-  explicit RatioReporter(std::vector<std::string> peers) : peers_(std::move(peers)) {}
+  explicit RatioReporter(std::vector<std::string> peers, std::string baseline = "ember")
+      : peers_(std::move(peers)), baseline_(std::move(baseline)) {}
 
   void ReportRuns(const std::vector<Run>& runs) override {
     for (const Run& run : runs) {
@@ -50,16 +53,16 @@ class RatioReporter : public benchmark::ConsoleReporter {
     ConsoleReporter::ReportRuns(runs);
   }
 
-  // A Markdown table: case, Ember's time, each peer's time and peer/Ember.
+  // A Markdown table: case, the baseline's time, each peer's time and peer/baseline.
   void PrintTable(std::ostream& out) const {
-    out << "\n| case | ember |";
-    for (const std::string& p : peers_) out << " " << p << " | " << p << " / ember |";
+    out << "\n| case | " << baseline_ << " |";
+    for (const std::string& p : peers_) out << " " << p << " | " << p << " / " << baseline_ << " |";
     out << "\n|---|---:|";
     for (size_t i = 0; i < peers_.size(); ++i) out << "---:|---:|";
     out << "\n";
     for (const std::string& c : order_) {
       const auto& row = times_.at(c);
-      auto e = row.find("ember");
+      auto e = row.find(baseline_);
       if (e == row.end()) continue;
       out << "| " << c << " | " << Format(e->second) << " |";
       for (const std::string& p : peers_) {
@@ -86,15 +89,17 @@ class RatioReporter : public benchmark::ConsoleReporter {
   }
 
   std::vector<std::string> peers_;
+  std::string baseline_;
   std::vector<std::string> order_;
   std::map<std::string, std::map<std::string, double>> times_;
 };
 
-// Runs every registered benchmark and prints the ratio table for `peers`.
-inline int RunWithPeerRatios(int argc, char** argv, std::vector<std::string> peers = {"libtorch"}) {
+// Runs every registered benchmark and prints the ratio table of `peers` against `baseline`.
+inline int RunWithPeerRatios(int argc, char** argv, std::vector<std::string> peers = {"libtorch"},
+                             std::string baseline = "ember") {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  RatioReporter reporter(std::move(peers));
+  RatioReporter reporter(std::move(peers), std::move(baseline));
   benchmark::RunSpecifiedBenchmarks(&reporter);
   reporter.PrintTable(std::cout);
   benchmark::Shutdown();
