@@ -10,6 +10,8 @@
 #ifndef EMBER_MODES_AUTOGRAD_STATE_H_
 #define EMBER_MODES_AUTOGRAD_STATE_H_
 
+#include "modes/constinit.h"
+
 namespace ember {
 
 class AutogradState {
@@ -18,7 +20,7 @@ class AutogradState {
       : grad_mode_(grad_mode), inference_mode_(inference_mode), fw_grad_mode_(fw_grad_mode) {}
 
   static AutogradState& get_tls_state();
-  static void set_tls_state(AutogradState state);
+  static void set_tls_state(AutogradState state) { get_tls_state() = state; }
 
   bool get_grad_mode() const { return grad_mode_; }
   bool get_inference_mode() const { return inference_mode_; }
@@ -38,6 +40,13 @@ class AutogradState {
   bool inference_mode_;
   bool fw_grad_mode_;
 };
+
+namespace impl {
+// Grad on, inference off, forward grad on: a new thread's state.
+extern thread_local EMBER_CONSTINIT AutogradState autograd_state_tls;
+}  // namespace impl
+
+inline AutogradState& AutogradState::get_tls_state() { return impl::autograd_state_tls; }
 
 }  // namespace ember
 

@@ -23,9 +23,9 @@ struct GradMode {
 };
 
 // RAII, thread local (!): sets grad mode to `enabled`, restores it on exit.
-class [[nodiscard]] AutoGradMode final {
+class AutoGradMode final {
  public:
-  explicit AutoGradMode(bool enabled) : prev_mode_(GradMode::is_enabled()) { GradMode::set_enabled(enabled); }
+  [[nodiscard]] explicit AutoGradMode(bool enabled) : prev_mode_(GradMode::is_enabled()) { GradMode::set_enabled(enabled); }
   ~AutoGradMode() { GradMode::set_enabled(prev_mode_); }
   AutoGradMode(const AutoGradMode&) = delete;
   AutoGradMode& operator=(const AutoGradMode&) = delete;
@@ -35,9 +35,9 @@ class [[nodiscard]] AutoGradMode final {
 };
 
 // RAII, thread local (!): turns grad mode off, restores it on exit.
-class [[nodiscard]] NoGradGuard final {
+class NoGradGuard final {
  public:
-  NoGradGuard() = default;
+  [[nodiscard]] NoGradGuard() {}
   NoGradGuard(const NoGradGuard&) = delete;
   NoGradGuard& operator=(const NoGradGuard&) = delete;
 
@@ -46,9 +46,9 @@ class [[nodiscard]] NoGradGuard final {
 };
 
 // RAII, thread local (!): sets forward-mode AD to `enabled`, restores it on exit.
-class [[nodiscard]] AutoFwGradMode final {
+class AutoFwGradMode final {
  public:
-  explicit AutoFwGradMode(bool enabled) : prev_mode_(AutogradState::get_tls_state().get_fw_grad_mode()) {
+  [[nodiscard]] explicit AutoFwGradMode(bool enabled) : prev_mode_(AutogradState::get_tls_state().get_fw_grad_mode()) {
     AutogradState::get_tls_state().set_fw_grad_mode(enabled);
   }
   ~AutoFwGradMode() { AutogradState::get_tls_state().set_fw_grad_mode(prev_mode_); }

@@ -54,10 +54,23 @@
 
 namespace ember {
 
-class [[nodiscard]] InferenceMode final {
+class InferenceMode final {
  public:
-  explicit InferenceMode(bool enabled = true);
-  ~InferenceMode();
+  [[nodiscard]] explicit InferenceMode(bool enabled = true)
+      : prev_mode_(AutogradState::get_tls_state()), prev_keyset_(tls_local_dispatch_key_set()) {
+    // Enabling inference mode disables both grad modes; disabling it enables them.
+    AutogradState::set_tls_state(
+        AutogradState(/*grad_mode=*/!enabled, /*inference_mode=*/enabled, /*fw_grad_mode=*/!enabled));
+    _force_tls_local_dispatch_key_set(
+        enabled ? LocalDispatchKeySet{prev_keyset_.included_.remove(DispatchKey::ADInplaceOrView),
+                                      prev_keyset_.excluded_ | autograd_dispatch_keyset}
+                : LocalDispatchKeySet{prev_keyset_.included_.add(DispatchKey::ADInplaceOrView),
+                                      prev_keyset_.excluded_ - autograd_dispatch_keyset});
+  }
+  ~InferenceMode() {
+    AutogradState::set_tls_state(prev_mode_);
+    _force_tls_local_dispatch_key_set(prev_keyset_);
+  }
   InferenceMode(const InferenceMode&) = delete;
   InferenceMode& operator=(const InferenceMode&) = delete;
 

@@ -23,9 +23,9 @@
 namespace ember {
 
 // RAII, thread local (!): excludes the autograd keys.
-class [[nodiscard]] AutoDispatchBelowAutograd final {
+class AutoDispatchBelowAutograd final {
  public:
-  AutoDispatchBelowAutograd() : autograd_guard_(autograd_dispatch_keyset) {}
+  [[nodiscard]] AutoDispatchBelowAutograd() : autograd_guard_(autograd_dispatch_keyset) {}
   AutoDispatchBelowAutograd(const AutoDispatchBelowAutograd&) = delete;
   AutoDispatchBelowAutograd& operator=(const AutoDispatchBelowAutograd&) = delete;
 
@@ -34,9 +34,9 @@ class [[nodiscard]] AutoDispatchBelowAutograd final {
 };
 
 // RAII, thread local (!): excludes the autograd keys and ADInplaceOrView.
-class [[nodiscard]] AutoDispatchBelowADInplaceOrView final {
+class AutoDispatchBelowADInplaceOrView final {
  public:
-  AutoDispatchBelowADInplaceOrView() : dispatch_key_guard_(autograd_dispatch_keyset_with_ADInplaceOrView) {}
+  [[nodiscard]] AutoDispatchBelowADInplaceOrView() : dispatch_key_guard_(autograd_dispatch_keyset_with_ADInplaceOrView) {}
   AutoDispatchBelowADInplaceOrView(const AutoDispatchBelowADInplaceOrView&) = delete;
   AutoDispatchBelowADInplaceOrView& operator=(const AutoDispatchBelowADInplaceOrView&) = delete;
 

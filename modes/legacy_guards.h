@@ -17,12 +17,12 @@
 
 namespace ember {
 
-class [[nodiscard]] [[deprecated(
+class [[deprecated(
     "AutoNonVariableTypeMode is deprecated: use ember::InferenceMode for inference in user code, or "
     "ember::AutoDispatchBelowADInplaceOrView inside custom autograd kernels (//migrate rewrites it)")]]
 AutoNonVariableTypeMode final {
  public:
-  explicit AutoNonVariableTypeMode(bool enabled = true);
+  [[nodiscard]] explicit AutoNonVariableTypeMode(bool enabled = true);
   AutoNonVariableTypeMode(const AutoNonVariableTypeMode&) = delete;
   AutoNonVariableTypeMode& operator=(const AutoNonVariableTypeMode&) = delete;
 

@@ -21,6 +21,7 @@
 
 #include <cstdint>
 
+#include "modes/constinit.h"
 #include "modes/dispatch_key_set.h"
 
 namespace ember {
@@ -54,7 +55,7 @@ struct PODLocalDispatchKeySet {
   void set_excluded(DispatchKeySet keys) { excluded = (keys ^ default_excluded_set).raw_repr(); }
 };
 
-extern thread_local PODLocalDispatchKeySet raw_local_dispatch_key_set;
+extern thread_local EMBER_CONSTINIT PODLocalDispatchKeySet raw_local_dispatch_key_set;
 
 }  // namespace impl
 
@@ -64,7 +65,10 @@ inline LocalDispatchKeySet tls_local_dispatch_key_set() {
 }
 
 // Replaces both sets. For guards that snapshot and restore the whole state.
-void _force_tls_local_dispatch_key_set(LocalDispatchKeySet keys);
+inline void _force_tls_local_dispatch_key_set(LocalDispatchKeySet keys) {
+  impl::raw_local_dispatch_key_set.set_included(keys.included_);
+  impl::raw_local_dispatch_key_set.set_excluded(keys.excluded_);
+}
 
 bool tls_is_dispatch_key_included(DispatchKey key);
 bool tls_is_dispatch_key_excluded(DispatchKey key);
@@ -75,9 +79,18 @@ void tls_set_dispatch_key_excluded(DispatchKey key, bool excluded);
 // removes exactly the keys it added (those already included stay).
 class IncludeDispatchKeyGuard final {
  public:
-  explicit IncludeDispatchKeyGuard(DispatchKeySet keys);
-  explicit IncludeDispatchKeyGuard(DispatchKey key) : IncludeDispatchKeyGuard(DispatchKeySet(key)) {}
-  ~IncludeDispatchKeyGuard();
+  [[nodiscard]] explicit IncludeDispatchKeyGuard(DispatchKeySet keys)
+      : added_(keys - impl::raw_local_dispatch_key_set.get_included()) {
+    if (!added_.empty()) {
+      impl::raw_local_dispatch_key_set.set_included(impl::raw_local_dispatch_key_set.get_included() | added_);
+    }
+  }
+  [[nodiscard]] explicit IncludeDispatchKeyGuard(DispatchKey key) : IncludeDispatchKeyGuard(DispatchKeySet(key)) {}
+  ~IncludeDispatchKeyGuard() {
+    if (!added_.empty()) {
+      impl::raw_local_dispatch_key_set.set_included(impl::raw_local_dispatch_key_set.get_included() - added_);
+    }
+  }
   IncludeDispatchKeyGuard(const IncludeDispatchKeyGuard&) = delete;
   IncludeDispatchKeyGuard& operator=(const IncludeDispatchKeyGuard&) = delete;
 
@@ -89,9 +102,18 @@ class IncludeDispatchKeyGuard final {
 // removes exactly the keys it added (those already excluded stay).
 class ExcludeDispatchKeyGuard final {
  public:
-  explicit ExcludeDispatchKeyGuard(DispatchKeySet keys);
-  explicit ExcludeDispatchKeyGuard(DispatchKey key) : ExcludeDispatchKeyGuard(DispatchKeySet(key)) {}
-  ~ExcludeDispatchKeyGuard();
+  [[nodiscard]] explicit ExcludeDispatchKeyGuard(DispatchKeySet keys)
+      : added_(keys - impl::raw_local_dispatch_key_set.get_excluded()) {
+    if (!added_.empty()) {
+      impl::raw_local_dispatch_key_set.set_excluded(impl::raw_local_dispatch_key_set.get_excluded() | added_);
+    }
+  }
+  [[nodiscard]] explicit ExcludeDispatchKeyGuard(DispatchKey key) : ExcludeDispatchKeyGuard(DispatchKeySet(key)) {}
+  ~ExcludeDispatchKeyGuard() {
+    if (!added_.empty()) {
+      impl::raw_local_dispatch_key_set.set_excluded(impl::raw_local_dispatch_key_set.get_excluded() - added_);
+    }
+  }
   ExcludeDispatchKeyGuard(const ExcludeDispatchKeyGuard&) = delete;
   ExcludeDispatchKeyGuard& operator=(const ExcludeDispatchKeyGuard&) = delete;
 

@@ -35,7 +35,7 @@ void warn(const std::string& message);
 // Installs a handler for the guard's lifetime, then restores the previous one.
 class WarningHandlerGuard final {
  public:
-  explicit WarningHandlerGuard(WarningHandler* handler)
+  [[nodiscard]] explicit WarningHandlerGuard(WarningHandler* handler)
       : previous_(set_warning_handler(handler)) {}
   ~WarningHandlerGuard() { set_warning_handler(previous_); }
   WarningHandlerGuard(const WarningHandlerGuard&) = delete;
