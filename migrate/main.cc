@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
@@ -25,6 +26,7 @@
 #include "migrate/decide.h"
 #include "migrate/edits.h"
 #include "migrate/flags.h"
+#include "migrate/occurrences.h"
 #include "migrate/report.h"
 #include "migrate/sites.h"
 #include "re2/re2.h"
@@ -278,11 +280,13 @@ int main(int argc, const char** argv) {
   };
 
   std::vector<migrate::TuResult> results;
+  std::map<std::string, std::string> unparsed;  // real path -> why the AST never saw it
   int status = kDone;
   for (const std::string& file : files) {
     if (database->getCompileCommands(file).empty()) {
       std::cerr << "migrate: error: " << find_options.display(file)
                 << ": no compile command in the compilation database; skipped\n";
+      unparsed[RealPath(file)] = "no compile command for the file";
       status = kParseError;
       continue;
     }
@@ -297,13 +301,16 @@ int main(int argc, const char** argv) {
       results.resize(before);
       std::cerr << "migrate: error: " << find_options.display(file) << " failed to parse, not edited: "
                 << (diagnostics.first.empty() ? "the compiler failed" : diagnostics.first) << "\n";
+      unparsed[RealPath(file)] = "the file failed to parse";
       status = kParseError;
     }
   }
 
   std::vector<migrate::Site> all;
   std::map<std::string, std::string> contents;
+  std::set<std::string> touched(main_files.begin(), main_files.end());
   for (migrate::TuResult& result : results) {
+    touched.insert(result.touched.begin(), result.touched.end());
     for (migrate::Site& site : result.sites) all.push_back(std::move(site));
     contents.insert(result.contents.begin(), result.contents.end());
   }
@@ -321,6 +328,26 @@ int main(int argc, const char** argv) {
     std::cerr << migrate::SummaryLine(*site) << "\n";
     ++counts[site->decision];
   }
+
+  // The accounting: every textual occurrence in every touched file, classified.
+  std::vector<migrate::Occurrence> occurrences;
+  for (const std::string& path : touched) {
+    if (!find_options.editable(path)) continue;
+    std::string text;
+    if (auto known = contents.find(path); known != contents.end()) {
+      text = known->second;
+    } else {
+      std::ifstream in(path, std::ios::binary);
+      text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    for (migrate::Occurrence& occurrence : migrate::ScanOccurrences(path, find_options.display(path), text))
+      occurrences.push_back(std::move(occurrence));
+  }
+  migrate::Classify(occurrences, sites, plan, unparsed);
+  for (const migrate::Occurrence& occurrence : occurrences)
+    if (occurrence.cls == migrate::OccurrenceClass::kManual && !occurrence.has_site)
+      std::cerr << migrate::OccurrenceLine(occurrence) << "\n";
+  const int manual_occurrences = migrate::CountOccurrences(occurrences)[migrate::OccurrenceClass::kManual];
 
   std::vector<const migrate::FileEdit*> edits;
   for (const auto& [path, edit] : plan.files) edits.push_back(&edit);
@@ -350,7 +377,7 @@ int main(int argc, const char** argv) {
   }
   if (!report_path.empty()) {
     std::ofstream out(report_path, std::ios::binary);
-    out << migrate::ReportJson(sites);
+    out << migrate::ReportWithAccounting(migrate::ReportJson(sites), occurrences);
     if (!out) return Fail("cannot write " + report_path);
   }
 
@@ -359,8 +386,9 @@ int main(int argc, const char** argv) {
             << counts[migrate::Decision::kRemove] << " removed, " << counts[migrate::Decision::kManual]
             << " manual, " << counts[migrate::Decision::kSuppressed] << " suppressed; "
             << (in_place ? "edited: " : "would edit: ") << (edited.empty() ? "nothing" : edited) << "\n";
+  std::cerr << "migrate: " << migrate::OccurrenceCounts(occurrences) << "\n";
   if (status != kDone) return status;
   if (check && !edits.empty()) return kManualRemains;
-  if (counts[migrate::Decision::kManual] > 0) return kManualRemains;
+  if (counts[migrate::Decision::kManual] > 0 || manual_occurrences > 0) return kManualRemains;
   return kDone;
 }
