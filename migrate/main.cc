@@ -29,6 +29,7 @@
 #include "migrate/occurrences.h"
 #include "migrate/report.h"
 #include "migrate/sites.h"
+#include "migrate/token_tier.h"
 #include "re2/re2.h"
 
 namespace {
@@ -315,6 +316,38 @@ int main(int argc, const char** argv) {
     contents.insert(result.contents.begin(), result.contents.end());
   }
   std::vector<migrate::Site> sites = migrate::MergeSites(std::move(all));
+
+  // The accounting: every textual occurrence in every touched file, classified.
+  std::vector<migrate::Occurrence> occurrences;
+  std::vector<migrate::Site> token_sites;
+  for (const std::string& path : touched) {
+    if (!find_options.editable(path)) continue;
+    std::string text;
+    if (auto known = contents.find(path); known != contents.end()) {
+      text = known->second;
+    } else {
+      std::ifstream in(path, std::ios::binary);
+      text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    // The token tier decides the code occurrences no AST site covers.
+    std::vector<unsigned> uncovered;
+    for (const migrate::Occurrence& occurrence : migrate::ScanOccurrences(path, "", text)) {
+      if (occurrence.cls == migrate::OccurrenceClass::kNotCode) continue;
+      if (std::none_of(sites.begin(), sites.end(), [&](const migrate::Site& site) {
+            return site.span.file == path && site.span.offset <= occurrence.offset &&
+                   occurrence.offset < site.span.offset + site.span.length;
+          }))
+        uncovered.push_back(occurrence.offset);
+    }
+    if (!uncovered.empty()) {
+      contents.emplace(path, text);
+      for (migrate::Site& site : migrate::TokenSites(path, find_options.display(path), text, uncovered))
+        token_sites.push_back(std::move(site));
+    }
+    for (migrate::Occurrence& occurrence : migrate::ScanOccurrences(path, find_options.display(path), text))
+      occurrences.push_back(std::move(occurrence));
+  }
+  for (migrate::Site& site : token_sites) sites.push_back(std::move(site));
   migrate::Decide(decide_options, sites);
   migrate::EditPlan plan = migrate::PlanEdits(sites, contents);
 
@@ -329,20 +362,6 @@ int main(int argc, const char** argv) {
     ++counts[site->decision];
   }
 
-  // The accounting: every textual occurrence in every touched file, classified.
-  std::vector<migrate::Occurrence> occurrences;
-  for (const std::string& path : touched) {
-    if (!find_options.editable(path)) continue;
-    std::string text;
-    if (auto known = contents.find(path); known != contents.end()) {
-      text = known->second;
-    } else {
-      std::ifstream in(path, std::ios::binary);
-      text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    }
-    for (migrate::Occurrence& occurrence : migrate::ScanOccurrences(path, find_options.display(path), text))
-      occurrences.push_back(std::move(occurrence));
-  }
   migrate::Classify(occurrences, sites, plan, unparsed);
   for (const migrate::Occurrence& occurrence : occurrences)
     if (occurrence.cls == migrate::OccurrenceClass::kManual && !occurrence.has_site)

@@ -14,7 +14,7 @@ void old_predict() { at::AutoNonVariableTypeMode guard(true); }
 
 torch::Tensor predict(const torch::Tensor& input) {
 #ifdef PREDICTOR_LEGACY_BUILD
-  at::AutoNonVariableTypeMode legacy_guard(true);
+  c10::InferenceMode legacy_guard(true);
 #else
   c10::InferenceMode guard(true);
 #endif
