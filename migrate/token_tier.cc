@@ -17,6 +17,8 @@ struct Tok {
   std::string text;
   unsigned offset = 0;
   unsigned line = 0;
+  std::string macro;  // the #define whose body holds the token
+  bool line_start = false;
   bool Is(const char* s) const { return text == s; }
   bool Ident() const { return kind == clang::tok::raw_identifier; }
 };
@@ -44,10 +46,12 @@ std::vector<Tok> Lex(const std::string& path, const std::string& text) {
   // with `\`, which the raw lexer treats as whitespace).
   enum { kCode, kSkipLine, kDefineName, kDefineParams, kDefineBody } state = kCode;
   clang::Token token;
+  std::string macro;
   while (true) {
     lexer.LexFromRawLexer(token);
     if (token.is(clang::tok::eof)) break;
     if (token.isAtStartOfLine()) {
+      macro.clear();
       if (token.is(clang::tok::hash)) {
         clang::Token directive;
         lexer.LexFromRawLexer(directive);
@@ -61,6 +65,7 @@ std::vector<Tok> Lex(const std::string& path, const std::string& text) {
     if (state == kSkipLine) continue;
     if (state == kDefineName) {
       state = kDefineBody;
+      macro = text.substr(sm.getFileOffset(token.getLocation()), token.getLength());
       clang::Token peek;
       lexer.LexFromRawLexer(peek);
       // A function-like macro's `(` follows the name without a space.
@@ -85,6 +90,8 @@ std::vector<Tok> Lex(const std::string& path, const std::string& text) {
     tok.offset = sm.getFileOffset(token.getLocation());
     tok.text = text.substr(tok.offset, token.getLength());
     tok.line = sm.getSpellingLineNumber(token.getLocation());
+    tok.macro = macro;
+    tok.line_start = token.isAtStartOfLine();
     tokens.push_back(tok);
   }
   return tokens;
@@ -113,6 +120,20 @@ Scope Classify(const std::vector<Tok>& t, size_t i) {
       return scope;
     }
   }
+  // An Objective-C method: `- (type)selector:(T)arg {` / `+ (...)...`.
+  size_t method = start;
+  while (method < i && !(t[method].line_start && (t[method].Is("+") || t[method].Is("-")))) ++method;
+  if (method + 1 < i && t[method + 1].Is("(")) {
+    scope.kind = ScopeKind::kFunction;
+    for (size_t k = method + 2; k < i; ++k)
+      if (t[k].Is(")") && k + 1 < i && t[k + 1].Ident()) {
+        scope.name = t[k + 1].text;
+        break;
+      }
+    scope.params_begin = method + 1;
+    scope.params_end = i - 1;
+    return scope;
+  }
   // Function-like: ... name ( params ) [const|override|noexcept|-> T] {
   while (j > start && (t[j - 1].Is("const") || t[j - 1].Is("override") || t[j - 1].Is("final") ||
                        t[j - 1].Is("noexcept") || t[j - 1].Is("mutable")))
@@ -131,6 +152,14 @@ Scope Classify(const std::vector<Tok>& t, size_t i) {
       scope.params_end = j - 1;
       if (before.Is("]")) {
         scope.kind = ScopeKind::kLambda;
+        return scope;
+      }
+      // `R C::operator()(params) {`
+      if (before.Is(")") && k >= start + 3 && t[k - 2].Is("(") && t[k - 3].Is("operator")) {
+        scope.kind = ScopeKind::kFunction;
+        scope.name = "operator()";
+        for (size_t n = k - 3; n >= start + 2 && t[n - 1].Is("::") && t[n - 2].Ident(); n -= 2)
+          scope.name = t[n - 2].text + "::" + scope.name;
         return scope;
       }
       if (before.Ident() && !IsControl(before.text)) {
@@ -293,9 +322,26 @@ std::vector<Site> TokenSites(const std::string& path, const std::string& display
             break;
           }
       }
-      if (!kernel.empty()) {
+      std::string inference;
+      for (const char* model_call : {"load", "_load_for_mobile", "run_method", "forward"})
+        if (kernel.empty() && inference.empty())
+          for (size_t k = outer_function->open; k < outer_function->close && k + 1 < t.size(); ++k)
+            if (t[k].Is(model_call) && t[k + 1].Is("(") && k > 0 && (t[k - 1].Is(".") || t[k - 1].Is("::") ||
+                                                                      t[k - 1].Is("->"))) {
+              inference = std::string("inside `") + outer_function->name + "`, which runs a loaded model (`" +
+                          t[k - 1].text + model_call + "(`)";
+              break;
+            }
+      if (!at->macro.empty()) {
+        site.blocked = "from tokens: in the body of macro " + at->macro +
+                       ", whose expansions the token tier cannot see; decide by hand";
+        use.reason = site.blocked;
+      } else if (!kernel.empty()) {
         use.context = Context::kKernel;
         use.reason = "from tokens: " + kernel;
+      } else if (!inference.empty()) {
+        use.context = Context::kInference;
+        use.reason = "from tokens: " + inference;
       } else {
         use.context = Context::kInference;
         use.reason = "from tokens: inside `" + name +

@@ -68,3 +68,22 @@ void toggle(bool on) { at::AutoNonVariableTypeMode guard(false); }
 #endif
 
 torch::Tensor live(const torch::Tensor& x) { return x; }
+
+#ifdef WITH_MACRO_KERNELS
+#define DEFINE_HACK(op) \
+  static Tensor op##_hack_impl(const Tensor& self) { \
+	AutoNonVariableTypeMode below_grad; \
+    return self.op(); \
+  }
+DEFINE_HACK(abs)
+#endif
+
+#ifdef __OBJC__
+@implementation Runner
+- (void)runModelAt:(NSString*)path {
+  auto module = torch::jit::load(path.UTF8String);
+  c10::InferenceMode guard(true);
+  module.forward({});
+}
+@end
+#endif
