@@ -50,11 +50,19 @@ expect 2 "cannot load the compilation database" "${migrate}" -p "${work}/nowhere
 [[ "$(wc -l < err.txt)" == 1 ]] || fail "a compile-database error takes more than one line: $(cat err.txt)"
 
 # A file that does not parse: exit 3, named with its first error; the other
-# file is still processed, and the broken one is never written.
+# file is still processed, and the broken one is edited by the token tier only.
 expect 3 "broken.cpp failed to parse, not edited: .*broken.cpp:2: use of undeclared identifier 'undeclared_thing'" \
   "${migrate}" --in-place broken.cpp user.cpp -- "${flags[@]}"
-cmp -s broken.cpp broken.orig || fail "a file that failed to parse was modified"
-[[ "$(grep -c broken.cpp err.txt)" == 1 ]] || fail "a parse failure takes more than one line: $(cat err.txt)"
+[[ "$(grep -c 'broken.cpp failed to parse' err.txt)" == 1 ]] || fail "a parse failure takes more than one line: $(cat err.txt)"
+[[ "$(grep -c 'undeclared_thing' err.txt)" == 1 ]] || fail "the first error is repeated: $(cat err.txt)"
+# Its occurrence of the legacy name is decided from tokens and accounted for.
+grep -q "^broken.cpp:2:15: INFERENCE at::AutoNonVariableTypeMode -> c10::InferenceMode: from tokens: inside \`oops\`" err.txt ||
+  fail "the broken file's occurrence was not decided from tokens: $(cat err.txt)"
+grep -q "2 occurrence(s): 1 rewritten from the AST, 1 rewritten from tokens, 0 manual" err.txt ||
+  fail "the occurrence counts are missing: $(cat err.txt)"
+grep -q "void oops() { c10::InferenceMode guard(true); undeclared_thing(); }" broken.cpp ||
+  fail "the token tier did not edit the broken file: $(cat broken.cpp)"
+cp broken.orig broken.cpp
 grep -q "c10::InferenceMode guard(true)" user.cpp || fail "the good file was not processed next to a broken one"
 
 printf '#include "not_there.h"\nvoid f() {}\n' > missing_header.cpp

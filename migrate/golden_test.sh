@@ -71,4 +71,10 @@ for source in $(cd "${case_dir}/input" && ls *.cpp); do
   (cd "${case_dir}/expected" && clang++-14 -fsyntax-only "${strict[@]+"${strict[@]}"}" "${flags[@]}" "${source}") ||
     fail "output ${source} does not compile"
 done
+# Never an unnamed guard: a statement that is only a temporary of the new
+# guard (`c10::InferenceMode();`) would guard nothing.
+if grep -rnE '^[[:space:]]*(::)?([A-Za-z_0-9]+::)*(InferenceMode|AutoDispatchBelowADInplaceOrView)[[:space:]]*[({][^;]*[)}][[:space:]]*;' \
+    "${case_dir}/expected"; then
+  fail "an output constructs an unnamed guard"
+fi
 echo "PASS [${name}]"

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
@@ -25,8 +26,10 @@
 #include "migrate/decide.h"
 #include "migrate/edits.h"
 #include "migrate/flags.h"
+#include "migrate/occurrences.h"
 #include "migrate/report.h"
 #include "migrate/sites.h"
+#include "migrate/token_tier.h"
 #include "re2/re2.h"
 
 namespace {
@@ -278,11 +281,13 @@ int main(int argc, const char** argv) {
   };
 
   std::vector<migrate::TuResult> results;
+  std::map<std::string, std::string> unparsed;  // real path -> why the AST never saw it
   int status = kDone;
   for (const std::string& file : files) {
     if (database->getCompileCommands(file).empty()) {
       std::cerr << "migrate: error: " << find_options.display(file)
                 << ": no compile command in the compilation database; skipped\n";
+      unparsed[RealPath(file)] = "no compile command for the file";
       status = kParseError;
       continue;
     }
@@ -297,17 +302,52 @@ int main(int argc, const char** argv) {
       results.resize(before);
       std::cerr << "migrate: error: " << find_options.display(file) << " failed to parse, not edited: "
                 << (diagnostics.first.empty() ? "the compiler failed" : diagnostics.first) << "\n";
+      unparsed[RealPath(file)] = "the file failed to parse";
       status = kParseError;
     }
   }
 
   std::vector<migrate::Site> all;
   std::map<std::string, std::string> contents;
+  std::set<std::string> touched(main_files.begin(), main_files.end());
   for (migrate::TuResult& result : results) {
+    touched.insert(result.touched.begin(), result.touched.end());
     for (migrate::Site& site : result.sites) all.push_back(std::move(site));
     contents.insert(result.contents.begin(), result.contents.end());
   }
   std::vector<migrate::Site> sites = migrate::MergeSites(std::move(all));
+
+  // The accounting: every textual occurrence in every touched file, classified.
+  std::vector<migrate::Occurrence> occurrences;
+  std::vector<migrate::Site> token_sites;
+  for (const std::string& path : touched) {
+    if (!find_options.editable(path)) continue;
+    std::string text;
+    if (auto known = contents.find(path); known != contents.end()) {
+      text = known->second;
+    } else {
+      std::ifstream in(path, std::ios::binary);
+      text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    // The token tier decides the code occurrences no AST site covers.
+    std::vector<unsigned> uncovered;
+    for (const migrate::Occurrence& occurrence : migrate::ScanOccurrences(path, "", text)) {
+      if (occurrence.cls == migrate::OccurrenceClass::kNotCode) continue;
+      if (std::none_of(sites.begin(), sites.end(), [&](const migrate::Site& site) {
+            return site.span.file == path && site.span.offset <= occurrence.offset &&
+                   occurrence.offset < site.span.offset + site.span.length;
+          }))
+        uncovered.push_back(occurrence.offset);
+    }
+    if (!uncovered.empty()) {
+      contents.emplace(path, text);
+      for (migrate::Site& site : migrate::TokenSites(path, find_options.display(path), text, uncovered))
+        token_sites.push_back(std::move(site));
+    }
+    for (migrate::Occurrence& occurrence : migrate::ScanOccurrences(path, find_options.display(path), text))
+      occurrences.push_back(std::move(occurrence));
+  }
+  for (migrate::Site& site : token_sites) sites.push_back(std::move(site));
   migrate::Decide(decide_options, sites);
   migrate::EditPlan plan = migrate::PlanEdits(sites, contents);
 
@@ -321,6 +361,12 @@ int main(int argc, const char** argv) {
     std::cerr << migrate::SummaryLine(*site) << "\n";
     ++counts[site->decision];
   }
+
+  migrate::Classify(occurrences, sites, plan, unparsed);
+  for (const migrate::Occurrence& occurrence : occurrences)
+    if (occurrence.cls == migrate::OccurrenceClass::kManual && !occurrence.has_site)
+      std::cerr << migrate::OccurrenceLine(occurrence) << "\n";
+  const int manual_occurrences = migrate::CountOccurrences(occurrences)[migrate::OccurrenceClass::kManual];
 
   std::vector<const migrate::FileEdit*> edits;
   for (const auto& [path, edit] : plan.files) edits.push_back(&edit);
@@ -350,7 +396,7 @@ int main(int argc, const char** argv) {
   }
   if (!report_path.empty()) {
     std::ofstream out(report_path, std::ios::binary);
-    out << migrate::ReportJson(sites);
+    out << migrate::ReportWithAccounting(migrate::ReportJson(sites), occurrences);
     if (!out) return Fail("cannot write " + report_path);
   }
 
@@ -359,8 +405,9 @@ int main(int argc, const char** argv) {
             << counts[migrate::Decision::kRemove] << " removed, " << counts[migrate::Decision::kManual]
             << " manual, " << counts[migrate::Decision::kSuppressed] << " suppressed; "
             << (in_place ? "edited: " : "would edit: ") << (edited.empty() ? "nothing" : edited) << "\n";
+  std::cerr << "migrate: " << migrate::OccurrenceCounts(occurrences) << "\n";
   if (status != kDone) return status;
   if (check && !edits.empty()) return kManualRemains;
-  if (counts[migrate::Decision::kManual] > 0) return kManualRemains;
+  if (counts[migrate::Decision::kManual] > 0 || manual_occurrences > 0) return kManualRemains;
   return kDone;
 }

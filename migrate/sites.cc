@@ -230,6 +230,7 @@ class Finder {
     FindReplacementDecls();
     Collector collector(context_, collected_);
     collector.TraverseAST(context_);
+    RecordTouchedFiles();
     if (collected_.site_locs.empty()) return;
     for (const CallExpr* call : collected_.calls) {
       const FunctionDecl* callee = Canonical(call->getDirectCallee());
@@ -662,6 +663,18 @@ class Finder {
     for (unsigned key : keys) {
       uses_by_key[key].push_back(use);
       uses_by_key[key].back().suppressed = LineHasNolint(use_loc);
+    }
+  }
+
+  // Every editable project file this translation unit reached (main file and
+  // headers, not the guard's declaring headers), for the accounting scan.
+  void RecordTouchedFiles() {
+    for (auto it = sm_.fileinfo_begin(); it != sm_.fileinfo_end(); ++it) {
+      const FileID fid = sm_.translateFile(it->first);
+      if (fid.isInvalid() || declaring_files_.count(fid.getHashValue())) continue;
+      if (sm_.isInSystemHeader(sm_.getLocForStartOfFile(fid))) continue;
+      const std::string path = RealPath(fid);
+      if (!path.empty() && options_.editable(path)) out_.touched.insert(path);
     }
   }
 

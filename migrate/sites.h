@@ -13,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,8 @@ struct TuResult {
   // The text of every file holding a site, as parsed; edits are computed on
   // it and a file that no longer matches it on disk is not written.
   std::map<std::string, std::string> contents;
+  // Real paths of the editable files the translation unit reached.
+  std::set<std::string> touched;
 };
 
 void FindSites(clang::ASTContext& context, const FindOptions& options, TuResult& out);
