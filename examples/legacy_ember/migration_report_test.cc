@@ -75,7 +75,8 @@ struct Site {
 std::vector<Site> ReadReport() {
   std::vector<Site> sites;
   for (const std::string& object : ReadLines(std::string(kMigrated) + "report.json")) {
-    if (object.find('{') == std::string::npos) continue;
+    // Site objects carry a decision; occurrence objects (the accounting) a class.
+    if (object.find("\"decision\": ") == std::string::npos) continue;
     Site s;
     s.file = Field(object, "file");
     s.line = std::atoi(Field(object, "line").c_str());
@@ -104,6 +105,17 @@ TEST(Report, HasOneSitePerLegacyGuardAndNoOther) {
   std::vector<Site> sites = ReadReport();
   EXPECT_EQ(sites.size(), LegacyGuardLines("scaled_square.cc").size() + LegacyGuardLines("predictor.cc").size());
   EXPECT_EQ(sites.size(), 3u);
+}
+
+TEST(Report, AccountsForEveryOccurrenceAsRewrittenFromTheAst) {
+  std::string counts;
+  for (const std::string& line : ReadLines(std::string(kMigrated) + "report.json")) {
+    if (line.find("\"counts\": ") != std::string::npos) counts = line;
+  }
+  ASSERT_FALSE(counts.empty()) << "the report has no counts";
+  EXPECT_EQ(Field(counts, "occurrences"), "3") << counts;
+  EXPECT_EQ(Field(counts, "rewritten-from-ast"), "3") << counts;
+  EXPECT_EQ(Field(counts, "manual"), "0") << counts;
 }
 
 TEST(Report, FunctionForwardIsKernelAndRedundant) {
