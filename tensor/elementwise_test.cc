@@ -277,6 +277,51 @@ TEST(ToTest, ConvertsDtypesAndReturnsSelfForTheSameDtype) {
   EXPECT_EQ(values<bool>(tensor({0.0, 3.0}).to(kBool)), (std::vector<bool>{false, true}));
 }
 
+// Out-of-range floats and NaN have no int64; LibTorch 1.13 gives INT64_MIN for
+// them on x86-64, and so does Ember, on every path (flat, broadcast, strided).
+TEST(ToTest, NaNInfinityAndOutOfRangeFloatsBecomeInt64Min) {
+  constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+  const float inf = std::numeric_limits<float>::infinity(), nan = std::numeric_limits<float>::quiet_NaN();
+  Tensor f = tensor({nan, inf, -inf, 1e19f, -1e19f, 9.2e18f, 2.5f, -2.5f, -0.9f});
+  L expected{kMin, kMin, kMin, kMin, kMin, 9200000267938955264, 2, -2, 0};
+  EXPECT_EQ(values<int64_t>(f.to(kLong)), expected);
+  EXPECT_EQ(values<int64_t>(f.to(kDouble).to(kLong)), expected);
+  EXPECT_EQ(values<int64_t>(f.view({3, 3}).t().to(kLong)),
+            (L{kMin, kMin, 2, kMin, kMin, -2, kMin, 9200000267938955264, 0}));
+  Tensor out = zeros({2}, kLong);
+  out.copy_(tensor({nan}));
+  EXPECT_EQ(values<int64_t>(out), (L{kMin, kMin}));
+}
+
+TEST(Int64Test, AddSubMulWrapAroundAsLibTorch) {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max(), kMin = std::numeric_limits<int64_t>::min();
+  Tensor a = tensor({kMax, kMin, kMax}), b = tensor({int64_t{1}, int64_t{-1}, kMax});
+  EXPECT_EQ(values<int64_t>(a + b), (L{kMin, kMax, -2}));
+  EXPECT_EQ(values<int64_t>(a - b), (L{kMax - 1, kMin + 1, 0}));
+  EXPECT_EQ(values<int64_t>(a * b), (L{kMax, kMin, 1}));
+  EXPECT_EQ(values<int64_t>(a.add(b, 3)), (L{kMin + 2, kMax - 2, -4}));
+  EXPECT_EQ(values<int64_t>(a + kMax), (L{-2, -1, -2}));
+  EXPECT_EQ(values<int64_t>(a.view({3, 1}) + b.view({1, 3})).front(), kMin);
+  Tensor c = a.clone();
+  c.add_(b).mul_(2);
+  EXPECT_EQ(values<int64_t>(c), (L{0, -2, -4}));
+}
+
+TEST(Int64Test, NegAndPowWrapAroundAsLibTorch) {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max(), kMin = std::numeric_limits<int64_t>::min();
+  EXPECT_EQ(values<int64_t>(-tensor({kMin, kMax})), (L{kMin, kMin + 1}));
+  // 3037000500^2 mod 2^64, read as signed.
+  EXPECT_EQ(values<int64_t>(tensor({kMax, kMin, int64_t{3037000500}}).pow(2)), (L{1, 0, -9223372036709301616}));
+}
+
+TEST(FillTest, NonRepresentableValueForALongTensorThrowsLibTorchsMessage) {
+  EXPECT_EMBER_ERROR(full({2}, std::nan(""), kLong), HAS("value cannot be converted to type int64_t without overflow"),
+                     HAS("full"));
+  EXPECT_EMBER_ERROR(zeros({2}, kLong).fill_(1e30), HAS("value cannot be converted to type int64_t without overflow"),
+                     HAS("fill_"), HAS("1e+30"));
+  EXPECT_EQ(values<int64_t>(full({1}, -2.5, kLong)), (L{-2}));
+}
+
 TEST(EqTest, ComparesElementwiseIntoBool) {
   Tensor r = tensor({1, 2, 3}) == tensor({1, 0, 3});
   EXPECT_EQ(r.dtype(), kBool);

@@ -48,23 +48,20 @@ Tensor make_tensor_like(const Tensor& like, ScalarType dtype, const char* creato
 }
 
 Tensor make_view(const Tensor& base, IntArrayRef sizes, IntArrayRef strides, int64_t storage_offset) {
-  TensorImpl* b = base.unsafeGetTensorImpl();
-  auto impl = make_intrusive<TensorImpl>(b->storage(), b->dtype(), b->key_set(),
-                                         b->is_inference() ? intrusive_ptr<VersionCounter>() : b->version_counter(),
-                                         b->creator());
+  auto* impl = new TensorImpl(TensorImpl::ViewOfStorage{}, *base.unsafeGetTensorImpl());
+  Tensor out(intrusive_ptr<TensorImpl>::adopt_new(impl));
   impl->set_sizes_and_strides(sizes, strides);
   impl->set_storage_offset(storage_offset);
-  return Tensor(std::move(impl));
+  return out;
 }
 
-Tensor make_contiguous_view(const Tensor& base, IntArrayRef sizes) {
-  TensorImpl* b = base.unsafeGetTensorImpl();
-  auto impl = make_intrusive<TensorImpl>(b->storage(), b->dtype(), b->key_set(),
-                                         b->is_inference() ? intrusive_ptr<VersionCounter>() : b->version_counter(),
-                                         b->creator());
-  impl->set_sizes_contiguous(sizes);
-  impl->set_storage_offset(b->storage_offset());
-  return Tensor(std::move(impl));
+int64_t checked_to_long(const Scalar& value, const char* op) {
+  if (value.isFloatingPoint()) {
+    double v = value.toDouble();
+    EMBER_CHECK(v >= -0x1p63 && v < 0x1p63, "value cannot be converted to type int64_t without overflow (", op,
+                " of a Long tensor with ", v, "). Use a value in int64's range, or a floating dtype.");
+  }
+  return value.toLong();
 }
 
 int64_t maybe_wrap_dim(int64_t dim, int64_t ndim, const char* op) {
@@ -101,7 +98,7 @@ void fill_contiguous(const Tensor& t, const Scalar& value) {
     case kDouble:
       return fill_typed<double>(t, value.to<double>());
     case kLong:
-      return fill_typed<int64_t>(t, value.to<int64_t>());
+      return fill_typed<int64_t>(t, detail::checked_to_long(value, "full"));
     case kBool:
       return fill_typed<bool>(t, value.to<bool>());
   }
@@ -305,6 +302,8 @@ DimVector infer_view_size(IntArrayRef size, int64_t numel, const char* op) {
   DimVector out(size);
   int64_t known = 1;
   int64_t infer = -1;
+  // A product past int64 cannot match any numel, unless a later 0 makes it 0.
+  bool overflow = false, zero = false;
   for (size_t i = 0; i < size.size(); ++i) {
     if (size[i] == -1) {
       EMBER_CHECK(infer < 0, "only one dimension can be inferred (in ", op, " to ", size,
@@ -313,14 +312,19 @@ DimVector infer_view_size(IntArrayRef size, int64_t numel, const char* op) {
     } else {
       EMBER_CHECK(size[i] >= 0, "invalid shape dimension ", size[i], " (in ", op, " to ", size,
                   "). Sizes must be >= 0, or -1 for one inferred dim.");
-      known *= size[i];
+      zero |= size[i] == 0;
+      overflow |= __builtin_mul_overflow(known, size[i], &known);
     }
   }
-  if (infer >= 0 && known != 0 && numel % known == 0) {
+  if (zero) {
+    known = 0;
+    overflow = false;
+  }
+  if (!overflow && infer >= 0 && known != 0 && numel % known == 0) {
     out[static_cast<size_t>(infer)] = numel / known;
     return out;
   }
-  EMBER_CHECK(infer < 0 && known == numel, "shape '", size, "' is invalid for input of size ", numel, " (in ", op,
+  EMBER_CHECK(!overflow && infer < 0 && known == numel, "shape '", size, "' is invalid for input of size ", numel, " (in ", op,
               "). The new shape must have ", numel, " elements.");
   return out;
 }

@@ -3,6 +3,7 @@
 // LibTorch is the specification; any difference here is Ember's bug.
 #include <torch/torch.h>
 
+#include <limits>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -140,6 +141,55 @@ TEST_F(DiffTest, MatrixProducts) {
   EXPECT_TRUE(Same(matmul(v, b), torch::matmul(to_torch(v), tb), 1e-4, 1e-5));
   Tensor la = values({3, 4}, kLong), lb = values({4, 2}, kLong);
   EXPECT_TRUE(Same(la.mm(lb), to_torch(la).mm(to_torch(lb))));
+}
+
+// Exactly equal int64 values (Same() compares in double, which rounds near 2^63).
+::testing::AssertionResult SameLongs(const Tensor& e, const torch::Tensor& t) {
+  if (e.dtype() != kLong || t.scalar_type() != torch::kLong)
+    return ::testing::AssertionFailure() << "dtype " << e.dtype() << " vs " << t.scalar_type();
+  Tensor c = e.contiguous();
+  torch::Tensor tc = t.contiguous();
+  if (c.numel() != tc.numel()) return ::testing::AssertionFailure() << "numel " << c.numel() << " vs " << tc.numel();
+  const int64_t* mine = c.data_ptr<int64_t>();
+  const int64_t* theirs = tc.data_ptr<int64_t>();
+  for (int64_t i = 0; i < c.numel(); ++i) {
+    if (mine[i] != theirs[i])
+      return ::testing::AssertionFailure() << "element " << i << ": " << mine[i] << " vs " << theirs[i];
+  }
+  return ::testing::AssertionSuccess();
+}
+
+TEST_F(DiffTest, Int64ArithmeticWrapsAroundLikeLibTorchs) {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max(), kMin = std::numeric_limits<int64_t>::min();
+  Tensor a = tensor({kMax, kMin, kMax, kMin, int64_t{3037000500}, int64_t{-7}});
+  Tensor b = tensor({int64_t{1}, int64_t{-1}, kMax, kMin, int64_t{3037000500}, kMin});
+  torch::Tensor ta = to_torch(a), tb = to_torch(b);
+  EXPECT_TRUE(SameLongs(a + b, ta + tb));
+  EXPECT_TRUE(SameLongs(a - b, ta - tb));
+  EXPECT_TRUE(SameLongs(a * b, ta * tb));
+  EXPECT_TRUE(SameLongs(a.add(b, 3), ta.add(tb, 3)));
+  EXPECT_TRUE(SameLongs(a.sub(b, -5), ta.sub(tb, -5)));
+  EXPECT_TRUE(SameLongs(a * kMax, ta * kMax));
+  EXPECT_TRUE(SameLongs(-a, -ta));
+  EXPECT_TRUE(SameLongs(a.pow(3), ta.pow(3)));
+  EXPECT_TRUE(SameLongs(a.sum(), ta.sum()));
+  EXPECT_TRUE(SameLongs(a.view({2, 3}).sum(0), ta.view({2, 3}).sum(0)));
+  EXPECT_TRUE(SameLongs(a.view({2, 3}).mm(b.view({3, 2})), ta.view({2, 3}).mm(tb.view({3, 2}))));
+}
+
+TEST_F(DiffTest, FloatToLongOfNaNInfinityAndOutOfRangeIsLibTorchs) {
+  const double inf = std::numeric_limits<double>::infinity(), nan = std::numeric_limits<double>::quiet_NaN();
+  std::vector<double> special = {nan, -nan, inf, -inf, 1e19, -1e19, 9.3e18, -9.3e18, 9.2e18, -0x1p63, 2.5, -2.5, -0.9};
+  // Enough elements for LibTorch's vectorised loop as well as its scalar tail.
+  std::vector<double> many;
+  for (int i = 0; i < 64; ++i) many.push_back(special[i % special.size()]);
+  for (ScalarType dtype : {kFloat, kDouble}) {
+    Tensor e = tensor(ArrayRef<double>(many), kDouble).to(dtype);
+    torch::Tensor t = to_torch(e);
+    SCOPED_TRACE(toString(dtype));
+    EXPECT_TRUE(SameLongs(e.to(kLong), t.to(torch::kLong)));
+    EXPECT_TRUE(SameLongs(e.slice(0, 1, 64, 3).to(kLong), t.slice(0, 1, 64, 3).to(torch::kLong)));
+  }
 }
 
 TEST_F(DiffTest, CatAndStack) {

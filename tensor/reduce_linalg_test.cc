@@ -47,6 +47,21 @@ TEST(SumTest, DimOutOfRangeThrows) {
 
 TEST(SumTest, RepeatedDimThrows) { EXPECT_EMBER_ERROR(m23().sum({1, 1}), HAS("dim 1 appears multiple times")); }
 
+TEST(SumTest, Int64SumsWrapAroundAsLibTorch) {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max(), kMin = std::numeric_limits<int64_t>::min();
+  Tensor a = tensor({kMax, int64_t{1}, kMax, int64_t{2}}).view({2, 2});
+  EXPECT_EQ(a.sum().item<int64_t>(), 1);
+  EXPECT_EQ(values<int64_t>(a.sum(0)), (L{-2, 3}));
+  EXPECT_EQ(values<int64_t>(a.sum(1)), (L{kMin, kMin + 1}));
+  EXPECT_EQ(values<int64_t>(a.t().sum(0)), (L{kMin, kMin + 1}));
+}
+
+TEST(MmTest, Int64ProductsWrapAround) {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  EXPECT_EQ(values<int64_t>(mm(tensor({kMax, int64_t{1}}).view({1, 2}), tensor({int64_t{2}, int64_t{3}}).view({2, 1}))),
+            (L{1}));
+}
+
 TEST(MeanTest, AveragesAllOrOverDims) {
   EXPECT_EQ(m23().mean().item<float>(), 2.5);
   EXPECT_EQ(values<float>(m23().mean(0)), (F{1.5, 2.5, 3.5}));

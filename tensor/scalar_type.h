@@ -67,6 +67,38 @@ struct CppTypeToScalarType<bool> {
   static constexpr ScalarType value = kBool;
 };
 
+// static_cast<To>(v), defined for every input. A floating value outside
+// int64's range, or NaN, becomes INT64_MIN: what LibTorch 1.13's kernels give
+// on x86-64 (cvttss2si's "integer indefinite"), where C++ leaves it undefined.
+template <class To, class From>
+constexpr To convert(From v) {
+  if constexpr (std::is_same<To, int64_t>::value && std::is_floating_point<From>::value) {
+    // -2^63 and 2^63 are exact in float and double.
+    return v >= From(-9223372036854775808.0) && v < From(9223372036854775808.0) ? static_cast<int64_t>(v)
+                                                                                  : INT64_MIN;
+  } else {
+    return static_cast<To>(v);
+  }
+}
+
+// int64 arithmetic wraps around (two's complement), as LibTorch's does:
+// computing in uint64 makes that defined behaviour. Other types are as is.
+template <class T>
+constexpr T wrapping_add(T a, T b) {
+  if constexpr (std::is_same<T, int64_t>::value) return static_cast<T>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
+  else return static_cast<T>(a + b);
+}
+template <class T>
+constexpr T wrapping_sub(T a, T b) {
+  if constexpr (std::is_same<T, int64_t>::value) return static_cast<T>(static_cast<uint64_t>(a) - static_cast<uint64_t>(b));
+  else return static_cast<T>(a - b);
+}
+template <class T>
+constexpr T wrapping_mul(T a, T b) {
+  if constexpr (std::is_same<T, int64_t>::value) return static_cast<T>(static_cast<uint64_t>(a) * static_cast<uint64_t>(b));
+  else return static_cast<T>(a * b);
+}
+
 // A number passed to an op: `x.add(2)`, `x.mul_(0.5)`, `full({2}, true)`.
 class Scalar {
  public:
@@ -89,7 +121,7 @@ class Scalar {
   template <class T>
   T to() const {
     if constexpr (std::is_same<T, bool>::value) return tag_ == Tag::Double ? v_.d != 0 : v_.i != 0;
-    else return tag_ == Tag::Double ? static_cast<T>(v_.d) : static_cast<T>(v_.i);
+    else return tag_ == Tag::Double ? convert<T>(v_.d) : static_cast<T>(v_.i);
   }
   double toDouble() const { return to<double>(); }
   int64_t toLong() const { return to<int64_t>(); }

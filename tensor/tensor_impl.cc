@@ -4,13 +4,43 @@
 
 namespace ember {
 
-TensorImpl::TensorImpl(Storage storage, ScalarType dtype, DispatchKeySet key_set,
-                       intrusive_ptr<VersionCounter> version, const char* creator)
-    : storage_(std::move(storage)),
-      version_(std::move(version)),
-      creator_(creator),
-      key_set_(key_set),
-      dtype_(dtype) {}
+namespace detail {
+
+__thread TensorImplFreeList tensor_impl_free_list = {nullptr, 0, TensorImplFreeList::kUnregistered};
+
+namespace {
+// Its destructor runs at thread exit (for the main thread, before static
+// destructors, whose tensors then go straight back to the system).
+struct FreeListDrainer {
+  ~FreeListDrainer() {
+    TensorImplFreeList& list = tensor_impl_free_list;
+    list.state = TensorImplFreeList::kDrained;
+    while (list.head != nullptr) {
+      void* p = list.head;
+      list.head = *static_cast<void**>(p);
+      ::operator delete(p, sizeof(TensorImpl));
+    }
+    list.count = 0;
+  }
+};
+}  // namespace
+
+void free_tensor_impl_slow(void* p, size_t size) noexcept {
+  TensorImplFreeList& list = tensor_impl_free_list;
+  if (kPoolTensorImpls && list.state == TensorImplFreeList::kUnregistered) {
+    // The first free on this thread: arrange for the drain, then cache.
+    static thread_local FreeListDrainer drainer;
+    (void)drainer;
+    list.state = TensorImplFreeList::kActive;
+    *static_cast<void**>(p) = list.head;
+    list.head = p;
+    ++list.count;
+    return;
+  }
+  ::operator delete(p, size);
+}
+
+}  // namespace detail
 
 DimVector contiguous_strides(IntArrayRef sizes) {
   DimVector strides(sizes.size());
@@ -28,27 +58,13 @@ void TensorImpl::set_sizes_and_strides(IntArrayRef sizes, IntArrayRef strides) {
   refresh();
 }
 
-void TensorImpl::set_sizes_contiguous(IntArrayRef sizes) {
-  // On every op's path: one pass, no fill of the strides before writing them.
-  size_t n = sizes.size();
-  sizes_ = sizes;
-  strides_.resize_for_overwrite(n);
-  int64_t* strides = strides_.data();
-  const int64_t* sz = sizes_.data();
-  int64_t running = 1;
-  int64_t numel = 1;
-  for (size_t i = n; i-- > 0;) {
-    strides[i] = running;
-    numel *= sz[i];
-    running *= sz[i] > 1 ? sz[i] : 1;
-  }
-  numel_ = numel;
-  is_contiguous_ = true;
-}
-
 void TensorImpl::refresh() {
   numel_ = 1;
   for (int64_t s : sizes_) numel_ *= s;
+  refresh_contiguity();
+}
+
+void TensorImpl::refresh_contiguity() {
   // PyTorch's rule: dims of size 1 may have any stride; an empty tensor is contiguous.
   is_contiguous_ = true;
   if (numel_ == 0) return;

@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <utility>
 
 #include "modes/dispatch_key_set.h"
 #include "modes/inference_mode.h"
@@ -49,13 +50,102 @@ class AutogradMetaInterface {
   virtual bool requires_grad() const = 0;
 };
 
+namespace detail {
+// Note [TensorImpl free list]
+// Every op allocates a TensorImpl and most free one; glibc's malloc + free
+// were a fifth of a view's time. Each thread keeps up to kMaxFree freed
+// TensorImpl blocks in a list threaded through the blocks themselves and
+// hands them out again: a pop and a push, no call, no lock. A block may be
+// freed by another thread than the one that allocated it; it then joins
+// that thread's list. At thread exit the list is returned to the system and
+// the thread stops caching (state kDrained). Not under ASan, which must see
+// every free to catch a use after it.
+struct TensorImplFreeList {
+  enum State : int32_t { kUnregistered = 0, kActive = 1, kDrained = 2 };
+  void* head;
+  int32_t count;
+  int32_t state;
+};
+// __thread, not thread_local: a POD read in place, without the wrapper call
+// an extern thread_local costs in other translation units.
+extern __thread TensorImplFreeList tensor_impl_free_list;
+constexpr int32_t kMaxFreeTensorImpls = 64;
+void free_tensor_impl_slow(void* p, size_t size) noexcept;
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kPoolTensorImpls = false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kPoolTensorImpls = false;
+#else
+constexpr bool kPoolTensorImpls = true;
+#endif
+#else
+constexpr bool kPoolTensorImpls = true;
+#endif
+}  // namespace detail
+
 class TensorImpl final : public intrusive_ptr_target {
  public:
+  // See Note [TensorImpl free list].
+  static void* operator new(size_t size) {
+    detail::TensorImplFreeList& list = detail::tensor_impl_free_list;
+    if (detail::kPoolTensorImpls && list.head != nullptr) {
+      void* p = list.head;
+      list.head = *static_cast<void**>(p);
+      --list.count;
+      return p;
+    }
+    return ::operator new(size);
+  }
+  static void operator delete(void* p, size_t size) noexcept {
+    detail::TensorImplFreeList& list = detail::tensor_impl_free_list;
+    if (detail::kPoolTensorImpls && list.state == detail::TensorImplFreeList::kActive &&
+        list.count < detail::kMaxFreeTensorImpls) {
+      *static_cast<void**>(p) = list.head;
+      list.head = p;
+      ++list.count;
+      return;
+    }
+    detail::free_tensor_impl_slow(p, size);
+  }
+
   // A tensor over `storage` with the given geometry. `version` is null for an
   // inference tensor; `creator` names the op that made it (a string literal,
   // used only in error messages).
   TensorImpl(Storage storage, ScalarType dtype, DispatchKeySet key_set, intrusive_ptr<VersionCounter> version,
-             const char* creator);
+             const char* creator)
+      : storage_(std::move(storage)),
+        version_(std::move(version)),
+        creator_(creator),
+        key_set_(key_set),
+        dtype_(dtype) {}
+
+  // A view of `base`: its storage, storage offset, dtype, key set, creator and
+  // version counter (none for an inference tensor, so a view of one is one
+  // too), and a copy of its geometry that the view op then changes. Inline:
+  // it is every view op's allocation, and copying the handles directly costs
+  // one reference-count increment each and no temporaries.
+  struct ViewOf {};
+  TensorImpl(ViewOf, const TensorImpl& base)
+      : storage_(base.storage_),
+        storage_offset_(base.storage_offset_),
+        numel_(base.numel_),
+        sizes_(base.sizes_),
+        strides_(base.strides_),
+        version_(base.version_),
+        creator_(base.creator_),
+        key_set_(base.key_set_),
+        dtype_(base.dtype_),
+        is_contiguous_(base.is_contiguous_) {}
+  // The same without the geometry, for a view op that sets all of it.
+  struct ViewOfStorage {};
+  TensorImpl(ViewOfStorage, const TensorImpl& base)
+      : storage_(base.storage_),
+        storage_offset_(base.storage_offset_),
+        version_(base.version_),
+        creator_(base.creator_),
+        key_set_(base.key_set_),
+        dtype_(base.dtype_) {}
 
   IntArrayRef sizes() const { return sizes_; }
   IntArrayRef strides() const { return strides_; }
@@ -78,8 +168,31 @@ class TensorImpl final : public intrusive_ptr_target {
 
   // Sets sizes and strides together, recomputing numel and contiguity.
   void set_sizes_and_strides(IntArrayRef sizes, IntArrayRef strides);
-  // Sets sizes with contiguous strides.
-  void set_sizes_contiguous(IntArrayRef sizes);
+  // Sets sizes with contiguous strides. Inline: on every op's path (one pass,
+  // no fill of the strides before writing them).
+  void set_sizes_contiguous(IntArrayRef sizes) {
+    size_t n = sizes.size();
+    sizes_ = sizes;
+    strides_.resize_for_overwrite(n);
+    int64_t* strides = strides_.data();
+    const int64_t* sz = sizes_.data();
+    int64_t running = 1;
+    int64_t numel = 1;
+    for (size_t i = n; i-- > 0;) {
+      strides[i] = running;
+      numel *= sz[i];
+      running *= sz[i] > 1 ? sz[i] : 1;
+    }
+    numel_ = numel;
+    is_contiguous_ = true;
+  }
+  // Swaps two dims' sizes and strides (transpose); numel is unchanged.
+  void swap_dims(int64_t d0, int64_t d1) {
+    if (d0 == d1) return;
+    std::swap(sizes_[static_cast<size_t>(d0)], sizes_[static_cast<size_t>(d1)]);
+    std::swap(strides_[static_cast<size_t>(d0)], strides_[static_cast<size_t>(d1)]);
+    refresh_contiguity();
+  }
   void set_storage_offset(int64_t offset) { storage_offset_ = offset; }
   // Points this tensor at other bytes (resizing an out= tensor); views made
   // earlier keep the old storage.
@@ -111,6 +224,7 @@ class TensorImpl final : public intrusive_ptr_target {
 
  private:
   void refresh();
+  void refresh_contiguity();
 
   Storage storage_;
   int64_t storage_offset_ = 0;

@@ -24,12 +24,27 @@ Tensor make_tensor_like(const Tensor& like, ScalarType dtype, const char* creato
 // A view of `base`'s storage with the given geometry.
 Tensor make_view(const Tensor& base, IntArrayRef sizes, IntArrayRef strides, int64_t storage_offset);
 // A view of `base` with `sizes` and contiguous strides, at base's offset.
-Tensor make_contiguous_view(const Tensor& base, IntArrayRef sizes);
+// Inline: view() of a contiguous tensor is this and nothing else.
+inline Tensor make_contiguous_view(const Tensor& base, IntArrayRef sizes) {
+  auto* impl = new TensorImpl(TensorImpl::ViewOfStorage{}, *base.unsafeGetTensorImpl());
+  Tensor out(intrusive_ptr<TensorImpl>::adopt_new(impl));
+  impl->set_sizes_contiguous(sizes);
+  return out;
+}
+// A view of `base` with the geometry of `base`, which the caller then changes.
+inline Tensor make_alias(const Tensor& base) {
+  return Tensor(intrusive_ptr<TensorImpl>::adopt_new(new TensorImpl(TensorImpl::ViewOf{}, *base.unsafeGetTensorImpl())));
+}
 
 // Checks sizes (no negative size, no numel overflow) and returns numel.
 int64_t checked_numel(IntArrayRef sizes, size_t itemsize, const char* op);
 
 int64_t maybe_wrap_dim(int64_t dim, int64_t ndim, const char* op);
+
+// `value` as an int64 for filling a Long tensor; a floating value outside
+// int64's range, or NaN, throws LibTorch's "value cannot be converted to type
+// int64_t without overflow", naming `op`.
+int64_t checked_to_long(const Scalar& value, const char* op);
 
 // `size` with its one -1 replaced so that the product is `numel`; throws
 // LibTorch's "shape '[4]' is invalid for input of size 6" naming `op`.

@@ -63,8 +63,8 @@ T int_pow(T base, T exp) {
   }
   T result = 1;
   while (exp) {
-    if (exp & 1) result *= base;
-    base *= base;
+    if (exp & 1) result = wrapping_mul(result, base);
+    base = wrapping_mul(base, base);
     exp >>= 1;
   }
   return result;
@@ -76,12 +76,12 @@ struct BinaryFn {
   auto operator()(T a, T b) const {
     if constexpr (K == Kind::Add) {
       if constexpr (std::is_same<T, bool>::value) return static_cast<bool>(a || (alpha && b));
-      else return static_cast<T>(a + alpha * b);
+      else return wrapping_add(a, wrapping_mul(alpha, b));
     } else if constexpr (K == Kind::Sub) {
-      return static_cast<T>(a - alpha * b);
+      return wrapping_sub(a, wrapping_mul(alpha, b));
     } else if constexpr (K == Kind::Mul) {
       if constexpr (std::is_same<T, bool>::value) return static_cast<bool>(a && b);
-      else return static_cast<T>(a * b);
+      else return wrapping_mul(a, b);
     } else if constexpr (K == Kind::Div) {
       return static_cast<T>(a / b);
     } else if constexpr (K == Kind::Pow) {
@@ -108,8 +108,8 @@ struct BinaryFn {
 template <Kind K, class T>
 struct PlainFn {
   auto operator()(T a, T b) const {
-    if constexpr (K == Kind::Add && !std::is_same<T, bool>::value) return static_cast<T>(a + b);
-    else if constexpr (K == Kind::Sub) return static_cast<T>(a - b);
+    if constexpr (K == Kind::Add && !std::is_same<T, bool>::value) return wrapping_add(a, b);
+    else if constexpr (K == Kind::Sub) return wrapping_sub(a, b);
     else return BinaryFn<K, T>{1}(a, b);
   }
 };
@@ -402,7 +402,7 @@ struct UnaryFn {
     if constexpr (std::is_same<T, bool>::value) {
       return a;  // Unreachable: bool inputs are refused or promoted first.
     } else if constexpr (K == UKind::Neg) {
-      return static_cast<T>(-a);
+      return wrapping_sub(T(0), a);
     } else if constexpr (K == UKind::Relu) {
       return a < 0 ? T(0) : a;  // NaN stays NaN, as in LibTorch.
     } else if constexpr (K == UKind::Exp) {
@@ -476,13 +476,13 @@ void copy_loop(const StridedLoop& loop) {
     To* o = reinterpret_cast<To*>(p[0]);
     const From* x = reinterpret_cast<const From*>(p[1]);
     if (s[0] == sizeof(To) && s[1] == sizeof(From)) {
-      for (int64_t i = 0; i < n; ++i) o[i] = static_cast<To>(x[i]);
+      for (int64_t i = 0; i < n; ++i) o[i] = convert<To>(x[i]);
     } else if (s[0] == sizeof(To) && s[1] == 0) {
-      const To v = static_cast<To>(*x);
+      const To v = convert<To>(*x);
       for (int64_t i = 0; i < n; ++i) o[i] = v;
     } else {
       for (int64_t i = 0; i < n; ++i)
-        *reinterpret_cast<To*>(p[0] + i * s[0]) = static_cast<To>(*reinterpret_cast<const From*>(p[1] + i * s[1]));
+        *reinterpret_cast<To*>(p[0] + i * s[0]) = convert<To>(*reinterpret_cast<const From*>(p[1] + i * s[1]));
     }
   });
 }
@@ -510,6 +510,7 @@ const Tensor& copy_kernel(DispatchKeySet, const Tensor& self, const Tensor& src)
 
 const Tensor& fill_kernel(DispatchKeySet, const Tensor& self, const Scalar& value) {
   check_no_internal_overlap(self, "fill_");
+  if (self.dtype() == kLong) detail::checked_to_long(value, "fill_");
   dispatch_dtype(self.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T v = value.to<T>();

@@ -59,7 +59,7 @@ void gemm_long(const Tensor& a_in, const Tensor& b_in, const Tensor& out) {
   for (int64_t i = 0; i < m; ++i)
     for (int64_t p = 0; p < k; ++p) {
       const int64_t av = pa[i * k + p];
-      for (int64_t j = 0; j < n; ++j) pc[i * n + j] += av * pb[p * n + j];
+      for (int64_t j = 0; j < n; ++j) pc[i * n + j] = wrapping_add(pc[i * n + j], wrapping_mul(av, pb[p * n + j]));
     }
 }
 

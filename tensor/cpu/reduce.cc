@@ -32,11 +32,11 @@ Tensor sum_all(const Tensor& self, const char* op) {
       acc_t<T> local = 0;
       if (s[0] == sizeof(T)) {
         const T* x = reinterpret_cast<const T*>(p[0]);
-        for (int64_t i = 0; i < n; ++i) local += x[i];
+        for (int64_t i = 0; i < n; ++i) local = wrapping_add<acc_t<T>>(local, x[i]);
       } else {
-        for (int64_t i = 0; i < n; ++i) local += *reinterpret_cast<const T*>(p[0] + i * s[0]);
+        for (int64_t i = 0; i < n; ++i) local = wrapping_add<acc_t<T>>(local, *reinterpret_cast<const T*>(p[0] + i * s[0]));
       }
-      acc += local;
+      acc = wrapping_add(acc, local);
     });
     *static_cast<T*>(out.data_ptr()) = static_cast<T>(acc);
   });
@@ -77,15 +77,17 @@ Tensor sum_dims(const Tensor& self, IntArrayRef dims, bool keepdim, const char* 
     loop.run([](char** p, const int64_t* s, int64_t n) {
       if (s[0] == 0) {
         T local = 0;
-        for (int64_t i = 0; i < n; ++i) local += *reinterpret_cast<const T*>(p[1] + i * s[1]);
-        *reinterpret_cast<T*>(p[0]) += local;
+        for (int64_t i = 0; i < n; ++i) local = wrapping_add(local, *reinterpret_cast<const T*>(p[1] + i * s[1]));
+        *reinterpret_cast<T*>(p[0]) = wrapping_add(*reinterpret_cast<T*>(p[0]), local);
       } else if (s[0] == sizeof(T) && s[1] == sizeof(T)) {
         T* o = reinterpret_cast<T*>(p[0]);
         const T* x = reinterpret_cast<const T*>(p[1]);
-        for (int64_t i = 0; i < n; ++i) o[i] += x[i];
+        for (int64_t i = 0; i < n; ++i) o[i] = wrapping_add(o[i], x[i]);
       } else {
-        for (int64_t i = 0; i < n; ++i)
-          *reinterpret_cast<T*>(p[0] + i * s[0]) += *reinterpret_cast<const T*>(p[1] + i * s[1]);
+        for (int64_t i = 0; i < n; ++i) {
+          T* o = reinterpret_cast<T*>(p[0] + i * s[0]);
+          *o = wrapping_add(*o, *reinterpret_cast<const T*>(p[1] + i * s[1]));
+        }
       }
     });
   });

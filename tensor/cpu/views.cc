@@ -13,16 +13,9 @@ namespace {
 using detail::make_view;
 using detail::maybe_wrap_dim;
 
-Tensor view_kernel(DispatchKeySet, const Tensor& self, IntArrayRef size) {
-  // The common case without a -1 and with a contiguous input skips the
-  // intermediate shape and strides vectors.
-  bool plain = self.is_contiguous();
-  int64_t numel = 1;
-  for (int64_t s : size) {
-    plain &= s >= 0;
-    numel *= s;
-  }
-  if (plain && numel == self.numel()) return detail::make_contiguous_view(self, size);
+// view() with a -1, or of a non-contiguous tensor. Out of line: its vectors
+// would otherwise make the common path's stack frame.
+[[gnu::noinline]] Tensor view_general(const Tensor& self, IntArrayRef size) {
   DimVector shape = detail::infer_view_size(size, self.numel(), "view");
   if (self.is_contiguous()) return detail::make_contiguous_view(self, shape);
   DimVector strides;
@@ -34,16 +27,27 @@ Tensor view_kernel(DispatchKeySet, const Tensor& self, IntArrayRef size) {
   return make_view(self, shape, strides, self.storage_offset());
 }
 
+Tensor view_kernel(DispatchKeySet, const Tensor& self, IntArrayRef size) {
+  // The common case, a contiguous input and no -1: the sizes are checked in
+  // the same pass that multiplies them, and the view is built straight from
+  // `size`, without an intermediate shape or strides vector.
+  if (self.is_contiguous()) {
+    bool plain = true;
+    int64_t numel = 1;
+    for (int64_t s : size) plain &= s >= 0 && !__builtin_mul_overflow(numel, s, &numel);
+    if (plain && numel == self.numel()) return detail::make_contiguous_view(self, size);
+  }
+  return view_general(self, size);
+}
+
 Tensor transpose_kernel(DispatchKeySet, const Tensor& self, int64_t dim0, int64_t dim1) {
   int64_t nd = self.dim();
   int64_t d0 = maybe_wrap_dim(dim0, nd, "transpose");
   int64_t d1 = maybe_wrap_dim(dim1, nd, "transpose");
-  DimVector sizes(self.sizes()), strides(self.strides());
-  if (nd > 0) {
-    std::swap(sizes[d0], sizes[d1]);
-    std::swap(strides[d0], strides[d1]);
-  }
-  return make_view(self, sizes, strides, self.storage_offset());
+  // A copy of self's geometry (numel and all) with two dims swapped.
+  Tensor out = detail::make_alias(self);
+  if (nd > 0) out.unsafeGetTensorImpl()->swap_dims(d0, d1);
+  return out;
 }
 
 Tensor permute_kernel(DispatchKeySet, const Tensor& self, IntArrayRef dims) {
