@@ -53,7 +53,7 @@ class AutogradMetaInterface {
 namespace detail {
 // Note [TensorImpl free list]
 // Every op allocates a TensorImpl and most free one; glibc's malloc + free
-// were a fifth of a view's time. Each thread keeps up to kMaxFree freed
+// were a fifth of a view's time. Each thread keeps up to kMaxFreeTensorImpls freed
 // TensorImpl blocks in a list threaded through the blocks themselves and
 // hands them out again: a pop and a push, no call, no lock. A block may be
 // freed by another thread than the one that allocated it; it then joins

@@ -53,5 +53,29 @@ TEST(ThreadsTest, AViewMayOutliveItsBaseOnAnotherThread) {
   t.join();
 }
 
+// TensorImpls are recycled per thread (Note [TensorImpl free list]): more
+// views than a thread caches, made on one thread and freed on another that
+// then exits, while the first keeps making tensors from its own list.
+TEST(ThreadsTest, TensorsFreedOnAnotherThreadKeepEveryThreadsTensorsIntact) {
+  Tensor base = arange(24, kFloat);
+  std::vector<Tensor> views;
+  for (int i = 0; i < 300; ++i) views.push_back(i % 2 ? base.view({4, 6}) : base.view({6, 4}).t());
+  std::thread consumer([moved = std::move(views)]() mutable {
+    for (size_t i = 0; i < moved.size(); ++i) {
+      EXPECT_EQ(moved[i].sizes(), IntArrayRef({4, 6}));
+      EXPECT_EQ(moved[i].is_contiguous(), i % 2 == 1);
+    }
+    moved.clear();
+    for (int i = 0; i < 100; ++i) EXPECT_EQ(ones({2}).sum().item<float>(), 2);
+  });
+  for (int i = 0; i < 300; ++i) {
+    Tensor v = base.view({2, 12}).transpose(0, 1);
+    EXPECT_EQ(v.strides(), IntArrayRef({1, 12}));
+    EXPECT_EQ(v.select(0, 3).sum().item<float>(), 3 + 15);
+  }
+  consumer.join();
+  EXPECT_EQ(base.view({3, 8}).sum().item<float>(), 276);
+}
+
 }  // namespace
 }  // namespace ember
