@@ -163,10 +163,6 @@ void check_inplace(const Tensor& self, const char* op, bool requires_grad) {
   if (meta == nullptr || !requires_grad) return;
   if (meta->is_view_) {
     if (meta->creation_meta_ != CreationMeta::DEFAULT) throw_view_on_rebase(self, *meta, /*indirect=*/false, op);
-    EMBER_CHECK(meta->base_.is_contiguous(),
-                "Ember cannot yet route gradients through an in-place update of a view whose base is not contiguous "
-                "(", op, " on a view of a base of sizes ", meta->base_.sizes(), " and strides ",
-                meta->base_.strides(), "; nothing was written). Make the base with contiguous() before taking views.");
     EMBER_CHECK(!(meta->base_.requires_grad() && meta->base_.is_leaf()),
                 "a view of a leaf Variable that requires grad is being used in an in-place operation. (Ember: ", op,
                 " on a view of sizes ", self.sizes(), " of a leaf of sizes ", meta->base_.sizes(),

@@ -53,7 +53,10 @@ struct AutogradMeta final : AutogradMetaInterface {
   uint32_t attr_version_ = 0;
   bool view_has_grad_fn_ = false;  // Set with the history a view is given by an op.
 
-  // Forward-mode AD: the tangent at the current dual level.
+  // Forward-mode AD: the tangent at the current dual level. A view's tangent
+  // is a view of its base's, unless fw_view_ is false (make_dual's and
+  // unpack_dual's views: PyTorch's non-forward-differentiable views).
+  bool fw_view_ = true;
   Tensor fw_grad_;
   uint64_t fw_level_ = 0;
 };
