@@ -27,10 +27,12 @@ AccumulateGrad::AccumulateGrad(Tensor variable) : Node(1), variable_(std::move(v
 }
 
 variable_list AccumulateGrad::apply(variable_list&& grads) {
-  const Tensor& g = grads[0];
+  Tensor g = grads[0];
   if (!g.defined()) return {};
-  std::lock_guard<std::mutex> lock(mutex_);
   AutogradMeta* meta = impl::materialize_autograd_meta(variable_);
+  // The leaf's hooks see (and may replace) the gradient before it is added.
+  if (std::shared_ptr<TensorHooks> hooks = meta->hooks_) g = hooks->run(std::move(g));
+  std::lock_guard<std::mutex> lock(mutex_);
   if (!meta->grad_.defined()) {
     // A copy: the incoming gradient may be an expanded view or shared.
     meta->grad_ = g.clone();

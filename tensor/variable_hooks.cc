@@ -23,6 +23,10 @@ class NoAutogradHooks final : public VariableHooksInterface {
   const Tensor& base(const Tensor&) const override { need_autograd("_base()"); }
   void retain_grad(const Tensor&) const override { need_autograd("retain_grad()"); }
   bool retains_grad(const Tensor&) const override { need_autograd("retains_grad()"); }
+  unsigned register_hook(const Tensor&, std::function<Tensor(const Tensor&)>) const override {
+    need_autograd("register_hook()");
+  }
+  void remove_hook(const Tensor&, unsigned) const override { need_autograd("remove_hook()"); }
   void backward(const Tensor&, const Tensor&, bool, bool) const override { need_autograd("backward()"); }
 };
 
