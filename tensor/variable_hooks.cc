@@ -23,10 +23,6 @@ class NoAutogradHooks final : public VariableHooksInterface {
   const Tensor& base(const Tensor&) const override { need_autograd("_base()"); }
   void retain_grad(const Tensor&) const override { need_autograd("retain_grad()"); }
   bool retains_grad(const Tensor&) const override { need_autograd("retains_grad()"); }
-  unsigned register_hook(const Tensor&, std::function<Tensor(const Tensor&)>) const override {
-    need_autograd("register_hook()");
-  }
-  void remove_hook(const Tensor&, unsigned) const override { need_autograd("remove_hook()"); }
   void backward(const Tensor&, const Tensor&, bool, bool) const override { need_autograd("backward()"); }
 };
 
@@ -34,6 +30,11 @@ NoAutogradHooks no_autograd_hooks;
 std::atomic<VariableHooksInterface*> hooks{nullptr};
 
 }  // namespace
+
+unsigned VariableHooksInterface::register_hook(const Tensor&, std::function<Tensor(const Tensor&)>) const {
+  need_autograd("register_hook()");
+}
+void VariableHooksInterface::remove_hook(const Tensor&, unsigned) const { need_autograd("remove_hook()"); }
 
 void SetVariableHooks(VariableHooksInterface* h) { hooks.store(h, std::memory_order_release); }
 
