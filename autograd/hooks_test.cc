@@ -41,6 +41,29 @@ TEST(Hooks, LeafHooksRunBeforeAccumulation) {
   EXPECT_TRUE(w.grad().allclose(dvec({20, 20, 20})));
 }
 
+TEST(Hooks, OnAViewOfALeafSeeTheViewsGradient) {
+  Tensor w = leaf({1, 1, 1, 1});
+  Tensor v = w.narrow(0, 0, 2);
+  Tensor seen;
+  v.register_hook([&](Tensor g) {
+    seen = g.clone();
+    return g * 2;
+  });
+  (v * 3).sum().backward();
+  EXPECT_TRUE(seen.allclose(dvec({3, 3})));
+  EXPECT_TRUE(w.grad().allclose(dvec({6, 6, 0, 0})));
+}
+
+TEST(Hooks, ReplacementsKeepTheirHistoryUnderCreateGraph) {
+  Tensor w = leaf({1, 2});
+  Tensor b = w * w;
+  b.register_hook([&](const Tensor& g) { return g * w; });  // Makes the gradient depend on w again.
+  Tensor g = grad({b.sum()}, {w}, {}, -1, /*create_graph=*/true)[0];  // 2 w * w
+  EXPECT_TRUE(g.allclose(dvec({2, 8})));
+  g.sum().backward();
+  EXPECT_TRUE(w.grad().allclose(dvec({4, 8})));  // d(2 w^2)/dw
+}
+
 TEST(Hooks, RemoveHookStopsIt) {
   Tensor w = leaf({1, 1, 1});
   unsigned h = w.register_hook([](const Tensor& g) { return g * 10; });
