@@ -218,6 +218,21 @@ TEST_F(GradCheck, InplaceOnViewOfNonContiguousBase) {
                         {m, b}));
 }
 
+TEST_F(GradCheck, InplaceOnViewOfABaseWithAStorageOffset) {
+  Tensor m = input({3, 4}), r = input({3});
+  EXPECT_TRUE(gradcheck(FN([&] {
+                          Tensor storage = zeros({20}, kDouble);
+                          // A detached slice: not a view, offset 5, transposed.
+                          Tensor base = storage.narrow(0, 5, 12).view({4, 3}).t().detach();
+                          EXPECT_FALSE(base.is_view());
+                          EXPECT_EQ(base.storage_offset(), 5);
+                          base.copy_(x[0]);
+                          base.t().select(0, 1).mul_(x[1]);
+                          return base * 1;
+                        }()),
+                        {m, r}));
+}
+
 TEST_F(GradCheck, InplaceOnViewOfNonContiguousBaseDoubleBackward) {
   Tensor m = input({3, 4}), c = input({2, 4});
   EXPECT_TRUE(gradgradcheck(FN([&] {
