@@ -30,9 +30,9 @@ void set_out_tangent(const Tensor& out, Tensor t, bool inplace = false) {
   if (t.sizes() != out.sizes()) t = t.expand(out.sizes()).contiguous();
   if (t.dtype() != out.dtype()) t = t.to(out.dtype());
   if (inplace) return fw::update_tangent_inplace(out, t);
-  // A fresh result gets a tangent of its own layout, never an input's tangent.
-  if (t.strides() != out.strides()) t = t.contiguous();
-  fw::set_tangent(out, t);
+  // A fresh result gets a tangent laid out like it (views of it take theirs
+  // from it), never an input's tangent (see binary_jvp).
+  fw::set_tangent(out, fw::with_layout_of(out, t));
 }
 void add_term(Tensor& acc, const Tensor& term) { acc = acc.defined() ? acc + term : term; }
 

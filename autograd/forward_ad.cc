@@ -84,7 +84,8 @@ void update_tangent_inplace(const Tensor& self, const Tensor& new_tangent) {
   if (!current.defined()) {
     AutogradMeta* meta = autograd::impl::get_autograd_meta(self);
     if (meta == nullptr || !meta->is_view_ || !meta->fw_view_) {
-      set_tangent(self, new_tangent.clone());
+      // Laid out like self, so that views of self can take theirs from it.
+      set_tangent(self, relayout(self, new_tangent, end_of(self)));
       return;
     }
     // The base had no tangent: it gets zeros, and this view its slice of them.
@@ -93,6 +94,14 @@ void update_tangent_inplace(const Tensor& self, const Tensor& new_tangent) {
     current = tangent(self);
   }
   if (current.unsafeGetTensorImpl() != new_tangent.unsafeGetTensorImpl()) current.copy_(new_tangent);
+}
+
+Tensor with_layout_of(const Tensor& primal, const Tensor& tangent) {
+  int64_t end = end_of(primal);
+  if (laid_out_like(tangent, primal, end)) return tangent;
+  AutoFwGradMode off(false);
+  NoGradGuard no_grad;
+  return relayout(primal, tangent, end);
 }
 
 Tensor as_strided_tangent(const Tensor& primal, const Tensor& tangent, IntArrayRef size, IntArrayRef stride,

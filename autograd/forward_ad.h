@@ -64,6 +64,9 @@ void set_tangent(const Tensor& t, const Tensor& tangent);
 // tangent, which is shared with its base and the other views of it; a view
 // whose base has no tangent gives the base a zero one first.
 void update_tangent_inplace(const Tensor& self, const Tensor& tangent);
+// `tangent`, or a copy of it laid out like `primal` (same strides and
+// storage offset) if it is not: what a view's tangent is taken from.
+Tensor with_layout_of(const Tensor& primal, const Tensor& tangent);
 // The tangent of as_strided(primal, size, stride, offset), given primal's
 // tangent (as_strided's geometry is about primal's storage, so the tangent is
 // first laid out like that storage when it is not already).

@@ -138,6 +138,17 @@ TEST(ForwardAD, InplaceOnBaseIsSeenByItsViewsTangents) {
   EXPECT_TRUE(unpack_dual(v).tangent.allclose(dvec({4, 4})));
 }
 
+TEST(ForwardAD, ANonContiguousBaseSharesItsTangentWithItsViews) {
+  Tensor p = dvec({1, 2, 3, 4, 5, 6}).view({2, 3}), tp = dvec({1, 1, 1, 1, 1, 1}).view({2, 3});
+  DualLevel level;
+  Tensor base = empty_strided({2, 3}, {1, 2}, kDouble);  // Column-major, not a view.
+  base.copy_(make_dual(p, tp));
+  Tensor row = base.select(0, 1);  // Its tangent is a view of base's.
+  base.select(1, 2).mul_(10);      // Through another view.
+  EXPECT_TRUE(unpack_dual(base).tangent.allclose(dvec({1, 1, 10, 1, 1, 10}).view({2, 3})));
+  EXPECT_TRUE(unpack_dual(row).tangent.allclose(dvec({1, 1, 10})));
+}
+
 TEST(ForwardAD, AddOfOneDualGivesAFreshTangent) {
   Tensor p = dvec({1, 2}), tp = dvec({1, 1});
   DualLevel level;
