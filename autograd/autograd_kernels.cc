@@ -23,24 +23,28 @@ constexpr DispatchKey kKey = DispatchKey::AutogradCPU;
 namespace fw = forward_ad::impl;
 
 // Forward AD: `t` (a sum of JVP terms, maybe broadcast smaller) becomes the
-// tangent of `out`.
-void set_out_tangent(const Tensor& out, Tensor t) {
+// tangent of `out`; after an in-place op (`inplace`) it is written into out's
+// tangent, which views share.
+void set_out_tangent(const Tensor& out, Tensor t, bool inplace = false) {
   if (!t.defined()) return;
   if (t.sizes() != out.sizes()) t = t.expand(out.sizes()).contiguous();
   if (t.dtype() != out.dtype()) t = t.to(out.dtype());
-  fw::set_tangent(out, t);
+  if (inplace) return fw::update_tangent_inplace(out, t);
+  // A fresh result gets a tangent laid out like it (views of it take theirs
+  // from it), never an input's tangent (see binary_jvp).
+  fw::set_tangent(out, fw::with_layout_of(out, t));
 }
 void add_term(Tensor& acc, const Tensor& term) { acc = acc.defined() ? acc + term : term; }
 
 // For an in-place op under forward AD: the tangents, and self's value before
 // the write (only when some tangent exists).
 struct InplaceTangents {
-  InplaceTangents(const Tensor& self, const Tensor& other) {
+  InplaceTangents(const Tensor& self, const Tensor& other, bool keep_self = true) {
     if (__builtin_expect(!fw::is_active(), 1)) return;
     t_self = fw::tangent(self);
     t_other = other.defined() ? fw::tangent(other) : Tensor();
     active = t_self.defined() || t_other.defined();
-    if (active) {
+    if (active && keep_self) {
       AutoFwGradMode off(false);
       NoGradGuard no_grad;
       self_before = self.clone();
@@ -69,6 +73,14 @@ std::shared_ptr<OpNode> make_node(const char* name, OpNode::Formula formula, con
 // inference tensor is refused only when its value is really needed).
 void save_if(OpNode& node, bool needed, const Tensor& t, const char* op) {
   node.save(needed ? t : Tensor(), false, op);
+}
+
+// The value of `self` before an in-place op writes it, for the op's formula.
+// With history when self has some, so that double backward (create_graph)
+// sees how the saved value depends on the inputs, as PyTorch's original_self.
+Tensor original_self(DispatchKeySet ks, const Tensor& self) {
+  if (self.requires_grad()) return ops::clone.call(self);
+  return ops::clone.redispatch(keys_after(ks, kKey), self);
 }
 
 Tensor scale(const Tensor& g, const Scalar& alpha) {
@@ -116,7 +128,7 @@ constexpr BinSpec kBin[] = {
 
 template <Bin K>
 void binary_jvp(const Tensor& a, const Tensor& ta, const Tensor& b, const Tensor& tb, const Scalar& alpha,
-                const Tensor& out) {
+                const Tensor& out, bool inplace = false) {
   if (!ta.defined() && !tb.defined()) return;
   AutoFwGradMode off(false);
   Tensor t;
@@ -142,7 +154,9 @@ void binary_jvp(const Tensor& a, const Tensor& ta, const Tensor& b, const Tensor
       if (tb.defined()) add_term(t, tb * out * a.log());
       break;
   }
-  set_out_tangent(out, t);
+  // add/sub with one tangent pass it through: copy it (an input's tangent).
+  if (!inplace && t.defined() && ta.defined() && t.unsafeGetTensorImpl() == ta.unsafeGetTensorImpl()) t = ta.clone();
+  set_out_tangent(out, t, inplace);
 }
 
 template <ops::Binary& Op, Bin K>
@@ -191,7 +205,7 @@ const Tensor& binary_(DispatchKeySet ks, const Tensor& self, const Tensor& other
     bool ga = node->should_compute_output(0), gb = node->should_compute_output(1);
     // The formula needs self as it was before the write.
     bool need_self = spec.needs_self && (gb || (K == Bin::Pow && ga));
-    node->save(need_self ? ops::clone.redispatch(keys_after(ks, kKey), self) : Tensor(), false, Op.name());
+    node->save(need_self ? original_self(ks, self) : Tensor(), false, Op.name());
     save_if(*node, (spec.needs_other && ga) || (spec.other_needs_other && gb), other, Op.name());
   }
   // Forward AD: the JVP needs self's value from before the write.
@@ -201,7 +215,7 @@ const Tensor& binary_(DispatchKeySet ks, const Tensor& self, const Tensor& other
     Op.redispatch(keys_after(ks, kKey), self, other, alpha);
   }
   if (node) impl::rebase_history(self, node);
-  if (__builtin_expect(fwd.active, 0)) binary_jvp<K>(fwd.self_before, fwd.t_self, other, fwd.t_other, alpha, self);
+  if (__builtin_expect(fwd.active, 0)) binary_jvp<K>(fwd.self_before, fwd.t_self, other, fwd.t_other, alpha, self, /*inplace=*/true);
   return self;
 }
 
@@ -236,20 +250,21 @@ constexpr ScalarSpec kScalar[] = {
 };
 
 template <Bin K>
-void binary_scalar_jvp(const Tensor& a, const Tensor& ta, const Scalar& other, const Tensor& out) {
+void binary_scalar_jvp(const Tensor& a, const Tensor& ta, const Scalar& other, const Tensor& out,
+                       bool inplace = false) {
   if (!ta.defined()) return;
   AutoFwGradMode off(false);
   switch (K) {
     case Bin::Add:
     case Bin::Sub:
-      return set_out_tangent(out, ta.clone());
+      return set_out_tangent(out, inplace ? ta : ta.clone(), inplace);
     case Bin::Mul:
-      return set_out_tangent(out, ta * other);
+      return set_out_tangent(out, ta * other, inplace);
     case Bin::Div:
-      return set_out_tangent(out, ta / other);
+      return set_out_tangent(out, ta / other, inplace);
     case Bin::Pow: {
       double e = other.to<double>();
-      return set_out_tangent(out, e == 0.0 ? zeros_like(ta) : ta * e * a.pow(e - 1));
+      return set_out_tangent(out, e == 0.0 ? zeros_like(ta) : ta * e * a.pow(e - 1), inplace);
     }
   }
 }
@@ -292,7 +307,7 @@ const Tensor& binary_scalar_(DispatchKeySet ks, const Tensor& self, const Scalar
     const ScalarSpec& spec = kScalar[static_cast<int>(K)];
     node = make_node(spec.name, spec.formula, self);
     node->scalar = other;
-    node->save(spec.needs_self ? ops::clone.redispatch(keys_after(ks, kKey), self) : Tensor(), false, Op.name());
+    node->save(spec.needs_self ? original_self(ks, self) : Tensor(), false, Op.name());
   }
   InplaceTangents fwd(self, Tensor());
   {
@@ -300,7 +315,7 @@ const Tensor& binary_scalar_(DispatchKeySet ks, const Tensor& self, const Scalar
     Op.redispatch(keys_after(ks, kKey), self, other, alpha);
   }
   if (node) impl::rebase_history(self, node);
-  if (__builtin_expect(fwd.active, 0)) binary_scalar_jvp<K>(fwd.self_before, fwd.t_self, other, self);
+  if (__builtin_expect(fwd.active, 0)) binary_scalar_jvp<K>(fwd.self_before, fwd.t_self, other, self, /*inplace=*/true);
   return self;
 }
 
@@ -335,22 +350,22 @@ constexpr UnSpec kUn[] = {
 };
 
 template <Un K>
-void unary_jvp(const Tensor& a, const Tensor& ta, const Tensor& out) {
+void unary_jvp(const Tensor& a, const Tensor& ta, const Tensor& out, bool inplace = false) {
   if (!ta.defined()) return;
   AutoFwGradMode off(false);
   switch (K) {
     case Un::Neg:
-      return set_out_tangent(out, -ta);
+      return set_out_tangent(out, -ta, inplace);
     case Un::Exp:
-      return set_out_tangent(out, ta * out);
+      return set_out_tangent(out, ta * out, inplace);
     case Un::Log:
-      return set_out_tangent(out, ta / a);
+      return set_out_tangent(out, ta / a, inplace);
     case Un::Relu:
-      return set_out_tangent(out, ta - ta * out.eq(0).to(ta.dtype()));
+      return set_out_tangent(out, ta - ta * out.eq(0).to(ta.dtype()), inplace);
     case Un::Sigmoid:
-      return set_out_tangent(out, ta * out * (1 - out));
+      return set_out_tangent(out, ta * out * (1 - out), inplace);
     case Un::Tanh:
-      return set_out_tangent(out, ta * (1 - out * out));
+      return set_out_tangent(out, ta * (1 - out * out), inplace);
   }
 }
 
@@ -391,14 +406,14 @@ const Tensor& unary_(DispatchKeySet ks, const Tensor& self) {
   const UnSpec& spec = kUn[static_cast<int>(K)];
   if (rg) {
     node = make_node(spec.name, spec.formula, self);
-    if (spec.saves_input) node->save(ops::clone.redispatch(keys_after(ks, kKey), self), false, Op.name());
+    if (spec.saves_input) node->save(original_self(ks, self), false, Op.name());
   }
   InplaceTangents fwd(self, Tensor());
   {
     AutoDispatchBelowAutograd guard;
     Op.redispatch(keys_after(ks, kKey), self);
   }
-  if (__builtin_expect(fwd.active, 0)) unary_jvp<K>(fwd.self_before, fwd.t_self, self);
+  if (__builtin_expect(fwd.active, 0)) unary_jvp<K>(fwd.self_before, fwd.t_self, self, /*inplace=*/true);
   if (node) {
     impl::rebase_history(self, node);
     if (spec.saves_result) node->save(self, /*is_output=*/true, Op.name());
@@ -417,12 +432,26 @@ const Tensor& copy_(DispatchKeySet ks, const Tensor& self, const Tensor& src) {
   impl::check_inplace(self, "copy_", rg);
   std::shared_ptr<OpNode> node;
   if (rg) node = make_node("CopyBackwards", &zero_self_bw, self, src);
+  InplaceTangents fwd(self, src, /*keep_self=*/false);
   {
     AutoDispatchBelowAutograd guard;
     ops::copy_.redispatch(keys_after(ks, kKey), self, src);
   }
   if (node) impl::rebase_history(self, node);
+  // Forward AD: self now holds src, and so its tangent holds src's (or zeros).
+  if (__builtin_expect(fwd.active, 0)) {
+    AutoFwGradMode off(false);
+    set_out_tangent(self, fwd.t_other.defined() ? fwd.t_other : zeros_like(self), /*inplace=*/true);
+  }
   return self;
+}
+
+// Forward AD after fill_/zero_: the values are constants now. Zeroed in
+// place, since the base and the other views share the tangent.
+void zero_tangent(const Tensor& t) {
+  AutoFwGradMode off(false);
+  NoGradGuard no_grad;
+  t.zero_();
 }
 
 const Tensor& fill_(DispatchKeySet ks, const Tensor& self, const Scalar& value) {
@@ -430,11 +459,13 @@ const Tensor& fill_(DispatchKeySet ks, const Tensor& self, const Scalar& value) 
   impl::check_inplace(self, "fill_", rg);
   std::shared_ptr<OpNode> node;
   if (rg) node = make_node("FillBackward0", &zero_self_bw, self);
+  InplaceTangents fwd(self, Tensor(), /*keep_self=*/false);
   {
     AutoDispatchBelowAutograd guard;
     ops::fill_.redispatch(keys_after(ks, kKey), self, value);
   }
   if (node) impl::rebase_history(self, node);
+  if (__builtin_expect(fwd.active, 0)) zero_tangent(fwd.t_self);
   return self;
 }
 
@@ -443,11 +474,13 @@ const Tensor& zero_(DispatchKeySet ks, const Tensor& self) {
   impl::check_inplace(self, "zero_", rg);
   std::shared_ptr<OpNode> node;
   if (rg) node = make_node("ZeroBackward0", &zero_self_bw, self);
+  InplaceTangents fwd(self, Tensor(), /*keep_self=*/false);
   {
     AutoDispatchBelowAutograd guard;
     ops::zero_.redispatch(keys_after(ks, kKey), self);
   }
   if (node) impl::rebase_history(self, node);
+  if (__builtin_expect(fwd.active, 0)) zero_tangent(fwd.t_self);
   return self;
 }
 
@@ -679,9 +712,7 @@ variable_list slice_bw(OpNode& n, const Tensor& g) {
   return {r};
 }
 variable_list as_strided_bw(OpNode& n, const Tensor& g) {
-  Tensor r = zeros(n.shapes[0], g.dtype());
-  r.as_strided(n.shapes[1], n.shapes[2], n.i0).copy_(g);
-  return {r};
+  return {as_strided_backward(g, {n.shapes[0], n.shapes[1], n.i0}, {n.shapes[2], n.shapes[3], n.i1})};
 }
 
 void keep_view_sizes(OpNode& n, const Tensor& a, const IntArrayRef&) { keep_sizes(n, a); }
@@ -743,15 +774,18 @@ Tensor unsqueeze(DispatchKeySet ks, const Tensor& a, int64_t dim) {
 }
 void keep_as_strided(OpNode& n, const Tensor& a, const IntArrayRef& size, const IntArrayRef& stride,
                      const int64_t& offset) {
-  EMBER_CHECK(a.is_contiguous(), "Ember's as_strided backward needs a contiguous input (got sizes ", a.sizes(),
-              ", strides ", a.strides(), "). Call contiguous() first.");
-  n.shapes = {DimVector(a.sizes()), DimVector(size), DimVector(stride)};
-  n.i0 = offset - a.storage_offset();
+  n.shapes = {DimVector(a.sizes()), DimVector(a.strides()), DimVector(size), DimVector(stride)};
+  n.i0 = a.storage_offset();
+  n.i1 = offset;
 }
 Tensor as_strided(DispatchKeySet ks, const Tensor& a, IntArrayRef size, IntArrayRef stride, int64_t offset) {
-  // No tangent: a tangent's storage need not be laid out like the primal's.
-  return record_only<decltype(ops::as_strided), IntArrayRef, IntArrayRef, int64_t>(
+  Tensor out = record_only<decltype(ops::as_strided), IntArrayRef, IntArrayRef, int64_t>(
       ops::as_strided, "AsStridedBackward0", &as_strided_bw, ks, a, &keep_as_strided, size, stride, offset);
+  if (__builtin_expect(fw::is_active(), 0)) {
+    Tensor ta = fw::tangent(a);
+    if (ta.defined()) fw::set_tangent(out, fw::as_strided_tangent(a, ta, size, stride, offset));
+  }
+  return out;
 }
 
 // Non-differentiable: the result never requires grad.

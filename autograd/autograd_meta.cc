@@ -95,6 +95,7 @@ const std::shared_ptr<Node>& grad_fn(const Tensor& t) {
     meta->grad_fn_ = make_as_strided_backward(meta->base_, t);
     meta->output_nr_ = 0;
     meta->attr_version_ = current;
+    update_hooks_on_new_grad_fn(meta, meta->grad_fn_);
   }
   return meta->grad_fn_;
 }
@@ -121,6 +122,8 @@ void set_history(const Tensor& t, const std::shared_ptr<Node>& node, uint32_t ou
   AutogradMeta* meta = materialize_autograd_meta(t);
   meta->grad_fn_ = node;
   meta->output_nr_ = output_nr;
+  // A fresh result has no hooks; a custom Function's dirty input may.
+  if (__builtin_expect(meta->hooks_ != nullptr, 0)) update_hooks_on_new_grad_fn(meta, node);
   if (meta->is_view_) {
     meta->attr_version_ = t.unsafeGetTensorImpl()->version();
     meta->view_has_grad_fn_ = node != nullptr;
@@ -132,6 +135,7 @@ void rebase_history(const Tensor& t, std::shared_ptr<Node> node) {
   if (!meta->is_view_) {
     meta->grad_fn_ = std::move(node);
     meta->output_nr_ = 0;
+    update_hooks_on_new_grad_fn(meta, meta->grad_fn_);
     return;
   }
   // In-place on a view: the base's new history is "the old one, except that
@@ -139,8 +143,32 @@ void rebase_history(const Tensor& t, std::shared_ptr<Node> node) {
   // from the base on next use (its version changed).
   const Tensor& base = meta->base_;
   auto copy_slices = std::make_shared<CopySlices>(base, ViewGeometry::of(t), std::move(node));
-  set_history(base, copy_slices, 0);
+  // The base's hooks and retain_grad stay on its old grad_fn, as in LibTorch
+  // 1.13 (set_gradient_edge leaves them): they see the gradient of the value
+  // from before the in-place op.
+  AutogradMeta* base_meta = materialize_autograd_meta(base);
+  base_meta->grad_fn_ = std::move(copy_slices);
+  base_meta->output_nr_ = 0;
   grad_fn(t);
+}
+
+TensorHooks& current_hooks(AutogradMeta* meta, const std::shared_ptr<Node>& fn) {
+  if (!meta->hooks_) {
+    meta->hooks_ = std::make_shared<TensorHooks>();
+    if (fn) fn->tensor_hooks().emplace_back(meta->output_nr_, meta->hooks_);
+  }
+  return *meta->hooks_;
+}
+
+void update_hooks_on_new_grad_fn(AutogradMeta* meta, const std::shared_ptr<Node>& new_fn) {
+  if (!meta->hooks_) return;
+  std::shared_ptr<TensorHooks> old = std::move(meta->hooks_);
+  meta->hooks_ = nullptr;
+  if (!meta->retained_) return;
+  for (TensorHooks::Entry& e : old->entries) {
+    if (e.retain == meta->retained_) e.retain = nullptr;
+  }
+  current_hooks(meta, new_fn).entries.push_back({nullptr, meta->retained_});
 }
 
 void set_view_info(const Tensor& view, const Tensor& base, CreationMeta creation_meta) {
@@ -163,10 +191,6 @@ void check_inplace(const Tensor& self, const char* op, bool requires_grad) {
   if (meta == nullptr || !requires_grad) return;
   if (meta->is_view_) {
     if (meta->creation_meta_ != CreationMeta::DEFAULT) throw_view_on_rebase(self, *meta, /*indirect=*/false, op);
-    EMBER_CHECK(meta->base_.is_contiguous(),
-                "Ember cannot yet route gradients through an in-place update of a view whose base is not contiguous "
-                "(", op, " on a view of a base of sizes ", meta->base_.sizes(), " and strides ",
-                meta->base_.strides(), "; nothing was written). Make the base with contiguous() before taking views.");
     EMBER_CHECK(!(meta->base_.requires_grad() && meta->base_.is_leaf()),
                 "a view of a leaf Variable that requires grad is being used in an in-place operation. (Ember: ", op,
                 " on a view of sizes ", self.sizes(), " of a leaf of sizes ", meta->base_.sizes(),

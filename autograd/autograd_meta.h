@@ -39,6 +39,9 @@ struct AutogradMeta final : AutogradMetaInterface {
   std::shared_ptr<Node> grad_fn_;
   uint32_t output_nr_ = 0;
   std::shared_ptr<RetainedGrad> retained_;  // Non-leaves after retain_grad().
+  // The hooks registered since grad_fn_ last changed, which grad_fn_ runs
+  // (a leaf's are run by its AccumulateGrad).
+  std::shared_ptr<TensorHooks> hooks_;
 
   // The AccumulateGrad of a leaf, shared by every graph that uses the leaf;
   // mutex_ also serialises the regeneration of a view's grad_fn.
@@ -53,7 +56,10 @@ struct AutogradMeta final : AutogradMetaInterface {
   uint32_t attr_version_ = 0;
   bool view_has_grad_fn_ = false;  // Set with the history a view is given by an op.
 
-  // Forward-mode AD: the tangent at the current dual level.
+  // Forward-mode AD: the tangent at the current dual level. A view's tangent
+  // is a view of its base's, unless fw_view_ is false (make_dual's and
+  // unpack_dual's views: PyTorch's non-forward-differentiable views).
+  bool fw_view_ = true;
   Tensor fw_grad_;
   uint64_t fw_level_ = 0;
 };
@@ -79,6 +85,14 @@ void set_history(const Tensor& t, const std::shared_ptr<Node>& node, uint32_t ou
 // After an in-place op recorded by `node` on `t`: makes `node` t's grad_fn,
 // or, if `t` is a view, routes the base's history through CopySlices.
 void rebase_history(const Tensor& t, std::shared_ptr<Node> node);
+// The hooks list of `meta`'s tensor for its current grad_fn `fn` (null for a
+// leaf), created and attached to `fn` on first use.
+TensorHooks& current_hooks(AutogradMeta* meta, const std::shared_ptr<Node>& fn);
+// After a tensor's grad_fn changed to `new_fn`: the hooks registered so far
+// stay with the old node (they see the gradient of the old value) and
+// retain_grad moves to the new one, as LibTorch's
+// update_tensor_hooks_on_new_gradfn.
+void update_hooks_on_new_grad_fn(AutogradMeta* meta, const std::shared_ptr<Node>& new_fn);
 // Marks the result of a view op: `view` of `base` made under `meta`.
 void set_view_info(const Tensor& view, const Tensor& base, CreationMeta meta);
 

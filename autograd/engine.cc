@@ -94,16 +94,18 @@ variable_list run_backward(const std::vector<Edge>& roots, const variable_list& 
       }
       if (dynamic_cast<AccumulateGrad*>(node) != nullptr) continue;  // grad() leaves .grad alone.
     }
-    for (auto& retained : node->retained_grads()) {
-      const Tensor& g = inputs[retained.first];
-      if (!g.defined()) continue;
-      Tensor& slot = retained.second->grad;
-      slot = slot.defined() ? slot + g : g.clone();
-    }
     bool any_child_needed = false;
     for (const Edge& e : node->next_edges()) any_child_needed |= e.is_valid() && is_needed(e.function.get());
     variable_list outputs;
-    if (any_child_needed || captures == nullptr) outputs = node->apply(std::move(inputs));
+    if (any_child_needed || captures == nullptr) {
+      // Tensor hooks (and retain_grad) run only when their node runs, after
+      // grad() captured its answer, as in LibTorch 1.13.
+      for (auto& [output_nr, hooks] : node->tensor_hooks()) {
+        Tensor& g = inputs[output_nr];
+        if (g.defined()) g = hooks->run(std::move(g));
+      }
+      outputs = node->apply(std::move(inputs));
+    }
     if (!keep_graph) node->release_variables();
     const std::vector<Edge>& edges = node->next_edges();
     for (size_t i = 0; i < edges.size(); ++i) {

@@ -78,6 +78,87 @@ TEST(ForwardAD, MmAndViews) {
   EXPECT_TRUE(unpack_dual(v).tangent.allclose(ta.t().select(0, 1).sum() * 2));
 }
 
+// Central difference of f along the tangents of its inputs.
+template <class F>
+Tensor finite_jvp(F f, const Tensor& p, const Tensor& tp, const Tensor& q, const Tensor& tq) {
+  double eps = 1e-6;
+  return (f(p + tp * eps, q + tq * eps) - f(p - tp * eps, q - tq * eps)) / (2 * eps);
+}
+
+TEST(ForwardAD, AsStridedMatchesFiniteDifference) {
+  Tensor p = dvec({0.5, 1, 1.5, 2, 2.5, 3}).view({2, 3}), tp = dvec({1, -1, 2, 0.5, 3, -2}).view({2, 3});
+  Tensor q = dvec({1, 2}), tq = dvec({0, 1});
+  auto f = [](const Tensor& a, const Tensor& b) {
+    return a.t().as_strided({2, 2}, {3, 1}, 1) * b + a.narrow(1, 1, 2).as_strided({2}, {3}, 1).sum();
+  };
+  Tensor expected = finite_jvp(f, p, tp, q, tq);
+  DualLevel level;
+  Tensor t = unpack_dual(f(make_dual(p, tp), make_dual(q, tq))).tangent;
+  ASSERT_TRUE(t.defined());
+  EXPECT_TRUE(t.allclose(expected, 1e-5, 1e-6));
+}
+
+TEST(ForwardAD, InplaceOnViewUpdatesTheBaseTangent) {
+  Tensor p = dvec({0.5, 1, 1.5, 2, 2.5, 3}), tp = dvec({1, -1, 2, 0.5, 3, -2});
+  Tensor q = dvec({2, 3}), tq = dvec({1, 4});
+  // The views' tangents are views of the base's: the updates reach the base.
+  auto f = [](const Tensor& a, const Tensor& b) {
+    Tensor base = a.view({2, 3}).t().contiguous() * 1;
+    base.select(1, 0).narrow(0, 1, 2).mul_(b);
+    base.t().select(0, 1).exp_();
+    return base * 1;
+  };
+  Tensor expected = finite_jvp(f, p, tp, q, tq);
+  DualLevel level;
+  Tensor t = unpack_dual(f(make_dual(p, tp), make_dual(q, tq))).tangent;
+  ASSERT_TRUE(t.defined());
+  EXPECT_TRUE(t.allclose(expected, 1e-5, 1e-6));
+}
+
+TEST(ForwardAD, InplaceOnViewGivesAPlainBaseATangent) {
+  Tensor q = dvec({2, 3}), tq = dvec({1, 4});
+  DualLevel level;
+  Tensor base = zeros({4}, kDouble);
+  Tensor other_view = base.narrow(0, 2, 2);  // Made before the base had a tangent.
+  base.narrow(0, 1, 2).copy_(make_dual(q, tq));
+  EXPECT_TRUE(unpack_dual(base).tangent.allclose(dvec({0, 1, 4, 0})));
+  EXPECT_TRUE(unpack_dual(other_view).tangent.allclose(dvec({4, 0})));
+  base.fill_(1);
+  EXPECT_TRUE(unpack_dual(other_view).tangent.allclose(dvec({0, 0})));
+}
+
+TEST(ForwardAD, InplaceOnBaseIsSeenByItsViewsTangents) {
+  Tensor p = dvec({1, 2, 3, 4}), tp = dvec({1, 1, 1, 1});
+  DualLevel level;
+  Tensor base = make_dual(p, tp) * 1;
+  Tensor v = base.view({2, 2}).select(1, 1);
+  base.mul_(3);
+  EXPECT_TRUE(unpack_dual(v).tangent.allclose(dvec({3, 3})));
+  base.add_(make_dual(p, tp));
+  EXPECT_TRUE(unpack_dual(v).tangent.allclose(dvec({4, 4})));
+}
+
+TEST(ForwardAD, ANonContiguousBaseSharesItsTangentWithItsViews) {
+  Tensor p = dvec({1, 2, 3, 4, 5, 6}).view({2, 3}), tp = dvec({1, 1, 1, 1, 1, 1}).view({2, 3});
+  DualLevel level;
+  Tensor base = empty_strided({2, 3}, {1, 2}, kDouble);  // Column-major, not a view.
+  base.copy_(make_dual(p, tp));
+  Tensor row = base.select(0, 1);  // Its tangent is a view of base's.
+  base.select(1, 2).mul_(10);      // Through another view.
+  EXPECT_TRUE(unpack_dual(base).tangent.allclose(dvec({1, 1, 10, 1, 1, 10}).view({2, 3})));
+  EXPECT_TRUE(unpack_dual(row).tangent.allclose(dvec({1, 1, 10})));
+}
+
+TEST(ForwardAD, AddOfOneDualGivesAFreshTangent) {
+  Tensor p = dvec({1, 2}), tp = dvec({1, 1});
+  DualLevel level;
+  Tensor x = make_dual(p, tp);
+  Tensor y = x + dvec({5, 5});
+  y.mul_(2);
+  EXPECT_TRUE(unpack_dual(y).tangent.allclose(dvec({2, 2})));
+  EXPECT_TRUE(unpack_dual(x).tangent.allclose(dvec({1, 1})));
+}
+
 TEST(ForwardAD, TangentsAreDroppedInsideInferenceMode) {
   DualLevel level;
   Tensor x = make_dual(dvec({1, 2}), dvec({1, 1}));

@@ -1,5 +1,9 @@
 #include "autograd/functions.h"
 
+#include <algorithm>
+#include <utility>
+#include <vector>
+
 #include "autograd/autograd_meta.h"
 #include "modes/grad_mode.h"
 #include "tensor/check.h"
@@ -23,10 +27,12 @@ AccumulateGrad::AccumulateGrad(Tensor variable) : Node(1), variable_(std::move(v
 }
 
 variable_list AccumulateGrad::apply(variable_list&& grads) {
-  const Tensor& g = grads[0];
+  Tensor g = grads[0];
   if (!g.defined()) return {};
-  std::lock_guard<std::mutex> lock(mutex_);
   AutogradMeta* meta = impl::materialize_autograd_meta(variable_);
+  // The leaf's hooks see (and may replace) the gradient before it is added.
+  if (std::shared_ptr<TensorHooks> hooks = meta->hooks_) g = hooks->run(std::move(g));
+  std::lock_guard<std::mutex> lock(mutex_);
   if (!meta->grad_.defined()) {
     // A copy: the incoming gradient may be an expanded view or shared.
     meta->grad_ = g.clone();
@@ -46,13 +52,45 @@ ViewGeometry ViewGeometry::of(const Tensor& t) {
   return g;
 }
 
+int64_t ViewGeometry::storage_end() const {
+  int64_t last = storage_offset;
+  for (size_t d = 0; d < sizes.size(); ++d) {
+    if (sizes[d] == 0) return storage_offset;
+    last += (sizes[d] - 1) * strides[d];
+  }
+  return last + 1;
+}
+
+namespace {
+
+int64_t numel_of(IntArrayRef sizes) {
+  int64_t n = 1;
+  for (int64_t s : sizes) n *= s;
+  return n;
+}
+
+// Whether two elements of the geometry may share a storage element: dims of
+// size > 1 sorted by stride must each step over everything the smaller ones
+// span (the usual sufficient test; it may refuse an exotic interleaving).
+bool may_overlap(IntArrayRef sizes, IntArrayRef strides) {
+  std::vector<std::pair<int64_t, int64_t>> dims;  // (stride, size)
+  for (size_t d = 0; d < sizes.size(); ++d) {
+    if (sizes[d] == 0) return false;
+    if (sizes[d] > 1) dims.emplace_back(strides[d], sizes[d]);
+  }
+  std::sort(dims.begin(), dims.end());
+  int64_t span = 1;  // Storage elements the smaller dims cover.
+  for (const auto& [stride, size] : dims) {
+    if (stride < span) return true;
+    span = stride * (size - 1) + span;
+  }
+  return false;
+}
+
+}  // namespace
+
 CopySlices::CopySlices(const Tensor& base, ViewGeometry view, std::shared_ptr<Node> fn)
-    : Node(1),
-      base_sizes_(base.sizes()),
-      base_strides_(base.strides()),
-      base_offset_(base.storage_offset()),
-      view_(std::move(view)),
-      fn_(std::move(fn)) {
+    : Node(1), base_(ViewGeometry::of(base)), view_(std::move(view)), fn_(std::move(fn)) {
   add_next_edge(base);
   for (size_t i = 1; i < fn_->next_edges().size(); ++i) {
     mutable_next_edges().push_back(fn_->next_edges()[i]);
@@ -64,13 +102,17 @@ variable_list CopySlices::apply(variable_list&& grads) {
   variable_list out(next_edges().size());
   const Tensor& grad = grads[0];
   if (!grad.defined()) return out;
-  Tensor result = grad.clone();  // Contiguous, shaped like the base.
-  EMBER_CHECK(base_strides_ == IntArrayRef(contiguous_strides(base_sizes_)),
-              "Ember cannot yet route gradients through an in-place update of a view whose base is not contiguous "
-              "(base sizes ",
-              IntArrayRef(base_sizes_), ", strides ", IntArrayRef(base_strides_),
-              "). Make the base with contiguous() before taking views.");
-  Tensor slice = result.as_strided(view_.sizes, view_.strides, view_.storage_offset - base_offset_);
+  // `buffer` stands for the base's storage from the base's first element on:
+  // the base's gradient is laid out in it with the base's strides, so the
+  // view's geometry picks the view's slice whatever the base's layout.
+  int64_t extent = base_.storage_end() - base_.storage_offset;
+  bool dense = extent == numel_of(base_.sizes);
+  Tensor buffer = dense ? empty({extent}, grad.dtype()) : zeros({extent}, grad.dtype());
+  Tensor result = buffer.as_strided(base_.sizes, base_.strides, 0);
+  result.copy_(grad);
+  Tensor slice = numel_of(view_.sizes) == 0
+                     ? zeros(view_.sizes, grad.dtype())
+                     : buffer.as_strided(view_.sizes, view_.strides, view_.storage_offset - base_.storage_offset);
   variable_list res = fn_->apply({slice.clone()});
   for (size_t i = 0; i < res.size(); ++i) {
     if (res[i].defined() && i < fn_->input_metas().size()) res[i] = conform_gradient(res[i], fn_->input_metas()[i], *fn_, i);
@@ -85,19 +127,47 @@ variable_list CopySlices::apply(variable_list&& grads) {
   return out;
 }
 
+Tensor as_strided_backward(const Tensor& grad, const ViewGeometry& input, const ViewGeometry& output) {
+  // Output elements that share a storage element through a stride-0 dim
+  // (what expand makes) add their gradients up.
+  DimVector sizes = output.sizes;
+  DimVector summed;
+  for (size_t d = 0; d < sizes.size(); ++d) {
+    if (output.strides[d] == 0 && sizes[d] > 1) {
+      summed.push_back(static_cast<int64_t>(d));
+      sizes[d] = 1;
+    }
+  }
+  Tensor g = summed.empty() ? grad : grad.sum(summed, /*keepdim=*/true);
+  EMBER_CHECK(!may_overlap(sizes, output.strides),
+              "Ember's as_strided backward does not support an output whose elements overlap in memory (sizes ",
+              IntArrayRef(output.sizes), ", strides ", IntArrayRef(output.strides),
+              "); only stride-0 (expanded) dims may repeat elements. Compute it from non-overlapping views instead.");
+  EMBER_CHECK(!may_overlap(input.sizes, input.strides),
+              "Ember's as_strided backward does not support an input whose elements overlap in memory (sizes ",
+              IntArrayRef(input.sizes), ", strides ", IntArrayRef(input.strides),
+              "). Call contiguous() on the input first.");
+  if (numel_of(input.sizes) == 0) return zeros(input.sizes, grad.dtype());
+  int64_t lo = input.storage_offset, hi = input.storage_end();
+  bool out_empty = numel_of(sizes) == 0;
+  if (!out_empty) {
+    lo = std::min(lo, output.storage_offset);
+    hi = std::max(hi, output.storage_end());
+  }
+  Tensor buffer = zeros({hi - lo}, grad.dtype());
+  if (!out_empty) buffer.as_strided(sizes, output.strides, output.storage_offset - lo).copy_(g);
+  return buffer.as_strided(input.sizes, input.strides, input.storage_offset - lo);
+}
+
 std::shared_ptr<Node> make_as_strided_backward(const Tensor& base, const Tensor& view) {
   auto node = std::make_shared<OpNode>("AsStridedBackward0", [](OpNode& n, const Tensor& g) -> variable_list {
-    Tensor result = zeros(n.shapes[0], g.dtype());
-    result.as_strided(n.shapes[1], n.shapes[2], n.i0).copy_(g);
-    return {result};
+    return {as_strided_backward(g, {n.shapes[0], n.shapes[1], n.i0}, {n.shapes[2], n.shapes[3], n.i1})};
   });
-  EMBER_CHECK(base.is_contiguous(),
-              "Ember cannot yet route gradients through a view whose base is not contiguous and was modified in "
-              "place (base sizes ",
-              base.sizes(), ", strides ", base.strides(), "). Make the base with contiguous() before taking views.");
   node->add_next_edge(base);
-  node->shapes = {DimVector(base.sizes()), DimVector(view.sizes()), DimVector(view.strides())};
-  node->i0 = view.storage_offset() - base.storage_offset();
+  node->shapes = {DimVector(base.sizes()), DimVector(base.strides()), DimVector(view.sizes()),
+                  DimVector(view.strides())};
+  node->i0 = base.storage_offset();
+  node->i1 = view.storage_offset();
   return node;
 }
 

@@ -62,13 +62,20 @@ class AccumulateGrad final : public Node {
   std::mutex mutex_;  // Two backward passes on two threads may reach one leaf.
 };
 
-// A view's geometry inside its base's storage.
+// A tensor's geometry inside its storage (sizes, strides, storage offset).
 struct ViewGeometry {
   DimVector sizes, strides;
   int64_t storage_offset = 0;
   static ViewGeometry of(const Tensor& t);
+  // One past the last storage element it reaches (its offset if it is empty).
+  int64_t storage_end() const;
 };
 
+// CopySlices works on the base's geometry, whatever its strides: the base's
+// gradient is laid out in a buffer shaped like the base's storage, and the
+// view's slice of it is the as_strided view with the view's own geometry
+// (PyTorch does the same with as_strided on a grad made with the base's
+// strides).
 class CopySlices final : public Node {
  public:
   CopySlices(const Tensor& base, ViewGeometry view, std::shared_ptr<Node> fn);
@@ -77,11 +84,17 @@ class CopySlices final : public Node {
   void release_variables() override { fn_->release_variables(); }
 
  private:
-  DimVector base_sizes_, base_strides_;
-  int64_t base_offset_;
+  ViewGeometry base_;
   ViewGeometry view_;
   std::shared_ptr<Node> fn_;
 };
+
+// The gradient of `input` for the as_strided view `output` of it (geometries
+// in the same storage): the output's gradient is scattered into a buffer that
+// stands for the storage and the input's elements are gathered back from it.
+// Output dims of stride 0 (expand) sum their gradients; outputs whose elements
+// otherwise overlap, and overlapping inputs, are refused with an error.
+Tensor as_strided_backward(const Tensor& grad, const ViewGeometry& input, const ViewGeometry& output);
 
 // The grad_fn of a view regenerated after its base changed: the gradient of
 // an as_strided view of the base.

@@ -169,6 +169,103 @@ TEST_F(GradCheck, InplaceOnViewRoutesGradientToBase) {
                         {m}));
 }
 
+// A base laid out column-major (or permuted): not a view, not contiguous.
+Tensor strided_copy(const Tensor& t, IntArrayRef strides) {
+  Tensor out = empty_strided(t.sizes(), strides, t.dtype());
+  out.copy_(t);
+  return out;
+}
+
+TEST_F(GradCheck, InplaceOnViewOfNonContiguousBase) {
+  Tensor m = input({3, 4}), a3 = input({2, 3, 4}), b = input({4}), c = input({2, 4}), s = input({3});
+  // transpose base (a non-contiguous non-view), narrow, in-place mul_.
+  EXPECT_TRUE(gradcheck(FN([&] {
+                          Tensor base = strided_copy(x[0], {1, 3});
+                          EXPECT_FALSE(base.is_contiguous());
+                          base.narrow(0, 1, 2).mul_(x[1]);
+                          return base * 1;
+                        }()),
+                        {m, c}));
+  // Chained views: t(), then narrow, then select, then exp_.
+  EXPECT_TRUE(gradcheck(FN([&] {
+                          Tensor base = strided_copy(x[0], {1, 3});
+                          base.t().narrow(0, 1, 2).select(1, 2).exp_();
+                          return base.sigmoid();
+                        }()),
+                        {m}));
+  // select on a permuted base, copy_ of another input.
+  EXPECT_TRUE(gradcheck(FN([&] {
+                          Tensor base = strided_copy(x[0], {1, 2, 6});
+                          base.select(2, 3).select(0, 1).copy_(x[1]);
+                          return base * base;
+                        }()),
+                        {a3, s}));
+  // A strided slice (step 2) with broadcasting add_.
+  EXPECT_TRUE(gradcheck(FN([&] {
+                          Tensor base = strided_copy(x[0], {1, 3});
+                          base.slice(1, 0, 4, 2).add_(x[1].narrow(0, 0, 2), 3);
+                          return base.tanh();
+                        }()),
+                        {m, b}));
+  // Two in-place ops on two views of one base, then the first view is used.
+  EXPECT_TRUE(gradcheck(FN([&] {
+                          Tensor base = strided_copy(x[0], {1, 3});
+                          Tensor row = base.select(0, 0);
+                          base.select(1, 1).mul_(2);
+                          row.mul_(x[1]);
+                          return row * base.sum();
+                        }()),
+                        {m, b}));
+}
+
+TEST_F(GradCheck, InplaceOnViewOfABaseWithAStorageOffset) {
+  Tensor m = input({3, 4}), r = input({3});
+  EXPECT_TRUE(gradcheck(FN([&] {
+                          Tensor storage = zeros({20}, kDouble);
+                          // A detached slice: not a view, offset 5, transposed.
+                          Tensor base = storage.narrow(0, 5, 12).view({4, 3}).t().detach();
+                          EXPECT_FALSE(base.is_view());
+                          EXPECT_EQ(base.storage_offset(), 5);
+                          base.copy_(x[0]);
+                          base.t().select(0, 1).mul_(x[1]);
+                          return base * 1;
+                        }()),
+                        {m, r}));
+}
+
+TEST_F(GradCheck, InplaceOnViewOfNonContiguousBaseDoubleBackward) {
+  Tensor m = input({3, 4}), c = input({2, 4});
+  EXPECT_TRUE(gradgradcheck(FN([&] {
+                              Tensor base = strided_copy(x[0], {1, 3});
+                              base.narrow(0, 1, 2).mul_(x[1]);
+                              return base * base;
+                            }()),
+                            {m, c}));
+}
+
+TEST_F(GradCheck, ViewOfModifiedNonContiguousBaseHasAsStridedBackward) {
+  Tensor m = input({3, 4});
+  EXPECT_TRUE(gradcheck(FN([&] {
+                          Tensor base = strided_copy(x[0], {1, 3});
+                          Tensor col = base.select(1, 2);
+                          Tensor wide = base.select(0, 0).unsqueeze(0).expand({3, 4});
+                          base.select(0, 1).mul_(3);  // Both views' grad_fns are regenerated.
+                          return col.sum() + (wide * wide).sum();
+                        }()),
+                        {m}));
+  Tensor base = strided_copy(m, {1, 3});
+  Tensor col = base.select(1, 2);
+  base.select(0, 1).mul_(3);
+  EXPECT_EQ(col.grad_fn()->name(), "AsStridedBackward0");
+}
+
+TEST_F(GradCheck, AsStridedOfNonContiguousInput) {
+  Tensor m = input({3, 4}), v = input({3});
+  EXPECT_TRUE(gradcheck(FN(x[0].t().as_strided({2, 2}, {1, 4}, 1)), {m}));
+  EXPECT_TRUE(gradcheck(FN(x[0].narrow(1, 1, 2).as_strided({3}, {4}, 2)), {m}));
+  EXPECT_TRUE(gradcheck(FN(x[0].as_strided({2, 3}, {0, 1}, 0)), {v}));  // expand-like: stride 0
+}
+
 TEST_F(GradCheck, DoubleBackward) {
   Tensor a = input({3}), b = input({3}), p = positive({3}), m = input({2, 3}), n = input({3, 2});
   EXPECT_TRUE(gradgradcheck(FN(x[0] * x[1]), {a, b}));

@@ -45,6 +45,27 @@ void Node::add_next_edge(const Tensor& input) {
   input_metas_.push_back(std::move(meta));
 }
 
+Tensor TensorHooks::run(Tensor grad) const {
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const Entry& e = entries[i];
+    if (e.retain) {
+      Tensor& slot = e.retain->grad;
+      slot = slot.defined() ? slot + grad : grad.clone();
+      continue;
+    }
+    if (!e.fn) continue;
+    Tensor res = e.fn(grad);
+    if (!res.defined()) continue;  // The hook only looked.
+    EMBER_CHECK(res.toString() == grad.toString(), "hook '", i, "' has changed the type of value (was ",
+                grad.toString(), " got ", res.toString(), ") (Ember: a gradient hook must return a gradient of the "
+                "same dtype, or nothing to keep the gradient.)");
+    EMBER_CHECK(res.sizes() == grad.sizes(), "hook '", i, "' has changed the size of value (Ember: got sizes ",
+                res.sizes(), " for a gradient of sizes ", grad.sizes(), "; return a gradient of the same sizes.)");
+    grad = std::move(res);
+  }
+  return grad;
+}
+
 Tensor conform_gradient(const Tensor& grad, const InputMeta& meta, const Node& node, size_t index) {
   Tensor g = grad;
   if (g.sizes() != IntArrayRef(meta.sizes)) {

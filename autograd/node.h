@@ -15,6 +15,7 @@
 #define EMBER_AUTOGRAD_NODE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -53,6 +54,21 @@ struct RetainedGrad {
   Tensor grad;
 };
 
+// One tensor's gradient hooks (Tensor::register_hook, retain_grad) on one
+// node, PyTorch's tensor pre-hooks: they run in registration order on the
+// gradient of the node's output `output_nr` before the node runs; a hook may
+// return a replacement. A leaf's hooks are run by its AccumulateGrad before
+// accumulating. A removed hook leaves an empty entry: handles are positions.
+struct TensorHooks {
+  struct Entry {
+    std::function<Tensor(const Tensor&)> fn;
+    std::shared_ptr<RetainedGrad> retain;  // retain_grad()'s entry.
+  };
+  std::vector<Entry> entries;
+  // `grad` after every hook, with PyTorch's checks on a replacement.
+  Tensor run(Tensor grad) const;
+};
+
 class Node : public std::enable_shared_from_this<Node> {
  public:
   explicit Node(uint32_t num_inputs = 1);
@@ -86,7 +102,8 @@ class Node : public std::enable_shared_from_this<Node> {
   }
   bool should_compute_output(size_t i) const { return i < next_edges_.size() && next_edges_[i].is_valid(); }
 
-  std::vector<std::pair<uint32_t, std::shared_ptr<RetainedGrad>>>& retained_grads() { return retained_grads_; }
+  // Hooks of the tensors this node made, by output number.
+  std::vector<std::pair<uint32_t, std::shared_ptr<TensorHooks>>>& tensor_hooks() { return tensor_hooks_; }
 
  protected:
   uint64_t sequence_nr_;
@@ -95,7 +112,7 @@ class Node : public std::enable_shared_from_this<Node> {
   uint32_t num_inputs_;
   std::vector<Edge> next_edges_;
   std::vector<InputMeta> input_metas_;
-  std::vector<std::pair<uint32_t, std::shared_ptr<RetainedGrad>>> retained_grads_;
+  std::vector<std::pair<uint32_t, std::shared_ptr<TensorHooks>>> tensor_hooks_;
 };
 
 // Sums `grad` down to `meta.sizes` (undoing broadcasting) and casts it to

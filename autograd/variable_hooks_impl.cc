@@ -68,7 +68,23 @@ class AutogradHooks final : public VariableHooksInterface {
     AutogradMeta* meta = impl::get_autograd_meta(self);
     if (meta->retained_) return;
     meta->retained_ = std::make_shared<RetainedGrad>();
-    fn->retained_grads().emplace_back(meta->output_nr_, meta->retained_);
+    impl::current_hooks(meta, fn).entries.push_back({nullptr, meta->retained_});
+  }
+  unsigned register_hook(const Tensor& self, std::function<Tensor(const Tensor&)> hook) const override {
+    EMBER_CHECK(self.requires_grad(), "cannot register a hook on a variable that doesn't require gradient (Ember: "
+                "the tensor of sizes ", self.sizes(), " has no history and does not require grad; call "
+                "set_requires_grad(true) on the leaf first, outside NoGradGuard/InferenceMode.)");
+    const std::shared_ptr<Node>& fn = impl::grad_fn(self);  // A view's regenerated grad_fn gets the hook.
+    TensorHooks& hooks = impl::current_hooks(impl::materialize_autograd_meta(self), fn);
+    hooks.entries.push_back({std::move(hook), nullptr});
+    return static_cast<unsigned>(hooks.entries.size() - 1);
+  }
+  void remove_hook(const Tensor& self, unsigned handle) const override {
+    AutogradMeta* meta = impl::get_autograd_meta(self);
+    EMBER_CHECK(meta != nullptr && meta->hooks_ != nullptr && handle < meta->hooks_->entries.size(),
+                "Invalid index, no hook at position ", handle, " (Ember: a handle names a hook registered on this "
+                "tensor since its last in-place change; hooks registered before it stay with the old value.)");
+    meta->hooks_->entries[handle].fn = nullptr;
   }
   bool retains_grad(const Tensor& self) const override {
     AutogradMeta* meta = impl::get_autograd_meta(self);

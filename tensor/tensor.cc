@@ -59,6 +59,10 @@ bool Tensor::is_view() const { return GetVariableHooks()->is_view(*this); }
 const Tensor& Tensor::_base() const { return GetVariableHooks()->base(*this); }
 void Tensor::retain_grad() const { GetVariableHooks()->retain_grad(*this); }
 bool Tensor::retains_grad() const { return GetVariableHooks()->retains_grad(*this); }
+unsigned Tensor::_register_hook(std::function<Tensor(const Tensor&)> hook) const {
+  return GetVariableHooks()->register_hook(*this, std::move(hook));
+}
+void Tensor::remove_hook(unsigned handle) const { GetVariableHooks()->remove_hook(*this, handle); }
 void Tensor::backward(const Tensor& gradient, bool retain_graph, bool create_graph) const {
   GetVariableHooks()->backward(*this, gradient, retain_graph, create_graph);
 }

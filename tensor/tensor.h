@@ -17,9 +17,12 @@
 #define EMBER_TENSOR_TENSOR_H_
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <ostream>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "modes/dispatch_key_set.h"
@@ -95,6 +98,13 @@ class Tensor {
   const Tensor& _base() const;
   void retain_grad() const;
   bool retains_grad() const;
+  // A hook on this tensor's gradient (LibTorch's Tensor::register_hook): a
+  // callable taking the gradient and returning a replacement (or an undefined
+  // Tensor to keep it) or nothing. Returns the handle remove_hook() takes.
+  template <class F>
+  unsigned register_hook(F&& hook) const;
+  void remove_hook(unsigned handle) const;
+  unsigned _register_hook(std::function<Tensor(const Tensor&)> hook) const;
   void backward(const Tensor& gradient = Tensor(), bool retain_graph = false, bool create_graph = false) const;
   Tensor detach() const;
 
@@ -222,6 +232,18 @@ std::ostream& operator<<(std::ostream& out, const Tensor& t);
 // ---- Free functions (LibTorch's at:: / torch:: functions) ----
 
 // Factories. The result is an inference tensor when InferenceMode is on.
+template <class F>
+unsigned Tensor::register_hook(F&& hook) const {
+  if constexpr (std::is_void_v<std::invoke_result_t<F&, const Tensor&>>) {
+    return _register_hook([h = std::forward<F>(hook)](const Tensor& grad) mutable {
+      h(grad);
+      return Tensor();
+    });
+  } else {
+    return _register_hook(std::function<Tensor(const Tensor&)>(std::forward<F>(hook)));
+  }
+}
+
 Tensor empty(IntArrayRef size, ScalarType dtype = kFloat);
 Tensor empty_strided(IntArrayRef size, IntArrayRef stride, ScalarType dtype = kFloat);
 Tensor zeros(IntArrayRef size, ScalarType dtype = kFloat);

@@ -31,6 +31,11 @@ std::atomic<VariableHooksInterface*> hooks{nullptr};
 
 }  // namespace
 
+unsigned VariableHooksInterface::register_hook(const Tensor&, std::function<Tensor(const Tensor&)>) const {
+  need_autograd("register_hook()");
+}
+void VariableHooksInterface::remove_hook(const Tensor&, unsigned) const { need_autograd("remove_hook()"); }
+
 void SetVariableHooks(VariableHooksInterface* h) { hooks.store(h, std::memory_order_release); }
 
 VariableHooksInterface* GetVariableHooks() {

@@ -12,6 +12,7 @@
 #ifndef EMBER_TENSOR_VARIABLE_HOOKS_H_
 #define EMBER_TENSOR_VARIABLE_HOOKS_H_
 
+#include <functional>
 #include <memory>
 
 #include "tensor/tensor.h"
@@ -30,6 +31,10 @@ class VariableHooksInterface {
   virtual const Tensor& base(const Tensor& self) const = 0;
   virtual void retain_grad(const Tensor& self) const = 0;
   virtual bool retains_grad(const Tensor& self) const = 0;
+  // Not pure, so that hooks objects written before these existed still build;
+  // the defaults say that //autograd is needed.
+  virtual unsigned register_hook(const Tensor& self, std::function<Tensor(const Tensor&)> hook) const;
+  virtual void remove_hook(const Tensor& self, unsigned handle) const;
   virtual void backward(const Tensor& self, const Tensor& gradient, bool retain_graph, bool create_graph) const = 0;
 };
 
