@@ -12,6 +12,7 @@ compile actions use, and writes, next to the target's outputs:
     <target>.migrate.yaml   the edits, for clang-apply-replacements
     <target>.migrate.json   the report (sites, occurrences, counts)
     <target>.migrate.log    the tool's messages and its exit status
+    <target>.migrate.sha256 the edited files as they were (stale fixes are skipped)
 
 Paths in both files are workspace-relative. Only files of the main
 repository are ever edited: never generated files (bazel-out) nor external
@@ -30,7 +31,7 @@ _HEADER_EXTENSIONS = ["h", "hh", "hpp", "hxx", "h++", "H", "inl", "ipp", "tcc"]
 
 MigrateInfo = provider(
     doc = "The migrate outputs of a target and of its dependencies.",
-    fields = {"files": "depset of .migrate.{yaml,json,log} files"},
+    fields = {"files": "depset of .migrate.{yaml,json,log,sha256} files"},
 )
 
 def _has_extension(f, extensions):
@@ -120,10 +121,11 @@ def _run(target, ctx):
     fixes = ctx.actions.declare_file(prefix + "yaml")
     report = ctx.actions.declare_file(prefix + "json")
     log = ctx.actions.declare_file(prefix + "log")
+    sums = ctx.actions.declare_file(prefix + "sha256")
 
     args = ctx.actions.args()
     args.add(ctx.executable._migrate)
-    args.add_all([fixes, report, log])
+    args.add_all([fixes, report, log, sums])
     args.add(probe.path if probe else "")
     args.add_all(mains)
     args.add("--")
@@ -137,11 +139,11 @@ def _run(target, ctx):
         arguments = [args],
         inputs = depset(mains + headers, transitive = [compilation.headers]),
         tools = [ctx.executable._migrate],
-        outputs = [fixes, report, log],
+        outputs = [fixes, report, log, sums],
         mnemonic = "MigrateGuards",
         progress_message = "Migrating legacy guards in %s" % ctx.label,
     )
-    return [fixes, report, log]
+    return [fixes, report, log, sums]
 
 migrate_aspect = aspect(
     implementation = _migrate_aspect_impl,

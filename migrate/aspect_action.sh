@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The action of migrate_aspect (aspect.bzl) for one target, run in the
 # execution root:
-#   aspect_action.sh <migrate> <fixes.yaml> <report.json> <log> <probe> <sources...> -- <flags...>
+#   aspect_action.sh <migrate> <fixes.yaml> <report.json> <log> <sums> <probe> <sources...> -- <flags...>
 # <probe> is a source file of the main repository ("" when the target reaches
 # none): its real path tells where the workspace really is, because the tool
 # keys files by real path and the execution root is a tree of symlinks into it
@@ -12,14 +12,15 @@
 # and the status goes into the log. A usage error (2) or a crash fails it.
 set -euo pipefail
 
-migrate="$1" fixes="$2" report="$3" log="$4" probe="$5"
-shift 5
+migrate="$1" fixes="$2" report="$3" log="$4" sums="$5" probe="$6"
+shift 6
 sources=()
 while [[ $# -gt 0 && "$1" != "--" ]]; do sources+=("$1"); shift; done
 shift
 
 empty_outputs() {
   printf -- '---\nMainSourceFile:  %s\nReplacements:    []\n...\n' "''" >"${fixes}"
+  : >"${sums}"
   printf '{"sites": [],\n"occurrences": [],\n"counts": {"occurrences": 0, "rewritten-from-ast": 0, "rewritten-from-tokens": 0, "manual": 0, "accepted": 0, "not-code": 0}}\n' >"${report}"
 }
 
@@ -76,3 +77,10 @@ for file in "${report}" "${log}"; do
   mv "${file}.tmp" "${file}"
 done
 echo "migrate: exit status ${rc}" >>"${log}"
+
+# What each edited file looked like when the edits were computed: the merge
+# step refuses to apply edits to a file that has changed since.
+: >"${sums}"
+awk '/^[ -]*FilePath:/ { sub(/^[ -]*FilePath: */, ""); print }' "${fixes}" |
+  sed "s/^'\(.*\)'\$/\1/; s/''/'/g" | sort -u |
+  while IFS= read -r path; do sha256sum -- "${path}" >>"${sums}"; done
