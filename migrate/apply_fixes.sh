@@ -89,7 +89,10 @@ for path in "${paths[@]}"; do
   path="$(absolute "${path}")"
   if [[ -f "${path}" ]]; then
     [[ "${path}" == *.migrate.yaml ]] || die "${path} is not a .migrate.yaml fix file"
-    add_fix "${path}" "$(dirname "${path}")"
+    case "${path}" in
+      */bazel-bin/*) add_fix "${path}" "${path%%/bazel-bin/*}/bazel-bin" ;;
+      *) add_fix "${path}" "$(dirname "${path}")" ;;
+    esac
   elif [[ -d "${path}" ]]; then
     while IFS= read -r found; do add_fix "${found}" "${path%/}"; done < <(
       find "${path}/" -name '*.runfiles' -prune -o -type f -name '*.migrate.yaml' -print | LC_ALL=C sort)
