@@ -37,9 +37,6 @@ MigrateInfo = provider(
 def _has_extension(f, extensions):
     return f.extension in extensions
 
-def _files(attr, name):
-    return getattr(attr, name, [])
-
 def _split_copts(copts):
     # Bazel tokenizes each copt like a shell word list; plain whitespace
     # splitting covers what BUILD files write in practice.
@@ -104,8 +101,8 @@ def _migrate_aspect_impl(target, ctx):
     return [MigrateInfo(files = files), OutputGroupInfo(migrate = files)]
 
 def _run(target, ctx):
-    srcs = _files(ctx.rule.files, "srcs")
-    hdrs = _files(ctx.rule.files, "hdrs")
+    srcs = getattr(ctx.rule.files, "srcs", [])
+    hdrs = getattr(ctx.rule.files, "hdrs", [])
     sources = [f for f in srcs if _has_extension(f, _SOURCE_EXTENSIONS)]
     headers = [f for f in srcs + hdrs if _has_extension(f, _HEADER_EXTENSIONS)]
 
@@ -164,4 +161,18 @@ migrate_aspect = aspect(
         ),
     },
     fragments = ["cpp"],
+)
+
+def _migrate_outputs_impl(ctx):
+    files = depset(transitive = [target[MigrateInfo].files for target in ctx.attr.targets])
+    return [DefaultInfo(files = files, runfiles = ctx.runfiles(transitive_files = files))]
+
+# The same outputs as a build target instead of command-line flags: for a
+# test, or a CI step that keeps a codebase migrated.
+migrate_outputs = rule(
+    implementation = _migrate_outputs_impl,
+    doc = "The migrate_aspect outputs of `targets` and of their dependencies.",
+    attrs = {
+        "targets": attr.label_list(aspects = [migrate_aspect]),
+    },
 )
