@@ -206,6 +206,28 @@ changed=()
 for rel in "${files[@]+"${files[@]}"}"; do
   cmp -s "${workspace}/${rel}" "${tmp}/tree/${rel}" || changed+=("${rel}")
 done
+
+# The reports of the fresh fix files, merged (before anything is written: a
+# report that does not merge stops it all); and each target's exit status.
+named=()
+manual_targets=()
+unparsed_targets=()
+for i in "${!fresh[@]}"; do
+  json="${fresh[$i]%.yaml}.json"
+  [[ -f "${json}" ]] && named+=("${fresh_labels[$i]}=${json}")
+  log="${fresh[$i]%.yaml}.log"
+  status="$(sed -n 's/^migrate: exit status \([0-9]*\)$/\1/p' "${log}" 2>/dev/null | tail -n1)"
+  case "${status}" in
+    1) manual_targets+=("${fresh_labels[$i]}") ;;
+    3) unparsed_targets+=("${fresh_labels[$i]}") ;;
+  esac
+done
+if ((${#named[@]} > 0)); then
+  merged="${tmp}/report.json"
+  "${merge_reports}" "${merged}" "${named[@]}" || exit 2
+  if [[ -n "${report}" ]]; then cp "${merged}" "${report}" || die "cannot write ${report}"; fi
+  counts="$(sed -n 's/^"counts": {\(.*\)}}$/\1/p' "${merged}" | sed 's/"//g')"
+fi
 for rel in "${changed[@]+"${changed[@]}"}"; do
   if ((dry_run)); then
     diff -u --label "a/${rel}" --label "b/${rel}" "${workspace}/${rel}" "${tmp}/tree/${rel}" || true
@@ -230,25 +252,7 @@ if ((${#fresh[@]} > 0)); then
   distinct="$(LC_ALL=C sort -u "${tmp}/edits" | wc -l)"
 fi
 
-# The reports of the fresh fix files, merged; and each target's exit status.
-named=()
-manual_targets=()
-unparsed_targets=()
-for i in "${!fresh[@]}"; do
-  json="${fresh[$i]%.yaml}.json"
-  [[ -f "${json}" ]] && named+=("${fresh_labels[$i]}=${json}")
-  log="${fresh[$i]%.yaml}.log"
-  status="$(sed -n 's/^migrate: exit status \([0-9]*\)$/\1/p' "${log}" 2>/dev/null | tail -n1)"
-  case "${status}" in
-    1) manual_targets+=("${fresh_labels[$i]}") ;;
-    3) unparsed_targets+=("${fresh_labels[$i]}") ;;
-  esac
-done
-if ((${#named[@]} > 0)); then
-  merged="${tmp}/report.json"
-  "${merge_reports}" "${merged}" "${named[@]}" || exit 2
-  if [[ -n "${report}" ]]; then cp "${merged}" "${report}" || die "cannot write ${report}"; fi
-  counts="$(sed -n 's/^"counts": {\(.*\)}}$/\1/p' "${merged}" | sed 's/"//g')"
+if [[ -n "${counts:-}" ]]; then
   echo "apply_fixes: merged report: ${counts}${report:+ (written to ${report})}" >&2
 fi
 ((${#manual_targets[@]} == 0)) ||

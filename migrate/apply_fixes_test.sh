@@ -124,6 +124,7 @@ fresh
 target a 0 "app/a.cc:37:3:New"
 echo '{"sites": [' >"${out}/app/a.migrate.json"
 expect 2 "merge_reports: error: //app:a: not JSON: "
+[[ "$(tail -n1 "${ws}/app/a.cc")" == "int main() { Old guard; }" ]] || fail "edits were written although the reports did not merge"
 
 ((failures == 0)) || { echo "${failures} failure(s)"; exit 1; }
 echo "PASS"
