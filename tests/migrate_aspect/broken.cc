@@ -1,0 +1,6 @@
+#include "modes/legacy_guards.h"
+
+void predict_broken() {
+  ember::AutoNonVariableTypeMode guard;
+  undeclared_function();
+}
