@@ -162,7 +162,11 @@ std::string Quoted(const std::string& text) {
 // headers; records the headers it adds in `added`.
 std::string CheckInsertion(const std::string& original, unsigned offset, const std::string& text,
                            std::multiset<std::string>& added) {
-  if (offset != 0 && offset != original.size() && original[offset - 1] != '\n')
+  // Only indentation may precede it on its line (HeaderIncludes puts it
+  // after the blanks that begin the first line of code): `#` may be indented.
+  size_t line_start = offset;
+  while (line_start > 0 && (original[line_start - 1] == ' ' || original[line_start - 1] == '\t')) --line_start;
+  if (offset != original.size() && line_start != 0 && original[line_start - 1] != '\n')
     return "an insertion in the middle of a line at offset " + std::to_string(offset) + ": " + Quoted(text);
   std::set<std::string> allowed;
   for (Profile profile : {Profile::kTorch, Profile::kEmber}) {
@@ -239,7 +243,7 @@ std::string CheckEdits(const Found& found, const Outcome& outcome) {
       const std::string old = edit.original.substr(offset, length);
       const std::vector<Lexed> tokens = Tokens(old);
       auto is = [&](const std::optional<Span>& span) {
-        return span && span->file == path && span->offset == offset && span->length == length;
+        return span && span->file == found.path && span->offset == offset && span->length == length;
       };
       // Code occurrences of the legacy name a deletion would swallow.
       auto swallowed = [&](bool allow_removed_sites) {
@@ -249,7 +253,7 @@ std::string CheckEdits(const Found& found, const Outcome& outcome) {
             continue;
           bool removed = false;
           for (const Site& site : outcome.sites)
-            removed = removed || (site.decision == Decision::kRemove && site.span.file == path &&
+            removed = removed || (site.decision == Decision::kRemove && site.span.file == found.path &&
                                   site.span.offset <= occurrence.offset &&
                                   occurrence.offset < site.span.offset + site.span.length);
           if (!(allow_removed_sites && removed)) return true;
