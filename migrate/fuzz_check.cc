@@ -168,12 +168,15 @@ std::string CheckInsertion(const std::string& original, unsigned offset, const s
   while (line_start > 0 && (original[line_start - 1] == ' ' || original[line_start - 1] == '\t')) --line_start;
   if (offset != original.size() && line_start != 0 && original[line_start - 1] != '\n')
     return "an insertion in the middle of a line at offset " + std::to_string(offset) + ": " + Quoted(text);
-  std::set<std::string> allowed;
+  std::set<std::string> allowed, misbracketed;
   for (Profile profile : {Profile::kTorch, Profile::kEmber}) {
     const ProfileNames& names = NamesFor(profile);
-    for (const char* header : {names.inference_header, names.kernel_header})
-      allowed.insert(names.angled ? "#include <" + std::string(header) + ">"
-                                  : "#include \"" + std::string(header) + "\"");
+    for (const char* header : {names.inference_header, names.kernel_header}) {
+      const std::string angled = "#include <" + std::string(header) + ">";
+      const std::string quoted = "#include \"" + std::string(header) + "\"";
+      allowed.insert(names.angled ? angled : quoted);
+      misbracketed.insert(names.angled ? quoted : angled);
+    }
   }
   std::string rest = text;
   // A file without a final newline gets one before the added line.
@@ -187,6 +190,8 @@ std::string CheckInsertion(const std::string& original, unsigned offset, const s
     if (end == std::string::npos) return "an inserted line without its newline: " + Quoted(text);
     std::string line = rest.substr(begin, end - begin);
     if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (misbracketed.count(line))
+      return "`" + line + "` includes a replacement guard's header with the other profile's brackets: " + Quoted(text);
     if (!allowed.count(line)) return "an insertion that is not an #include of a replacement guard's header: " + Quoted(text);
     added.insert(line);
     begin = end + 1;

@@ -177,6 +177,21 @@ TEST(CheckEdits, RejectsAnInsertionThatIsNotAnIncludeOfAReplacementHeader) {
       << problems;
 }
 
+TEST(CheckEdits, RejectsAReplacementHeaderIncludedWithTheOtherProfilesBrackets) {
+  const Found found = FoundOf(kText);
+  const std::string problems = CheckEdits(
+      found, PlanOf(found, {}, {{found.path, 0, 0, "#include <c10/core/InferenceMode.h>\n#include <modes/kernel_guards.h>\n"}}));
+  EXPECT_NE(problems.find("`#include <modes/kernel_guards.h>` includes a replacement guard's header with the other "
+                          "profile's brackets"),
+            std::string::npos)
+      << problems;
+}
+
+TEST(CheckEdits, AcceptsAnIncludeAfterTheIndentationOfTheFirstLineOfCode) {
+  const Found found = FoundOf("// comment\n  int x;\n");
+  EXPECT_EQ(CheckEdits(found, PlanOf(found, {}, {{found.path, 13, 0, "#include <c10/core/InferenceMode.h>\n"}})), "");
+}
+
 TEST(CheckEdits, RejectsAnIncludeInsertedInTheMiddleOfALine) {
   const Found found = FoundOf(kText);
   const std::string problems =
