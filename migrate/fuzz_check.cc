@@ -162,10 +162,12 @@ std::string Quoted(const std::string& text) {
 // headers; records the headers it adds in `added`.
 std::string CheckInsertion(const std::string& original, unsigned offset, const std::string& text,
                            std::multiset<std::string>& added) {
-  // Only indentation may precede it on its line (HeaderIncludes puts it
-  // after the blanks that begin the first line of code): `#` may be indented.
+  // Only what Clang's lexer skips as whitespace (blanks, and NUL bytes) may
+  // precede it on its line: HeaderIncludes puts it after the blanks that
+  // begin the first line of code, and a directive's `#` may be indented.
+  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\f' || c == '\v' || c == '\0'; };
   size_t line_start = offset;
-  while (line_start > 0 && (original[line_start - 1] == ' ' || original[line_start - 1] == '\t')) --line_start;
+  while (line_start > 0 && blank(original[line_start - 1])) --line_start;
   if (offset != original.size() && line_start != 0 && original[line_start - 1] != '\n')
     return "an insertion in the middle of a line at offset " + std::to_string(offset) + ": " + Quoted(text);
   std::set<std::string> allowed, misbracketed;

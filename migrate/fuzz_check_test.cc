@@ -188,8 +188,9 @@ TEST(CheckEdits, RejectsAReplacementHeaderIncludedWithTheOtherProfilesBrackets) 
 }
 
 TEST(CheckEdits, AcceptsAnIncludeAfterTheIndentationOfTheFirstLineOfCode) {
-  const Found found = FoundOf("// comment\n  int x;\n");
-  EXPECT_EQ(CheckEdits(found, PlanOf(found, {}, {{found.path, 13, 0, "#include <c10/core/InferenceMode.h>\n"}})), "");
+  // Clang skips NUL bytes like blanks: `#` after them still starts a directive.
+  const Found found = FoundOf(std::string("// comment\n \t\0int x;\n", 21));
+  EXPECT_EQ(CheckEdits(found, PlanOf(found, {}, {{found.path, 14, 0, "#include <c10/core/InferenceMode.h>\n"}})), "");
 }
 
 TEST(CheckEdits, RejectsAnIncludeInsertedInTheMiddleOfALine) {
