@@ -1,0 +1,3 @@
+void f() {
+  at::AutoNonVariableTypeMode guard(true);
+}
