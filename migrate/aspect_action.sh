@@ -39,7 +39,8 @@ fi
 # re2 syntax: the workspace's real path, quoted.
 quoted="$(sed 's/[][\\.*+?^$(){}|]/\\&/g' <<<"${root}")"
 rc=0
-"${migrate}" \
+# Bazel already runs one action per core: one parse at a time per action.
+"${migrate}" -j 1 \
   --export-fixes="${fixes}" --report="${report}" \
   --header-filter="^${quoted}/" \
   --exclude="^${quoted}/external/|/bazel-out/" \
