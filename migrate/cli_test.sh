@@ -31,10 +31,10 @@ cp broken.cpp broken.orig
 
 # --help documents every option, an example each, and the exit codes.
 "${migrate}" --help > help.txt || fail "--help exited non-zero"
-for option in -p --in-place --check --export-fixes --report --header-filter --exclude --assume --kernel-guard; do
+for option in -p --in-place --check --export-fixes --report --header-filter --exclude --assume --kernel-guard --no-prescan -j; do
   grep -q -- "${option}" help.txt || fail "--help does not mention ${option}"
 done
-[[ "$(grep -c 'e\.g\.' help.txt)" -ge 9 ]] || fail "--help lacks an example per option"
+[[ "$(grep -c 'e\.g\.' help.txt)" -ge 11 ]] || fail "--help lacks an example per option"
 grep -q "3  a file failed to parse" help.txt || fail "--help does not document exit code 3"
 
 # Usage and compile-database errors: exit 2, one line.
@@ -45,6 +45,11 @@ expect 2 "--assume must be 'inference' or 'kernel'" "${migrate}" --assume=maybe 
 expect 2 "--kernel-guard must be 'replace' or 'remove'" "${migrate}" --kernel-guard=drop user.cpp --
 expect 2 "--header-filter: missing )" "${migrate}" --header-filter='(' user.cpp --
 expect 2 "--in-place and --check exclude each other" "${migrate}" --in-place --check user.cpp --
+for jobs in 0 -1 many; do
+  expect 2 "-j must be a number of parallel jobs from 1 to 1024, not '${jobs}'" "${migrate}" -j "${jobs}" user.cpp --
+  [[ "$(wc -l < err.txt)" == 1 ]] || fail "-j ${jobs}: more than one line: $(cat err.txt)"
+done
+expect 0 "1 site(s)" "${migrate}" -j2 user.cpp -- "${flags[@]}"
 expect 2 "no compilation database: pass -p" "${migrate}" user.cpp
 expect 2 "cannot load the compilation database" "${migrate}" -p "${work}/nowhere" user.cpp
 [[ "$(wc -l < err.txt)" == 1 ]] || fail "a compile-database error takes more than one line: $(cat err.txt)"

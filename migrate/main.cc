@@ -13,10 +13,9 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
-#include "clang/Basic/Diagnostic.h"
-#include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/CompilationDatabase.h"
 #include "clang/Tooling/JSONCompilationDatabase.h"
 #include "clang/Tooling/Tooling.h"
@@ -24,8 +23,10 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "migrate/decide.h"
+#include "migrate/driver.h"
 #include "migrate/edits.h"
 #include "migrate/flags.h"
+#include "migrate/prescan.h"
 #include "migrate/occurrences.h"
 #include "migrate/report.h"
 #include "migrate/sites.h"
@@ -88,6 +89,16 @@ cl::opt<std::string> kernel_guard(
              "writes AutoDispatchBelowADInplaceOrView, 'remove' deletes the declaration.\n"
              "  e.g. --kernel-guard=remove"),
     cl::value_desc("replace|remove"), cl::init("replace"), cl::cat(category));
+cl::opt<bool> no_prescan(
+    "no-prescan",
+    cl::desc("Parse every translation unit, even those whose files (main file, project headers, "
+             "-D flags) cannot spell the guard.\n  e.g. --no-prescan"),
+    cl::cat(category));
+cl::opt<std::string> jobs(
+    "j", cl::Prefix,
+    cl::desc("Parse this many translation units in parallel (default: the number of cores); "
+             "the output does not depend on it.\n  e.g. -j 4"),
+    cl::value_desc("N"), cl::cat(category));
 
 cl::extrahelp more_help(R"(
 Usage: migrate [options] <files...> [-- <compile flags>]
@@ -113,25 +124,6 @@ Exit codes:
   2  usage error or compile-database error
   3  a file failed to parse or could not be written (other files were still processed)
 )");
-
-// Collects the first error of a translation unit; warnings are not ours to report.
-class FirstError : public clang::DiagnosticConsumer {
- public:
-  void HandleDiagnostic(clang::DiagnosticsEngine::Level level, const clang::Diagnostic& info) override {
-    clang::DiagnosticConsumer::HandleDiagnostic(level, info);
-    if (level < clang::DiagnosticsEngine::Error || !first.empty()) return;
-    llvm::SmallString<256> message;
-    info.FormatDiagnostic(message);
-    if (info.hasSourceManager() && info.getLocation().isValid()) {
-      const clang::SourceManager& sm = info.getSourceManager();
-      clang::PresumedLoc presumed = sm.getPresumedLoc(sm.getExpansionLoc(info.getLocation()));
-      if (presumed.isValid())
-        first = std::string(presumed.getFilename()) + ":" + std::to_string(presumed.getLine()) + ": ";
-    }
-    first += std::string(message.str());
-  }
-  std::string first;
-};
 
 std::string ResourceDir() {
   std::error_code ec;
@@ -220,6 +212,13 @@ int main(int argc, const char** argv) {
   else if (kernel_guard != "replace")
     return Fail("--kernel-guard must be 'replace' or 'remove', not '" + kernel_guard + "'");
   if (in_place && check) return Fail("--in-place and --check exclude each other");
+  unsigned job_count = std::max(1u, std::thread::hardware_concurrency());
+  if (jobs.getNumOccurrences() > 0) {
+    unsigned long long parsed = 0;
+    if (llvm::StringRef(jobs).getAsInteger(10, parsed) || parsed == 0 || parsed > 1024)
+      return Fail("-j must be a number of parallel jobs from 1 to 1024, not '" + jobs + "'");
+    job_count = static_cast<unsigned>(parsed);
+  }
   std::unique_ptr<re2::RE2> header_re, exclude_re;
   if (!header_filter.empty()) {
     header_re = std::make_unique<re2::RE2>(header_filter, re2::RE2::Quiet);
@@ -253,59 +252,53 @@ int main(int argc, const char** argv) {
     return path.rfind(cwd_real, 0) == 0 ? path.substr(cwd_real.size()) : path;
   };
   find_options.editable = [&](const std::string& path) {
-    for (const char* installed : {"/usr/include/", "/usr/lib/", "/usr/local/include/"})
-      if (path.rfind(installed, 0) == 0) return false;
+    if (migrate::IsInstalled(path)) return false;
     if (exclude_re && re2::RE2::PartialMatch(path, *exclude_re)) return false;
     if (main_files.count(path)) return true;
     return !header_re || re2::RE2::PartialMatch(path, *header_re);
   };
 
-  const std::string resource_dir = ResourceDir();
-  std::set<std::string> noted;
-  auto adjust = [&](const clang::tooling::CommandLineArguments& args, llvm::StringRef file) {
-    std::vector<std::string> dropped;
-    clang::tooling::CommandLineArguments out = migrate::DropUnknownFlags(args, &dropped);
-    for (const std::string& flag : dropped)
-      if (noted.insert(flag).second)
-        std::cerr << "migrate: note: dropped " << flag << " (Clang 14 does not know it) from the command of "
-                  << find_options.display(file.str()) << "\n";
-    // Warnings are not ours to report, and -Werror must not turn the
-    // deprecated guard's uses into parse errors.
-    out.push_back("-w");
-    out.push_back("-fno-caret-diagnostics");  // and no "N errors generated."
-    out.push_back("-Wno-error");
-    if (!resource_dir.empty() &&
-        std::none_of(out.begin(), out.end(), [](const std::string& a) { return a.rfind("-resource-dir", 0) == 0; }))
-      out.push_back("-resource-dir=" + resource_dir);
-    return out;
-  };
+  migrate::DriverOptions driver_options;
+  driver_options.find = find_options;
+  driver_options.resource_dir = ResourceDir();
+  driver_options.prescan = !no_prescan;
+  driver_options.jobs = job_count;
+  std::vector<migrate::TuOutcome> outcomes = migrate::RunTranslationUnits(files, *database, driver_options);
 
+  // Messages in input order, whatever the number of workers.
   std::vector<migrate::TuResult> results;
   std::map<std::string, std::string> unparsed;  // real path -> why the AST never saw it
+  std::set<std::string> noted;
   int status = kDone;
-  for (const std::string& file : files) {
-    if (database->getCompileCommands(file).empty()) {
-      std::cerr << "migrate: error: " << find_options.display(file)
-                << ": no compile command in the compilation database; skipped\n";
-      unparsed[RealPath(file)] = "no compile command for the file";
-      status = kParseError;
-      continue;
-    }
-    clang::tooling::ClangTool tool(*database, {file});
-    tool.appendArgumentsAdjuster(adjust);
-    FirstError diagnostics;
-    tool.setDiagnosticConsumer(&diagnostics);
-    tool.setPrintErrorMessage(false);  // ours below is the one line
-    const size_t before = results.size();
-    const int rc = tool.run(migrate::NewFindSitesFactory(find_options, &results).get());
-    if (rc != 0 || diagnostics.getNumErrors() > 0) {
-      results.resize(before);
-      std::cerr << "migrate: error: " << find_options.display(file) << " failed to parse, not edited: "
-                << (diagnostics.first.empty() ? "the compiler failed" : diagnostics.first) << "\n";
-      unparsed[RealPath(file)] = "the file failed to parse";
-      status = kParseError;
+  size_t skipped = 0;
+  for (migrate::TuOutcome& outcome : outcomes) {
+    const std::string display = find_options.display(outcome.file);
+    for (const std::string& flag : outcome.dropped_flags)
+      if (noted.insert(flag).second)
+        std::cerr << "migrate: note: dropped " << flag << " (Clang 14 does not know it) from the command of "
+                  << display << "\n";
+    switch (outcome.status) {
+      case migrate::TuOutcome::kParsed:
+        for (migrate::TuResult& result : outcome.results) results.push_back(std::move(result));
+        break;
+      case migrate::TuOutcome::kSkipped:
+        ++skipped;
+        break;
+      case migrate::TuOutcome::kNoCommand:
+        std::cerr << "migrate: error: " << display << ": no compile command in the compilation database; skipped\n";
+        unparsed[RealPath(outcome.file)] = "no compile command for the file";
+        status = kParseError;
+        break;
+      case migrate::TuOutcome::kFailed:
+        std::cerr << "migrate: error: " << display << " failed to parse, not edited: " << outcome.error << "\n";
+        unparsed[RealPath(outcome.file)] = "the file failed to parse";
+        status = kParseError;
+        break;
     }
   }
+  if (!no_prescan)
+    std::cerr << "migrate: pre-scan skipped " << skipped << " of " << files.size()
+              << " translation unit(s) (no legacy guard spelling reachable)\n";
 
   std::vector<migrate::Site> all;
   std::map<std::string, std::string> contents;

@@ -684,11 +684,14 @@ class Finder {
     if (cached != real_paths_.end()) return cached->second;
     std::string path;
     if (const FileEntry* entry = sm_.getFileEntryForID(fid)) {
-      llvm::SmallString<256> real;
-      if (!llvm::sys::fs::real_path(entry->getName(), real))
+      // A relative name is relative to the command's directory, which is not
+      // the process's when translation units are parsed in parallel.
+      llvm::SmallString<256> name(entry->getName()), real;
+      sm_.getFileManager().makeAbsolutePath(name);
+      if (!llvm::sys::fs::real_path(name, real))
         path = std::string(real.str());
       else
-        path = entry->getName().str();
+        path = std::string(name.str());
     }
     real_paths_[fid.getHashValue()] = path;
     if (!path.empty() && !out_.contents.count(path)) out_.contents[path] = sm_.getBufferData(fid).str();
