@@ -31,10 +31,10 @@ cp broken.cpp broken.orig
 
 # --help documents every option, an example each, and the exit codes.
 "${migrate}" --help > help.txt || fail "--help exited non-zero"
-for option in -p --in-place --check --export-fixes --report --header-filter --exclude --assume --kernel-guard --no-prescan -j; do
+for option in -p --in-place --check --export-fixes --report --header-filter --exclude --assume --kernel-guard --no-prescan --no-shared-preamble -j; do
   grep -q -- "${option}" help.txt || fail "--help does not mention ${option}"
 done
-[[ "$(grep -c 'e\.g\.' help.txt)" -ge 11 ]] || fail "--help lacks an example per option"
+[[ "$(grep -c 'e\.g\.' help.txt)" -ge 12 ]] || fail "--help lacks an example per option"
 grep -q "3  a file failed to parse" help.txt || fail "--help does not document exit code 3"
 
 # Usage and compile-database errors: exit 2, one line.

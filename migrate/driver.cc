@@ -2,11 +2,21 @@
 
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <memory>
+#include <optional>
 
 #include "clang/Basic/Diagnostic.h"
+#include "clang/Frontend/CompilerInstance.h"
+#include "clang/Frontend/FrontendActions.h"
+#include "clang/Lex/HeaderSearch.h"
+#include "clang/Lex/PPCallbacks.h"
+#include "clang/Lex/Preprocessor.h"
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/Tooling.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/thread.h"
 #include "migrate/flags.h"
@@ -47,6 +57,125 @@ class KnownCommands : public clang::tooling::CompilationDatabase {
  private:
   std::vector<clang::tooling::CompileCommand> commands_;
 };
+
+// --- Shared precompiled headers ---
+//
+// Parsing the LibTorch headers is most of the cost of every translation unit.
+// Translation units built with the same flags that start with the same
+// `#include <...>` lines get one precompiled header (PCH) of those lines,
+// built once and loaded with -include-pch: the main file's own includes of
+// them are then free (every one is #pragma once or include-guarded, which is
+// checked), and the AST, hence every decision, is the one a plain parse
+// gives. Only installed headers may be in it: the files the tool may edit
+// are always parsed from their text.
+
+// Builds the PCH and checks what it holds: every file installed, every
+// header named by the shared lines guarded against a second inclusion.
+class SharedPchAction : public clang::GeneratePCHAction {
+ public:
+  explicit SharedPchAction(bool* usable) : usable_(usable) {}
+
+  bool BeginSourceFileAction(clang::CompilerInstance& ci) override {
+    ci.getPreprocessor().addPPCallbacks(std::make_unique<Recorder>(ci.getSourceManager(), this));
+    return clang::GeneratePCHAction::BeginSourceFileAction(ci);
+  }
+  void EndSourceFileAction() override {
+    clang::HeaderSearch& search = getCompilerInstance().getPreprocessor().getHeaderSearchInfo();
+    for (const clang::FileEntry* file : direct_)
+      if (!file || !search.isFileMultipleIncludeGuarded(file)) *usable_ = false;
+    clang::GeneratePCHAction::EndSourceFileAction();
+  }
+
+ private:
+  class Recorder : public clang::PPCallbacks {
+   public:
+    Recorder(const clang::SourceManager& sm, SharedPchAction* action) : sm_(sm), action_(action) {}
+    void InclusionDirective(clang::SourceLocation hash, const clang::Token&, llvm::StringRef, bool,
+                            clang::CharSourceRange, const clang::FileEntry* file, llvm::StringRef,
+                            llvm::StringRef, const clang::Module*, clang::SrcMgr::CharacteristicKind) override {
+      if (sm_.isInMainFile(hash)) action_->direct_.push_back(file);
+    }
+    void FileChanged(clang::SourceLocation loc, FileChangeReason reason, clang::SrcMgr::CharacteristicKind,
+                     clang::FileID) override {
+      if (reason != EnterFile) return;
+      const clang::FileID fid = sm_.getFileID(loc);
+      if (fid == sm_.getMainFileID()) return;
+      const clang::FileEntry* entry = sm_.getFileEntryForID(fid);
+      if (!entry) return;  // <built-in>, <command line>
+      llvm::SmallString<256> real;
+      if (llvm::sys::fs::real_path(entry->tryGetRealPathName().empty() ? entry->getName() : entry->tryGetRealPathName(),
+                                   real) ||
+          !IsInstalled(std::string(real.str())))
+        *action_->usable_ = false;
+    }
+
+   private:
+    const clang::SourceManager& sm_;
+    SharedPchAction* action_;
+  };
+
+  bool* usable_;
+  std::vector<const clang::FileEntry*> direct_;
+};
+
+bool IsCxxSource(llvm::StringRef path) {
+  const llvm::StringRef ext = llvm::sys::path::extension(path);
+  return ext == ".cc" || ext == ".cpp" || ext == ".cxx" || ext == ".c++" || ext == ".C";
+}
+
+// The command without its main file (the part translation units may share),
+// or nothing when the command does things a shared PCH would change: its own
+// PCH or forced includes (they would come after the shared lines), a
+// language chosen with -x, modules.
+std::optional<std::vector<std::string>> SharableFlags(const clang::tooling::CompileCommand& command) {
+  if (!IsCxxSource(command.Filename)) return std::nullopt;
+  std::vector<std::string> flags;
+  for (const std::string& arg : command.CommandLine) {
+    const llvm::StringRef a(arg);
+    if (a.startswith("-include") || a.startswith("--include") || a.startswith("-imacros") || a == "-x" ||
+        a.startswith("-x") || a.startswith("-fmodules") || a.startswith("-working-directory"))
+      return std::nullopt;
+    if (arg == command.Filename) continue;
+    flags.push_back(arg);
+  }
+  return flags;
+}
+
+// Writes `pch` from `includes` with `flags` (a command without main file);
+// false if it fails or holds anything but guarded installed headers.
+bool BuildSharedPch(const std::vector<std::string>& flags, const std::string& directory,
+                    const std::vector<std::string>& includes, const std::string& header, const std::string& pch) {
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream out(header, ec);
+    if (ec) return false;
+    for (const std::string& include : includes) out << "#include <" << include << ">\n";
+  }
+  std::vector<std::string> args;
+  for (size_t i = 0; i < flags.size(); ++i) {
+    const std::string& arg = flags[i];
+    if (arg == "-c" || arg == "-S" || arg == "-E" || arg == "-fsyntax-only") continue;
+    if (arg == "-o" || arg == "-MF" || arg == "-MT" || arg == "-MQ") {
+      ++i;
+      continue;
+    }
+    if (llvm::StringRef(arg).startswith("-o") || arg == "-M" || arg == "-MM" || arg == "-MD" || arg == "-MMD" ||
+        arg == "-MG" || arg == "-MP" || llvm::StringRef(arg).startswith("-MF") ||
+        llvm::StringRef(arg).startswith("-MT") || llvm::StringRef(arg).startswith("-MQ"))
+      continue;
+    args.push_back(arg);
+  }
+  args.push_back("-working-directory=" + directory);
+  args.insert(args.end(), {"-x", "c++-header", header, "-o", pch});
+  bool usable = true;
+  llvm::IntrusiveRefCntPtr<clang::FileManager> files(
+      new clang::FileManager(clang::FileSystemOptions(), llvm::vfs::createPhysicalFileSystem().release()));
+  clang::tooling::ToolInvocation invocation(args, std::make_unique<SharedPchAction>(&usable), files.get(),
+                                            std::make_shared<clang::PCHContainerOperations>());
+  clang::IgnoringDiagConsumer quiet;
+  invocation.setDiagnosticConsumer(&quiet);
+  return invocation.run() && usable && llvm::sys::fs::is_regular_file(pch);
+}
 
 // Clang needs more stack than a thread's default on deep templates.
 constexpr unsigned kWorkerStack = 8 << 20;
@@ -127,26 +256,99 @@ std::vector<TuOutcome> RunTranslationUnits(const std::vector<std::string>& files
     to_parse.push_back(i);
   }
 
+  // Shared PCHs: translation units with the same flags and the same first
+  // include share the longest run of leading includes they all start with.
+  llvm::SmallString<256> pch_dir;
+  std::vector<bool> with_pch(files.size(), false);
+  if (options.shared_preamble && to_parse.size() >= 2 &&
+      !llvm::sys::fs::createUniqueDirectory("migrate-preamble", pch_dir)) {
+    std::map<std::string, std::vector<size_t>> groups;  // flags + first include -> inputs
+    std::map<size_t, std::vector<std::string>> leading;
+    for (size_t i : to_parse) {
+      if (inputs[i].commands.size() != 1) continue;
+      const clang::tooling::CompileCommand& command = inputs[i].commands.front();
+      std::optional<std::vector<std::string>> flags = SharableFlags(command);
+      auto text = llvm::MemoryBuffer::getFile(inputs[i].file);
+      if (!flags || !text) continue;
+      std::vector<std::string> includes = LeadingAngledIncludes((*text)->getBuffer().str());
+      if (includes.empty()) continue;
+      std::string key = command.Directory;
+      for (const std::string& flag : *flags) key += '\0' + flag;
+      key += '\n' + includes.front();
+      groups[key].push_back(i);
+      leading[i] = std::move(includes);
+    }
+    size_t built = 0;
+    for (const auto& [key, members] : groups) {
+      if (members.size() < 2) continue;
+      std::vector<std::string> shared = leading[members.front()];
+      for (size_t i : members) {
+        const std::vector<std::string>& own = leading[i];
+        size_t n = 0;
+        while (n < shared.size() && n < own.size() && shared[n] == own[n]) ++n;
+        shared.resize(n);
+      }
+      const std::string stem = std::string(pch_dir.str()) + "/shared" + std::to_string(built++);
+      const clang::tooling::CompileCommand& model = inputs[members.front()].commands.front();
+      if (!BuildSharedPch(*SharableFlags(model), model.Directory, shared, stem + ".h", stem + ".pch")) continue;
+      for (size_t i : members) {
+        std::vector<std::string>& args = inputs[i].commands.front().CommandLine;
+        args.insert(args.end(), {"-include-pch", stem + ".pch"});
+        with_pch[i] = true;
+      }
+    }
+  }
+
   auto parse = [&](size_t i) {
     std::vector<std::string> dropped = std::move(outcomes[i].dropped_flags);
     outcomes[i] = RunTranslationUnit(inputs[i], options);
+    if (with_pch[i] && outcomes[i].status == TuOutcome::kFailed) {
+      // A failure is reported as a plain parse reports it, whatever the
+      // shared header did.
+      TuInput alone = inputs[i];
+      alone.commands.front().CommandLine.resize(alone.commands.front().CommandLine.size() - 2);
+      outcomes[i] = RunTranslationUnit(alone, options);
+    }
     outcomes[i].dropped_flags = std::move(dropped);
   };
   const size_t workers = std::min<size_t>(std::max(1u, options.jobs), to_parse.size());
   if (workers <= 1) {
     for (size_t i : to_parse) parse(i);
-    return outcomes;
+  } else {
+    // Each worker takes the next translation unit; each writes only its own
+    // outcome, so the order of the results is the input order.
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+      for (size_t k = next++; k < to_parse.size(); k = next++) parse(to_parse[k]);
+    };
+    std::vector<std::unique_ptr<llvm::thread>> threads;
+    for (size_t w = 0; w < workers; ++w)
+      threads.push_back(std::make_unique<llvm::thread>(llvm::Optional<unsigned>(kWorkerStack), work));
+    for (auto& thread : threads) thread->join();
   }
-  // Each worker takes the next translation unit; each writes only its own
-  // outcome, so the order of the results is the input order.
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t k = next++; k < to_parse.size(); k = next++) parse(to_parse[k]);
-  };
-  std::vector<std::unique_ptr<llvm::thread>> threads;
-  for (size_t w = 0; w < workers; ++w) threads.push_back(std::make_unique<llvm::thread>(llvm::Optional<unsigned>(kWorkerStack), work));
-  for (auto& thread : threads) thread->join();
+  if (!pch_dir.empty()) {
+    // The shared headers are the tool's, not the project's.
+    const std::string prefix = std::string(pch_dir.str()) + "/";
+    for (TuOutcome& outcome : outcomes)
+      for (TuResult& result : outcome.results) {
+        for (auto it = result.touched.begin(); it != result.touched.end();)
+          it = it->rfind(prefix, 0) == 0 ? result.touched.erase(it) : std::next(it);
+        for (auto it = result.contents.begin(); it != result.contents.end();)
+          it = it->first.rfind(prefix, 0) == 0 ? result.contents.erase(it) : std::next(it);
+      }
+    llvm::sys::fs::remove_directories(pch_dir);
+  }
   return outcomes;
 }
 
 }  // namespace migrate
+
+#if defined(__SANITIZE_THREAD__)
+// ThreadSanitizer sees Debian's uninstrumented LLVM and Clang only through
+// the calls it intercepts (memcmp, malloc, mutexes), not through their
+// atomics: what they publish lazily with one (ManagedStatic, statistics)
+// looks like a race between two parses. Our own code stays checked.
+extern "C" const char* __tsan_default_suppressions() {
+  return "called_from_lib:libLLVM-14.so.1\ncalled_from_lib:libclang-cpp.so.14\n";
+}
+#endif

@@ -20,6 +20,9 @@ struct DriverOptions {
   std::string resource_dir;
   bool prescan = true;
   unsigned jobs = 1;
+  // Translation units with the same flags that start with the same installed
+  // `#include <...>` lines share one precompiled header of those lines.
+  bool shared_preamble = true;
 };
 
 // One translation unit, as it will be parsed.
@@ -48,9 +51,9 @@ clang::tooling::CommandLineArguments AdjustCommand(const clang::tooling::Command
 // Parses one translation unit (ignores options.prescan and options.jobs).
 TuOutcome RunTranslationUnit(const TuInput& input, const DriverOptions& options);
 
-// Every file's outcome, in the order of `files`; the pre-scan and the
-// command lookups run first on the calling thread, then `options.jobs`
-// workers parse.
+// Every file's outcome, in the order of `files`; the pre-scan, the command
+// lookups and the shared precompiled headers are done first on the calling
+// thread, then `options.jobs` workers parse.
 std::vector<TuOutcome> RunTranslationUnits(const std::vector<std::string>& files,
                                            const clang::tooling::CompilationDatabase& database,
                                            const DriverOptions& options);

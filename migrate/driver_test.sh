@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The driver on a small codebase: the pre-scan skips exactly the translation
 # units that cannot reach the guard and changes nothing else (diff, report,
-# fixes, exit code, the other stderr lines), and `-j 4` gives byte-for-byte
-# the output of `-j 1`, messages included.
+# fixes, exit code, the other stderr lines); `-j 4` gives byte-for-byte the
+# output of `-j 1`, messages included; so does --no-shared-preamble.
 set -uo pipefail
 
 migrate="$PWD/$1"
@@ -42,6 +42,11 @@ cat > src/macro.cpp <<'CPP'
 #include <lib.h>
 int macro() { LIB_NO_GRAD; return 0; }
 CPP
+cat > src/macro_too.cpp <<'CPP'
+#include <lib.h>
+#include <c10/core/InferenceMode.h>
+int macro_too() { LIB_NO_GRAD; c10::InferenceMode fine; return 1; }
+CPP
 cat > src/clean.cpp <<'CPP'
 #include "plain.h"
 int clean() { c10::InferenceMode guard; return plain(); }
@@ -54,7 +59,9 @@ cat > src/broken.cpp <<'CPP'
 #include <ATen/core/LegacyTypeDispatch.h>
 void broken() { at::AutoNonVariableTypeMode guard; undeclared_thing(); }
 CPP
-sources=(src/direct.cpp src/clean.cpp src/alias.cpp src/other.cpp src/macro.cpp src/broken.cpp)
+# direct.cpp and broken.cpp share a precompiled LegacyTypeDispatch.h; the two
+# macro files would share third_party/lib.h, a project header: they must not.
+sources=(src/direct.cpp src/clean.cpp src/alias.cpp src/other.cpp src/macro.cpp src/broken.cpp src/macro_too.cpp)
 flags=(-std=c++17 -Iinclude -isystem third_party -fconcepts-diagnostics-depth=2)
 
 # run <name> <migrate flags...>: outputs in out/<name>.{stdout,stderr,json,yaml,rc}
@@ -79,7 +86,7 @@ run full_j1 -j 1 --no-prescan
 run full_j4 -j 4 --no-prescan
 
 [[ "$(cat out/scan_j1.rc)" == 3 ]] || fail "the broken file should make the run exit 3: $(cat out/scan_j1.stderr)"
-grep -q "^migrate: pre-scan skipped 2 of 6 translation unit(s) (no legacy guard spelling reachable)$" out/scan_j1.stderr ||
+grep -q "^migrate: pre-scan skipped 2 of 7 translation unit(s) (no legacy guard spelling reachable)$" out/scan_j1.stderr ||
   fail "the pre-scan should skip clean.cpp and other.cpp only: $(cat out/scan_j1.stderr)"
 grep -q "pre-scan" out/full_j1.stderr && fail "--no-prescan still reports a pre-scan: $(cat out/full_j1.stderr)"
 grep -q "^include/guard_alias.h:4:21: INFERENCE" out/scan_j1.stderr ||
@@ -100,6 +107,14 @@ diff <(grep -v "^migrate: pre-scan skipped" out/scan_j1.stderr) out/full_j1.stde
 # -j 4 is -j 1, byte for byte.
 same scan_j1 scan_j4
 same full_j1 full_j4
+
+# Sharing precompiled headers changes nothing either.
+run scan_alone -j 1 --no-shared-preamble
+same scan_j1 scan_alone
+run full_alone -j 2 --no-prescan --no-shared-preamble
+same full_j1 full_alone
+grep -q "^src/macro_too.cpp:3:19: MANUAL LIB_NO_GRAD" out/scan_j1.stderr ||
+  fail "the second use of the excluded macro was not reported: $(cat out/scan_j1.stderr)"
 
 # A run twice over is the same run (no state between translation units).
 run scan_j4_again -j 4

@@ -94,6 +94,12 @@ cl::opt<bool> no_prescan(
     cl::desc("Parse every translation unit, even those whose files (main file, project headers, "
              "-D flags) cannot spell the guard.\n  e.g. --no-prescan"),
     cl::cat(category));
+cl::opt<bool> no_shared_preamble(
+    "no-shared-preamble",
+    cl::desc("Parse each translation unit's headers itself (default: units with the same flags that "
+             "start with the same #include <...> lines share one precompiled header of them; the "
+             "output does not depend on it).\n  e.g. --no-shared-preamble"),
+    cl::cat(category));
 cl::opt<std::string> jobs(
     "j", cl::Prefix,
     cl::desc("Parse this many translation units in parallel (default: the number of cores); "
@@ -263,6 +269,7 @@ int main(int argc, const char** argv) {
   driver_options.resource_dir = ResourceDir();
   driver_options.prescan = !no_prescan;
   driver_options.jobs = job_count;
+  driver_options.shared_preamble = !no_shared_preamble;
   std::vector<migrate::TuOutcome> outcomes = migrate::RunTranslationUnits(files, *database, driver_options);
 
   // Messages in input order, whatever the number of workers.

@@ -70,6 +70,22 @@ FileScan ScanText(const std::string& raw) {
   return scan;
 }
 
+std::vector<std::string> LeadingAngledIncludes(const std::string& text) {
+  static const re2::RE2 kInclude(R"([ \t]*#[ \t]*include[ \t]*<([^>\n]+)>[ \t]*(?://.*)?)");
+  std::vector<std::string> includes;
+  for (llvm::StringRef line : llvm::split(text, '\n')) {
+    line = line.rtrim("\r");
+    const llvm::StringRef trimmed = line.trim();
+    if (trimmed.empty() || (trimmed.startswith("//") && !trimmed.endswith("\\"))) continue;
+    std::string name;
+    if (line.contains("/*") || line.endswith("\\") ||
+        !re2::RE2::FullMatch(re2::StringPiece(line.data(), line.size()), kInclude, &name))
+      break;
+    includes.push_back(name);
+  }
+  return includes;
+}
+
 std::optional<std::string> Prescanner::Exists(const std::string& path) {
   auto [it, inserted] = exists_.emplace(path, std::nullopt);
   if (inserted && llvm::sys::fs::is_regular_file(path)) {

@@ -48,6 +48,12 @@ struct FileScan {
 };
 FileScan ScanText(const std::string& text);
 
+// The `#include <...>` lines a main file starts with, in order (blank lines
+// and `//` comments between them allowed): what translation units built with
+// the same flags may share as one precompiled header. Stops at anything
+// else (a quoted include, a macro, a block comment, code).
+std::vector<std::string> LeadingAngledIncludes(const std::string& text);
+
 // Caches every file it reads across translation units; not thread-safe (one
 // instance, used before the parallel parse).
 class Prescanner {

@@ -41,6 +41,15 @@ TEST(ScanText, FlagsAComputedInclude) {
   EXPECT_TRUE(ScanText("#define H \"a.h\"\n#include H\n").computed);
 }
 
+TEST(LeadingAngledIncludes, StopsAtTheFirstLineThatIsNotOne) {
+  EXPECT_EQ(LeadingAngledIncludes("// licence\n\n#include <a/b.h>\r\n  #  include <c.h>  // why\n"
+                                  "#include \"mine.h\"\n#include <d.h>\n"),
+            (std::vector<std::string>{"a/b.h", "c.h"}));
+  EXPECT_EQ(LeadingAngledIncludes("#define X 1\n#include <a.h>\n"), std::vector<std::string>{});
+  EXPECT_EQ(LeadingAngledIncludes("#include <a.h>\n/* block */\n#include <b.h>\n"),
+            std::vector<std::string>{"a.h"});
+}
+
 class PrescannerTest : public ::testing::Test {
  protected:
   void SetUp() override {
