@@ -420,13 +420,14 @@ common_includes='#include <ATen/core/LegacyTypeDispatch.h>
 #include <c10/util/Exception.h>
 #include <torch/csrc/autograd/custom_function.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "fastvision/common.h"'
-extra_system=("<algorithm>" "<array>" "<cmath>" "<map>" "<memory>" "<mutex>" "<numeric>" "<tuple>")
+extra_system=("<unordered_set>" "<array>" "<cmath>" "<map>" "<memory>" "<mutex>" "<numeric>" "<tuple>")
 extra_project=('"fastvision/logging.h"' '"fastvision/registry.h"' '"fastvision/tensor_utils.h"')
 
 # ---------------------------------------------------------------------------
