@@ -235,20 +235,22 @@ for name in tool_no_prescan tool_no_prescan_no_preamble; do
 done
 
 identical_pairs=()
+# same_outputs <run> <run> <what the pair shows>
 same_outputs() {
-  local a=$1 b=$2 kind
+  local a=$1 b=$2 label=$3 kind
   for kind in diff report.json fixes.yaml; do
     cmp -s "${out}/${a}.${kind}" "${out}/${b}.${kind}" || { problem "${a} and ${b} differ in their ${kind}"; return; }
   done
-  identical_pairs+=("${a}/${b}")
+  identical_pairs+=("${label}")
 }
 if ((has_j)); then
-  same_outputs tool_default tool_default_j2
-  [[ -z "${best[tool_no_prescan_j2]:-}" ]] || same_outputs tool_no_prescan tool_no_prescan_j2
-  [[ -z "${best[tool_no_prescan_no_preamble_j2]:-}" ]] || same_outputs tool_no_prescan_no_preamble tool_no_prescan_no_preamble_j2
+  same_outputs tool_default tool_default_j2 "-j 1 and -j 2 (default)"
+  [[ -z "${best[tool_no_prescan_j2]:-}" ]] || same_outputs tool_no_prescan tool_no_prescan_j2 "-j 1 and -j 2 (--no-prescan)"
+  [[ -z "${best[tool_no_prescan_no_preamble_j2]:-}" ]] ||
+    same_outputs tool_no_prescan_no_preamble tool_no_prescan_no_preamble_j2 "-j 1 and -j 2 (${no_preamble[*]})"
 fi
 if [[ -n "${best[tool_no_prescan_no_preamble]:-}" && -n "${best[tool_no_prescan]:-}" ]]; then
-  same_outputs tool_no_prescan_no_preamble tool_no_prescan
+  same_outputs tool_no_prescan_no_preamble tool_no_prescan "with and without the shared preamble"
 fi
 skipped_line="$(grep -i -m1 'skip' "${out}/tool_default.stderr" || true)"
 
@@ -331,7 +333,8 @@ seeded_inference="$(grep -c ' INFERENCE$' seeded_sites.txt)"
   printf '%s\n' "${rows[@]}"
   echo
   if ((${#problems[@]} == 0)); then
-    echo "Checked in the same run: ${sites_ok}; outputs (diff, report, fixes) byte-identical for ${identical_pairs[*]:-no pair (no -j in this build)}."
+    echo "Checked in the same run: ${sites_ok}; outputs (diff, report, fixes) byte-identical: $(
+      ((${#identical_pairs[@]} > 0)) && printf '%s; ' "${identical_pairs[@]}" | sed 's/; $//' || echo "no pair to compare (no -j in this build)")."
   else
     echo "Checks FAILED: ${problems[*]}"
   fi
