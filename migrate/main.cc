@@ -26,6 +26,7 @@
 #include "migrate/decide.h"
 #include "migrate/edits.h"
 #include "migrate/flags.h"
+#include "migrate/missing_headers.h"
 #include "migrate/occurrences.h"
 #include "migrate/report.h"
 #include "migrate/sites.h"
@@ -88,6 +89,11 @@ cl::opt<std::string> kernel_guard(
              "writes AutoDispatchBelowADInplaceOrView, 'remove' deletes the declaration.\n"
              "  e.g. --kernel-guard=remove"),
     cl::value_desc("replace|remove"), cl::init("replace"), cl::cat(category));
+cl::opt<bool> strict("strict",
+                     cl::desc("A file with an include that cannot be found fails to parse (its uses are "
+                              "decided from tokens) instead of being parsed with stand-ins.\n"
+                              "  e.g. --strict"),
+                     cl::cat(category));
 
 cl::extrahelp more_help(R"(
 Usage: migrate [options] <files...> [-- <compile flags>]
@@ -252,6 +258,7 @@ int main(int argc, const char** argv) {
   find_options.display = [cwd_real](const std::string& path) {
     return path.rfind(cwd_real, 0) == 0 ? path.substr(cwd_real.size()) : path;
   };
+  find_options.tolerate_missing_headers = !strict;
   find_options.editable = [&](const std::string& path) {
     for (const char* installed : {"/usr/include/", "/usr/lib/", "/usr/local/include/"})
       if (path.rfind(installed, 0) == 0) return false;
@@ -282,6 +289,7 @@ int main(int argc, const char** argv) {
 
   std::vector<migrate::TuResult> results;
   std::map<std::string, std::string> unparsed;  // real path -> why the AST never saw it
+  std::map<std::string, std::vector<std::string>> missing_by_file;  // display path -> missing includes
   int status = kDone;
   for (const std::string& file : files) {
     if (database->getCompileCommands(file).empty()) {
@@ -298,11 +306,18 @@ int main(int argc, const char** argv) {
     tool.setPrintErrorMessage(false);  // ours below is the one line
     const size_t before = results.size();
     const int rc = tool.run(migrate::NewFindSitesFactory(find_options, &results).get());
-    if (rc != 0 || diagnostics.getNumErrors() > 0) {
+    const std::vector<std::string> missing = results.size() > before ? results.back().missing_headers
+                                                                      : std::vector<std::string>{};
+    if (!missing.empty()) missing_by_file[find_options.display(RealPath(file))] = missing;
+    if (!missing.empty() && !strict && results.size() > before && !results.back().failed) {
+      std::cerr << "migrate: note: " << find_options.display(file) << ": parsed without " << migrate::JoinHeaders(missing)
+                << " (not found here: stand-ins declared; what did not parse is decided from tokens)\n";
+    } else if (rc != 0 || diagnostics.getNumErrors() > 0) {
       results.resize(before);
       std::cerr << "migrate: error: " << find_options.display(file) << " failed to parse, not edited: "
                 << (diagnostics.first.empty() ? "the compiler failed" : diagnostics.first) << "\n";
-      unparsed[RealPath(file)] = "the file failed to parse";
+      unparsed[RealPath(file)] = missing.empty() ? "the file failed to parse"
+                                                 : "a header is missing: " + migrate::JoinHeaders(missing);
       status = kParseError;
     }
   }
@@ -396,7 +411,8 @@ int main(int argc, const char** argv) {
   }
   if (!report_path.empty()) {
     std::ofstream out(report_path, std::ios::binary);
-    out << migrate::ReportWithAccounting(migrate::ReportJson(sites), occurrences);
+    out << migrate::WithMissingHeaders(migrate::ReportWithAccounting(migrate::ReportJson(sites), occurrences),
+                                       missing_by_file);
     if (!out) return Fail("cannot write " + report_path);
   }
 
