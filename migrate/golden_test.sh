@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Golden test of one case in testdata/<case>/:
-#   input/     the files before (every *.cpp is a translation unit)
+#   input/     the files before (every *.cpp, *.cu and *.mm is a translation
+#              unit; only *.cpp are compiled below: CUDA and Objective-C++
+#              need SDKs this machine does not have)
 #   expected/  the files after
 #   report.json, and optionally `args` (extra flags), `exit_code`, and
 #   stubs/: headers the tool must not find (it runs without them: CUDA,
@@ -35,7 +37,7 @@ fresh() {
 run() {  # run <dir> <migrate flags...>: sets rc
   local dir="$1"; shift
   rc=0
-  (cd "${dir}" && "${migrate}" "${args[@]+"${args[@]}"}" "$@" $(ls *.cpp) -- "${flags[@]}") \
+  (cd "${dir}" && "${migrate}" "${args[@]+"${args[@]}"}" "$@" $(ls *.cpp *.cu *.mm 2> /dev/null) -- "${flags[@]}") \
     > "${work}/stdout" 2> "${work}/stderr" || rc=$?
 }
 
@@ -68,7 +70,7 @@ diff -ru "${case_dir}/expected" "${work}/inplace" || fail "a second --in-place r
 # Both sides compile against the real headers.
 compile_flags=("${flags[@]}")
 if [[ -d "${case_dir}/stubs" ]]; then compile_flags+=(-I"${case_dir}/stubs"); fi
-for source in $(cd "${case_dir}/input" && ls *.cpp); do
+for source in $(cd "${case_dir}/input" && ls *.cpp 2> /dev/null); do
   (cd "${case_dir}/input" && clang++-14 -fsyntax-only -Wno-deprecated-declarations "${compile_flags[@]}" "${source}") ||
     fail "input ${source} does not compile"
   strict=()

@@ -292,6 +292,11 @@ int main(int argc, const char** argv) {
   std::map<std::string, std::vector<std::string>> missing_by_file;  // display path -> missing includes
   int status = kDone;
   for (const std::string& file : files) {
+    if (const std::string why = migrate::TokenTierOnly(file); !why.empty()) {
+      std::cerr << "migrate: note: " << find_options.display(file) << ": " << why << "; decided from tokens\n";
+      unparsed[RealPath(file)] = why;
+      continue;
+    }
     if (database->getCompileCommands(file).empty()) {
       std::cerr << "migrate: error: " << find_options.display(file)
                 << ": no compile command in the compilation database; skipped\n";

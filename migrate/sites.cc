@@ -35,6 +35,14 @@ std::optional<Profile> LegacyProfile(const CXXRecordDecl* record) {
   return std::nullopt;
 }
 
+// The record a spelled type names directly: `Name` (a RecordType) or, since
+// Clang 14, `Name` found through a using-declaration (a UsingType).
+const CXXRecordDecl* NamedRecord(TypeLoc loc) {
+  if (auto record = loc.getAs<RecordTypeLoc>()) return dyn_cast<CXXRecordDecl>(record.getDecl());
+  if (auto used = loc.getAs<UsingTypeLoc>()) return used.getUnderlyingType()->getAsCXXRecordDecl();
+  return nullptr;
+}
+
 bool IsNamed(const NamedDecl* decl, std::initializer_list<const char*> names) {
   if (!decl || !decl->getIdentifier()) return false;
   const std::string qualified = decl->getQualifiedNameAsString();
@@ -81,17 +89,19 @@ class Collector : public RecursiveASTVisitor<Collector> {
   Collector(ASTContext& context, Collected& out) : sm_(context.getSourceManager()), out_(out) {}
 
   bool VisitElaboratedTypeLoc(ElaboratedTypeLoc loc) {
-    if (auto record = loc.getNamedTypeLoc().getAs<RecordTypeLoc>()) {
-      if (LegacyProfile(dyn_cast<CXXRecordDecl>(record.getDecl())) && !InSystem(loc.getBeginLoc())) {
-        out_.site_locs.push_back(loc);
-        out_.inner_record_locs.insert(record.getBeginLoc().getRawEncoding());
-      }
+    const TypeLoc named = loc.getNamedTypeLoc();
+    if (LegacyProfile(NamedRecord(named)) && !InSystem(loc.getBeginLoc())) {
+      out_.site_locs.push_back(loc);
+      out_.inner_record_locs.insert(named.getBeginLoc().getRawEncoding());
     }
     return true;
   }
 
-  bool VisitRecordTypeLoc(RecordTypeLoc loc) {
-    if (LegacyProfile(dyn_cast<CXXRecordDecl>(loc.getDecl())) && !InSystem(loc.getBeginLoc()) &&
+  bool VisitRecordTypeLoc(RecordTypeLoc loc) { return VisitNamed(loc); }
+  bool VisitUsingTypeLoc(UsingTypeLoc loc) { return VisitNamed(loc); }
+
+  bool VisitNamed(TypeLoc loc) {
+    if (LegacyProfile(NamedRecord(loc)) && !InSystem(loc.getBeginLoc()) &&
         !out_.inner_record_locs.count(loc.getBeginLoc().getRawEncoding()))
       out_.site_locs.push_back(loc);
     return true;
@@ -186,16 +196,17 @@ class SpellingsInType : public RecursiveASTVisitor<SpellingsInType> {
  public:
   explicit SpellingsInType(std::vector<unsigned>& keys) : keys_(keys) {}
   bool VisitElaboratedTypeLoc(ElaboratedTypeLoc loc) {
-    if (auto record = loc.getNamedTypeLoc().getAs<RecordTypeLoc>())
-      if (LegacyProfile(dyn_cast<CXXRecordDecl>(record.getDecl()))) {
-        keys_.push_back(loc.getBeginLoc().getRawEncoding());
-        inner_.insert(record.getBeginLoc().getRawEncoding());
-      }
+    const TypeLoc named = loc.getNamedTypeLoc();
+    if (LegacyProfile(NamedRecord(named))) {
+      keys_.push_back(loc.getBeginLoc().getRawEncoding());
+      inner_.insert(named.getBeginLoc().getRawEncoding());
+    }
     return true;
   }
-  bool VisitRecordTypeLoc(RecordTypeLoc loc) {
-    if (LegacyProfile(dyn_cast<CXXRecordDecl>(loc.getDecl())) &&
-        !inner_.count(loc.getBeginLoc().getRawEncoding()))
+  bool VisitRecordTypeLoc(RecordTypeLoc loc) { return VisitNamed(loc); }
+  bool VisitUsingTypeLoc(UsingTypeLoc loc) { return VisitNamed(loc); }
+  bool VisitNamed(TypeLoc loc) {
+    if (LegacyProfile(NamedRecord(loc)) && !inner_.count(loc.getBeginLoc().getRawEncoding()))
       keys_.push_back(loc.getBeginLoc().getRawEncoding());
     return true;
   }
