@@ -315,7 +315,8 @@ int main(int argc, const char** argv) {
                                                                       : std::vector<std::string>{};
     if (!missing.empty()) missing_by_file[find_options.display(RealPath(file))] = missing;
     if (!missing.empty() && !strict && results.size() > before && !results.back().failed) {
-      std::cerr << "migrate: note: " << find_options.display(file) << ": parsed without " << migrate::JoinHeaders(missing)
+      std::cerr << "migrate: note: " << find_options.display(file) << ": parsed without "
+                << migrate::JoinHeaders(missing)
                 << " (not found here: stand-ins declared; what did not parse is decided from tokens)\n";
     } else if (rc != 0 || diagnostics.getNumErrors() > 0) {
       results.resize(before);

@@ -1,7 +1,7 @@
 // CUDA is decided from tokens: the tool does not parse .cu files (that needs
 // a CUDA installation and a device pass); the reasons say so.
-#include <ATen/core/LegacyTypeDispatch.h>
 #include <ATen/ATen.h>
+#include <ATen/core/LegacyTypeDispatch.h>
 #include <c10/core/InferenceMode.h>
 #include <cuda_runtime.h>
 
