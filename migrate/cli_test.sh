@@ -31,10 +31,10 @@ cp broken.cpp broken.orig
 
 # --help documents every option, an example each, and the exit codes.
 "${migrate}" --help > help.txt || fail "--help exited non-zero"
-for option in -p --in-place --check --export-fixes --report --header-filter --exclude --assume --kernel-guard --no-prescan --no-shared-preamble -j; do
+for option in -p --in-place --check --export-fixes --report --header-filter --exclude --assume --kernel-guard --no-prescan --no-shared-preamble -j --strict; do
   grep -q -- "${option}" help.txt || fail "--help does not mention ${option}"
 done
-[[ "$(grep -c 'e\.g\.' help.txt)" -ge 12 ]] || fail "--help lacks an example per option"
+[[ "$(grep -c 'e\.g\.' help.txt)" -ge 13 ]] || fail "--help lacks an example per option"
 grep -q "3  a file failed to parse" help.txt || fail "--help does not document exit code 3"
 
 # Usage and compile-database errors: exit 2, one line.
@@ -70,9 +70,15 @@ grep -q "void oops() { c10::InferenceMode guard(true); undeclared_thing(); }" br
 cp broken.orig broken.cpp
 grep -q "c10::InferenceMode guard(true)" user.cpp || fail "the good file was not processed next to a broken one"
 
-printf '#include "not_there.h"\nvoid f() {}\n' > missing_header.cpp
-expect 3 "missing_header.cpp failed to parse, not edited: .*missing_header.cpp:1: 'not_there.h' file not found" \
+# A missing header: parsed with stand-ins and named; --strict fails the file.
+printf '#include "not_there.h"\n#include <cuda_runtime.h>\nvoid f() {}\n' > missing_header.cpp
+expect 0 'missing_header.cpp: parsed without "not_there.h", <cuda_runtime.h>' \
   "${migrate}" missing_header.cpp -- "${flags[@]}"
+expect 3 "missing_header.cpp failed to parse, not edited: .*missing_header.cpp:1: 'not_there.h' file not found" \
+  "${migrate}" --strict missing_header.cpp -- "${flags[@]}"
+"${migrate}" --strict --report=strict.json missing_header.cpp -- "${flags[@]}" 2> /dev/null
+grep -q '"missing_header.cpp": \["\\"not_there.h\\"", "<cuda_runtime.h>"\]' strict.json ||
+  fail "--strict report does not name the missing header: $(cat strict.json)"
 
 # --check: 0 when nothing would change, 1 when something would.
 expect 0 "0 site(s)" "${migrate}" --check user.cpp -- "${flags[@]}"

@@ -39,6 +39,7 @@ std::vector<Site> MergeSites(std::vector<Site> sites) {
     merged.suppressed = merged.suppressed || site.suppressed;
     merged.missing_inference_decl = merged.missing_inference_decl || site.missing_inference_decl;
     merged.missing_kernel_decl = merged.missing_kernel_decl || site.missing_kernel_decl;
+    merged.global_anchor = merged.global_anchor || site.global_anchor;
   }
   std::vector<Site> out;
   out.reserve(by_span.size());
@@ -156,8 +157,9 @@ void Decide(const DecideOptions& options, std::vector<Site>& sites) {
                        " expansions agree, e.g. " + verdict.reason;
     else if (!site.macro.empty())
       verdict.reason = site.macro + ", " + verdict.reason;
-    // A spelling anchored at the global namespace stays anchored.
-    const std::string anchor = site.spelling.rfind("::", 0) == 0 ? "::" : "";
+    // A spelling anchored at the global namespace stays anchored, and so is
+    // a replacement whose namespace the enclosing scopes shadow.
+    const std::string anchor = site.spelling.rfind("::", 0) == 0 || site.global_anchor ? "::" : "";
     if (*verdict.context == Context::kInference) {
       site.decision = Decision::kInference;
       site.replacement = anchor + names.inference;

@@ -21,6 +21,7 @@
 #include "llvm/Support/thread.h"
 #include "migrate/flags.h"
 #include "migrate/prescan.h"
+#include "migrate/token_tier.h"
 
 namespace migrate {
 
@@ -235,7 +236,18 @@ TuOutcome RunTranslationUnit(const TuInput& input, const DriverOptions& options)
   tool.setDiagnosticConsumer(&diagnostics);
   tool.setPrintErrorMessage(false);  // the caller prints one line
   const int rc = tool.run(NewFindSitesFactory(options.find, &outcome.results).get());
-  if (rc != 0 || diagnostics.getNumErrors() > 0) {
+  for (const TuResult& result : outcome.results)
+    for (const std::string& header : result.missing_headers)
+      if (std::find(outcome.missing_headers.begin(), outcome.missing_headers.end(), header) ==
+          outcome.missing_headers.end())
+        outcome.missing_headers.push_back(header);
+  // With headers missing, errors are expected; the finder has kept only the
+  // sites whose own code parsed, and the token tier decides the rest.
+  const bool tolerated = !outcome.missing_headers.empty() && options.find.tolerate_missing_headers &&
+                         !outcome.results.empty() &&
+                         std::none_of(outcome.results.begin(), outcome.results.end(),
+                                      [](const TuResult& result) { return result.failed; });
+  if (!tolerated && (rc != 0 || diagnostics.getNumErrors() > 0)) {
     outcome.results.clear();
     outcome.status = TuOutcome::kFailed;
     outcome.error = diagnostics.first.empty() ? "the compiler failed" : diagnostics.first;
@@ -252,6 +264,11 @@ std::vector<TuOutcome> RunTranslationUnits(const std::vector<std::string>& files
   Prescanner prescanner;
   for (size_t i = 0; i < files.size(); ++i) {
     inputs[i].file = outcomes[i].file = files[i];
+    if (std::string why = TokenTierOnly(files[i]); !why.empty()) {
+      outcomes[i].status = TuOutcome::kTokensOnly;
+      outcomes[i].error = std::move(why);
+      continue;
+    }
     for (clang::tooling::CompileCommand command : database.getCompileCommands(files[i])) {
       command.CommandLine = AdjustCommand(command.CommandLine, options.resource_dir, &outcomes[i].dropped_flags);
       inputs[i].commands.push_back(std::move(command));

@@ -35,10 +35,13 @@ struct TuInput {
 };
 
 struct TuOutcome {
-  enum Status { kParsed, kSkipped, kNoCommand, kFailed } status = kParsed;
+  // kTokensOnly: a file the tool does not parse (CUDA, Objective-C++); its
+  // uses are decided from tokens.
+  enum Status { kParsed, kSkipped, kNoCommand, kFailed, kTokensOnly } status = kParsed;
   std::string file;                         // absolute, as given
   std::vector<TuResult> results;            // one per command, when kParsed
-  std::string error;                        // the first error, when kFailed
+  std::string error;                        // the first error when kFailed; why, when kTokensOnly
+  std::vector<std::string> missing_headers;  // includes not found, as spelled
   std::vector<std::string> dropped_flags;   // flags Clang does not know, in order
 };
 

@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # Golden test of one case in testdata/<case>/:
-#   input/     the files before (every *.cpp is a translation unit)
+#   input/     the files before (every *.cpp, *.cu and *.mm is a translation
+#              unit; only *.cpp are compiled below: CUDA and Objective-C++
+#              need SDKs this machine does not have)
 #   expected/  the files after
-#   report.json, and optionally `args` (extra flags) and `exit_code`.
+#   report.json, and optionally `args` (extra flags), `exit_code`, and
+#   stubs/: headers the tool must not find (it runs without them: CUDA,
+#   Python, generated headers) but the compile check below uses, so that the
+#   output is checked to compile wherever the input does.
 # Checks: exit code; the dry run writes nothing and its report and diff are
 # the expected ones (the diff applied with patch -p1 gives expected/);
 # --in-place gives expected/ and a second run changes nothing;
@@ -32,7 +37,7 @@ fresh() {
 run() {  # run <dir> <migrate flags...>: sets rc
   local dir="$1"; shift
   rc=0
-  (cd "${dir}" && "${migrate}" "${args[@]+"${args[@]}"}" "$@" $(ls *.cpp) -- "${flags[@]}") \
+  (cd "${dir}" && "${migrate}" "${args[@]+"${args[@]}"}" "$@" $(ls *.cpp *.cu *.mm 2> /dev/null) -- "${flags[@]}") \
     > "${work}/stdout" 2> "${work}/stderr" || rc=$?
 }
 
@@ -63,12 +68,14 @@ run "${work}/inplace" --in-place
 diff -ru "${case_dir}/expected" "${work}/inplace" || fail "a second --in-place run changed files"
 
 # Both sides compile against the real headers.
-for source in $(cd "${case_dir}/input" && ls *.cpp); do
-  (cd "${case_dir}/input" && clang++-14 -fsyntax-only -Wno-deprecated-declarations "${flags[@]}" "${source}") ||
+compile_flags=("${flags[@]}")
+if [[ -d "${case_dir}/stubs" ]]; then compile_flags+=(-I"${case_dir}/stubs"); fi
+for source in $(cd "${case_dir}/input" && ls *.cpp 2> /dev/null); do
+  (cd "${case_dir}/input" && clang++-14 -fsyntax-only -Wno-deprecated-declarations "${compile_flags[@]}" "${source}") ||
     fail "input ${source} does not compile"
   strict=()
   if [[ "${expected_rc}" == 0 ]]; then strict=(-Werror=deprecated-declarations); fi
-  (cd "${case_dir}/expected" && clang++-14 -fsyntax-only "${strict[@]+"${strict[@]}"}" "${flags[@]}" "${source}") ||
+  (cd "${case_dir}/expected" && clang++-14 -fsyntax-only "${strict[@]+"${strict[@]}"}" "${compile_flags[@]}" "${source}") ||
     fail "output ${source} does not compile"
 done
 # Never an unnamed guard: a statement that is only a temporary of the new

@@ -27,6 +27,7 @@
 #include "migrate/edits.h"
 #include "migrate/flags.h"
 #include "migrate/prescan.h"
+#include "migrate/missing_headers.h"
 #include "migrate/occurrences.h"
 #include "migrate/report.h"
 #include "migrate/sites.h"
@@ -105,6 +106,11 @@ cl::opt<std::string> jobs(
     cl::desc("Parse this many translation units in parallel (default: the number of cores); "
              "the output does not depend on it.\n  e.g. -j 4"),
     cl::value_desc("N"), cl::cat(category));
+cl::opt<bool> strict("strict",
+                     cl::desc("A file with an include that cannot be found fails to parse (its uses are "
+                              "decided from tokens) instead of being parsed with stand-ins.\n"
+                              "  e.g. --strict"),
+                     cl::cat(category));
 
 cl::extrahelp more_help(R"(
 Usage: migrate [options] <files...> [-- <compile flags>]
@@ -257,6 +263,7 @@ int main(int argc, const char** argv) {
   find_options.display = [cwd_real](const std::string& path) {
     return path.rfind(cwd_real, 0) == 0 ? path.substr(cwd_real.size()) : path;
   };
+  find_options.tolerate_missing_headers = !strict;
   find_options.editable = [&](const std::string& path) {
     if (migrate::IsInstalled(path)) return false;
     if (exclude_re && re2::RE2::PartialMatch(path, *exclude_re)) return false;
@@ -275,6 +282,7 @@ int main(int argc, const char** argv) {
   // Messages in input order, whatever the number of workers.
   std::vector<migrate::TuResult> results;
   std::map<std::string, std::string> unparsed;  // real path -> why the AST never saw it
+  std::map<std::string, std::vector<std::string>> missing_by_file;  // display path -> missing includes
   std::set<std::string> noted;
   int status = kDone;
   size_t skipped = 0;
@@ -284,12 +292,22 @@ int main(int argc, const char** argv) {
       if (noted.insert(flag).second)
         std::cerr << "migrate: note: dropped " << flag << " (Clang 14 does not know it) from the command of "
                   << display << "\n";
+    if (!outcome.missing_headers.empty())
+      missing_by_file[find_options.display(RealPath(outcome.file))] = outcome.missing_headers;
     switch (outcome.status) {
       case migrate::TuOutcome::kParsed:
+        if (!outcome.missing_headers.empty())
+          std::cerr << "migrate: note: " << display << ": parsed without "
+                    << migrate::JoinHeaders(outcome.missing_headers)
+                    << " (not found here: stand-ins declared; what did not parse is decided from tokens)\n";
         for (migrate::TuResult& result : outcome.results) results.push_back(std::move(result));
         break;
       case migrate::TuOutcome::kSkipped:
         ++skipped;
+        break;
+      case migrate::TuOutcome::kTokensOnly:
+        std::cerr << "migrate: note: " << display << ": " << outcome.error << "; decided from tokens\n";
+        unparsed[RealPath(outcome.file)] = outcome.error;
         break;
       case migrate::TuOutcome::kNoCommand:
         std::cerr << "migrate: error: " << display << ": no compile command in the compilation database; skipped\n";
@@ -298,7 +316,9 @@ int main(int argc, const char** argv) {
         break;
       case migrate::TuOutcome::kFailed:
         std::cerr << "migrate: error: " << display << " failed to parse, not edited: " << outcome.error << "\n";
-        unparsed[RealPath(outcome.file)] = "the file failed to parse";
+        unparsed[RealPath(outcome.file)] = outcome.missing_headers.empty()
+                                               ? "the file failed to parse"
+                                               : "a header is missing: " + migrate::JoinHeaders(outcome.missing_headers);
         status = kParseError;
         break;
     }
@@ -396,7 +416,8 @@ int main(int argc, const char** argv) {
   }
   if (!report_path.empty()) {
     std::ofstream out(report_path, std::ios::binary);
-    out << migrate::ReportWithAccounting(migrate::ReportJson(sites), occurrences);
+    out << migrate::WithMissingHeaders(migrate::ReportWithAccounting(migrate::ReportJson(sites), occurrences),
+                                       missing_by_file);
     if (!out) return Fail("cannot write " + report_path);
   }
 

@@ -1,7 +1,10 @@
 #include "migrate/occurrences.h"
 
 #include <algorithm>
+#include <string>
 #include <tuple>
+#include <utility>
+#include <vector>
 
 #include "clang/Basic/LangOptions.h"
 #include "clang/Basic/SourceManager.h"
@@ -33,13 +36,114 @@ clang::LangOptions RawLangOptions() {
   return lang;
 }
 
-// One #if group seen by the raw lexer: whether its condition is the literal
-// 0 or 1 (so that a branch is known to be dead) and how far it got.
+// What an #if condition is known to be without knowing any macro.
+enum class Static { kFalse, kTrue, kUnknown };
+
+// Evaluates an #if/#elif condition from its raw tokens, conservatively:
+// integer literals, `true`/`false`, `!`, `&&`, `||` and parentheses are
+// understood; any other operand (a macro, `defined(X)`, a call) is unknown;
+// any other operator (a comparison, arithmetic) makes the whole condition
+// unknown. So `0 // off`, `false`, `(0)`, `!1`, `0 && defined(X)` are false,
+// and `#ifdef NEVER_DEFINED` or `X == 0` never are.
+class Condition {
+ public:
+  explicit Condition(std::vector<clang::Token> tokens) : t_(std::move(tokens)) {}
+  Static Evaluate() {
+    if (t_.empty()) return Static::kUnknown;
+    const Static value = Or();
+    return ok_ && next_ == t_.size() ? value : Static::kUnknown;
+  }
+
+ private:
+  bool Is(clang::tok::TokenKind kind) const { return next_ < t_.size() && t_[next_].is(kind); }
+  Static Or() {
+    Static value = And();
+    while (ok_ && Is(clang::tok::pipepipe)) {
+      ++next_;
+      const Static right = And();
+      value = value == Static::kTrue || right == Static::kTrue     ? Static::kTrue
+              : value == Static::kFalse && right == Static::kFalse ? Static::kFalse
+                                                                   : Static::kUnknown;
+    }
+    return value;
+  }
+  Static And() {
+    Static value = Unary();
+    while (ok_ && Is(clang::tok::ampamp)) {
+      ++next_;
+      const Static right = Unary();
+      value = value == Static::kFalse || right == Static::kFalse ? Static::kFalse
+              : value == Static::kTrue && right == Static::kTrue ? Static::kTrue
+                                                                 : Static::kUnknown;
+    }
+    return value;
+  }
+  Static Unary() {
+    if (Is(clang::tok::exclaim)) {
+      ++next_;
+      const Static value = Unary();
+      return value == Static::kUnknown ? value : value == Static::kTrue ? Static::kFalse : Static::kTrue;
+    }
+    return Primary();
+  }
+  Static Primary() {
+    if (next_ >= t_.size()) {
+      ok_ = false;
+      return Static::kUnknown;
+    }
+    const clang::Token& token = t_[next_++];
+    if (token.is(clang::tok::l_paren)) {
+      const Static value = Or();
+      if (!Is(clang::tok::r_paren)) ok_ = false;
+      ++next_;
+      return value;
+    }
+    if (token.is(clang::tok::numeric_constant)) {
+      llvm::StringRef digits(token.getLiteralData(), token.getLength());
+      digits = digits.rtrim("uUlL");
+      unsigned long long value = 0;
+      if (digits.getAsInteger(0, value)) return Static::kUnknown;
+      return value == 0 ? Static::kFalse : Static::kTrue;
+    }
+    if (token.is(clang::tok::raw_identifier)) {
+      const llvm::StringRef name = token.getRawIdentifier();
+      if (name == "false") return Static::kFalse;
+      if (name == "true") return Static::kTrue;
+      // A macro, possibly function-like, or defined(X): unknown, skipped whole.
+      if (Is(clang::tok::l_paren)) {
+        int depth = 0;
+        do {
+          if (Is(clang::tok::l_paren)) ++depth;
+          if (Is(clang::tok::r_paren)) --depth;
+          ++next_;
+        } while (next_ < t_.size() && depth > 0);
+      } else if (name == "defined" && next_ < t_.size() && t_[next_].is(clang::tok::raw_identifier)) {
+        ++next_;
+      }
+      return Static::kUnknown;
+    }
+    ok_ = false;
+    return Static::kUnknown;
+  }
+
+  std::vector<clang::Token> t_;
+  size_t next_ = 0;
+  bool ok_ = true;
+};
+
+// One #if group seen by the raw lexer: what is statically known of its
+// branches so far, so that a branch known to be dead is not code.
 struct Conditional {
-  enum Kind { kZero, kOne, kOther, kTaken } kind = kOther;
-  bool in_else = false;
-  bool Disabled() const {
-    return (kind == kZero && !in_else) || (kind == kOne && in_else) || kind == kTaken;
+  Static current = Static::kUnknown;  // the condition of the branch being read
+  bool taken_before = false;          // an earlier branch was statically true
+  bool all_false = true;              // every earlier condition was statically false
+  std::string why;                    // the directive that makes the branch dead
+  bool Disabled() const { return taken_before || current == Static::kFalse; }
+  void Next(Static condition, const std::string& directive) {
+    taken_before = taken_before || current == Static::kTrue;
+    all_false = all_false && current == Static::kFalse;
+    current = condition;
+    why = directive;
   }
 };
 
@@ -80,6 +184,29 @@ std::vector<Occurrence> ScanOccurrences(const std::string& path, const std::stri
     return std::any_of(conditionals.begin(), conditionals.end(),
                        [](const Conditional& c) { return c.Disabled(); });
   };
+  // The rest of a directive's line (continuations included, comments
+  // dropped): what it is statically, and its tokens as written, for reasons.
+  auto ConditionAfter = [&](const clang::Token& directive) {
+    const unsigned from = sm.getFileOffset(directive.getLocation()) + directive.getLength();
+    size_t to = from;
+    while (to < text.size() && text[to] != '\n') {
+      if (text[to] == '\\' && to + 1 < text.size() && (text[to + 1] == '\n' || text[to + 1] == '\r')) ++to;
+      ++to;
+    }
+    // The raw lexer stops at a NUL: lex a copy of just this line.
+    const std::string condition = text.substr(from, to - from);
+    const clang::SourceLocation start = sm.getLocForStartOfFile(fid);
+    clang::Lexer line(start, lang, condition.c_str(), condition.c_str(), condition.c_str() + condition.size());
+    std::vector<clang::Token> tokens;
+    std::string spelled;
+    clang::Token token;
+    for (line.LexFromRawLexer(token); !token.is(clang::tok::eof); line.LexFromRawLexer(token)) {
+      tokens.push_back(token);
+      const unsigned offset = token.getLocation().getRawEncoding() - start.getRawEncoding();
+      spelled += (spelled.empty() ? "" : " ") + condition.substr(offset, token.getLength());
+    }
+    return std::make_pair(Condition(std::move(tokens)).Evaluate(), spelled);
+  };
   size_t next = 0;
   clang::Token token;
   while (next < found.size()) {
@@ -95,21 +222,22 @@ std::vector<Occurrence> ScanOccurrences(const std::string& path, const std::stri
         if (name == "if" || name == "ifdef" || name == "ifndef") {
           Conditional group;
           if (name == "if") {
-            clang::Token condition;
-            lexer.LexFromRawLexer(condition);
-            if (condition.is(clang::tok::numeric_constant) && !condition.isAtStartOfLine()) {
-              const llvm::StringRef value(condition.getLiteralData(), condition.getLength());
-              if (value == "0") group.kind = Conditional::kZero;
-              if (value == "1") group.kind = Conditional::kOne;
-            }
+            const auto [condition, spelled] = ConditionAfter(directive);
+            group.current = condition;
+            group.why = "`#if " + spelled + "`";
           }
           conditionals.push_back(group);
         } else if (name == "elif" && !conditionals.empty()) {
+          const auto [condition, spelled] = ConditionAfter(directive);
           Conditional& group = conditionals.back();
-          group.kind = group.kind == Conditional::kOne || group.kind == Conditional::kTaken ? Conditional::kTaken
-                                                                                            : Conditional::kOther;
+          const std::string before = group.why;
+          group.Next(condition, "`#elif " + spelled + "`");
+          if (group.taken_before) group.why = "an `#elif` after " + before;
         } else if (name == "else" && !conditionals.empty()) {
-          conditionals.back().in_else = true;
+          Conditional& group = conditionals.back();
+          const std::string before = group.why;
+          group.Next(group.all_false && group.current == Static::kFalse ? Static::kTrue : Static::kUnknown, "");
+          group.why = "the `#else` of " + before;
         } else if (name == "endif" && !conditionals.empty()) {
           conditionals.pop_back();
         }
@@ -127,7 +255,11 @@ std::vector<Occurrence> ScanOccurrences(const std::string& path, const std::stri
         occurrence.reason = "in a string literal";
       } else if (disabled()) {
         occurrence.cls = OccurrenceClass::kNotCode;
-        occurrence.reason = "disabled by `#if 0`";
+        for (const Conditional& group : conditionals)
+          if (group.Disabled()) {
+            occurrence.reason = "disabled by " + group.why;
+            break;
+          }
       }
     }
   }

@@ -7,6 +7,36 @@ namespace {
 
 std::vector<Occurrence> Scan(const std::string& text) { return ScanOccurrences("/p/f.cc", "f.cc", text); }
 
+TEST(ScanOccurrences, StaticallyFalseConditionsAreNotCode) {
+  const std::string text =
+      "#if 0 // disabled\nAutoNonVariableTypeMode a;\n#endif\n"
+      "#if false\nAutoNonVariableTypeMode b;\n#endif\n"
+      "#if (0) || !1\nAutoNonVariableTypeMode c;\n#endif\n"
+      "#if defined(WITH_CUDA) && 0\nAutoNonVariableTypeMode d;\n#endif\n"
+      "#if 0 && \\\n  defined(X)\nAutoNonVariableTypeMode e;\n#endif\n"
+      "#if FOO\n#elif 0\nAutoNonVariableTypeMode f;\n#else\nAutoNonVariableTypeMode g;\n#endif\n";
+  std::vector<Occurrence> found = Scan(text);
+  ASSERT_EQ(found.size(), 7u);
+  EXPECT_EQ(found[0].reason, "disabled by `#if 0`");
+  EXPECT_EQ(found[1].reason, "disabled by `#if false`");
+  EXPECT_EQ(found[2].reason, "disabled by `#if ( 0 ) || ! 1`");
+  EXPECT_EQ(found[3].reason, "disabled by `#if defined ( WITH_CUDA ) && 0`");
+  EXPECT_EQ(found[4].reason, "disabled by `#if 0 && defined ( X )`");
+  EXPECT_EQ(found[5].reason, "disabled by `#elif 0`");
+  EXPECT_EQ(found[6].cls, OccurrenceClass::kManual);  // #else after an unknown #if: maybe live
+}
+
+TEST(ScanOccurrences, ConditionsThatDependOnMacrosAreCode) {
+  // Only what is false whatever the configuration counts.
+  const std::string text =
+      "#ifdef NEVER_DEFINED\nAutoNonVariableTypeMode a;\n#endif\n"
+      "#if WITH_CUDA\nAutoNonVariableTypeMode b;\n#endif\n"
+      "#if TORCH_VERSION_MINOR >= 10 && 0 == 1\nAutoNonVariableTypeMode c;\n#endif\n"
+      "#if 0 || X\nAutoNonVariableTypeMode d;\n#endif\n";
+  for (const Occurrence& occurrence : Scan(text)) EXPECT_EQ(occurrence.cls, OccurrenceClass::kManual);
+  EXPECT_EQ(Scan(text).size(), 4u);
+}
+
 TEST(ScanOccurrences, ClassifiesCommentsStringsAndIfZeroByTokens) {
   const std::string text =
       "// AutoNonVariableTypeMode\n"
@@ -35,7 +65,7 @@ TEST(ScanOccurrences, ClassifiesCommentsStringsAndIfZeroByTokens) {
   EXPECT_EQ(found[4].column, 5u);
   EXPECT_EQ(found[5].cls, OccurrenceClass::kManual);  // live code: left for Classify
   EXPECT_EQ(found[5].line, 7u);
-  EXPECT_EQ(found[6].reason, "disabled by `#if 0`");   // the #else of #if 1
+  EXPECT_EQ(found[6].reason, "disabled by the `#else` of `#if 1`");
   EXPECT_EQ(found[7].cls, OccurrenceClass::kManual);  // a macro body is code
   EXPECT_EQ(found[7].line, 15u);
   EXPECT_EQ(found[7].column, 6u);

@@ -90,6 +90,9 @@ struct Site {
   // the declaration of the replacement.
   bool missing_inference_decl = false;
   bool missing_kernel_decl = false;
+  // Where the spelling sits, the replacement's namespace (`c10`, `at`) is
+  // shadowed (e.g. by a user's `app::c10`): the replacement is written `::c10::…`.
+  bool global_anchor = false;
 
   // Filled in by Decide().
   Decision decision = Decision::kManual;

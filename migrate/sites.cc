@@ -15,6 +15,7 @@
 #include "clang/Frontend/FrontendAction.h"
 #include "clang/Lex/Lexer.h"
 #include "llvm/Support/FileSystem.h"
+#include "migrate/missing_headers.h"
 
 namespace migrate {
 namespace {
@@ -32,6 +33,14 @@ std::optional<Profile> LegacyProfile(const CXXRecordDecl* record) {
   if (name == kLegacyNames[0]) return Profile::kTorch;
   if (name == kLegacyNames[1]) return Profile::kEmber;
   return std::nullopt;
+}
+
+// The record a spelled type names directly: `Name` (a RecordType) or, since
+// Clang 14, `Name` found through a using-declaration (a UsingType).
+const CXXRecordDecl* NamedRecord(TypeLoc loc) {
+  if (auto record = loc.getAs<RecordTypeLoc>()) return dyn_cast<CXXRecordDecl>(record.getDecl());
+  if (auto used = loc.getAs<UsingTypeLoc>()) return used.getUnderlyingType()->getAsCXXRecordDecl();
+  return nullptr;
 }
 
 bool IsNamed(const NamedDecl* decl, std::initializer_list<const char*> names) {
@@ -80,17 +89,19 @@ class Collector : public RecursiveASTVisitor<Collector> {
   Collector(ASTContext& context, Collected& out) : sm_(context.getSourceManager()), out_(out) {}
 
   bool VisitElaboratedTypeLoc(ElaboratedTypeLoc loc) {
-    if (auto record = loc.getNamedTypeLoc().getAs<RecordTypeLoc>()) {
-      if (LegacyProfile(dyn_cast<CXXRecordDecl>(record.getDecl())) && !InSystem(loc.getBeginLoc())) {
-        out_.site_locs.push_back(loc);
-        out_.inner_record_locs.insert(record.getBeginLoc().getRawEncoding());
-      }
+    const TypeLoc named = loc.getNamedTypeLoc();
+    if (LegacyProfile(NamedRecord(named)) && !InSystem(loc.getBeginLoc())) {
+      out_.site_locs.push_back(loc);
+      out_.inner_record_locs.insert(named.getBeginLoc().getRawEncoding());
     }
     return true;
   }
 
-  bool VisitRecordTypeLoc(RecordTypeLoc loc) {
-    if (LegacyProfile(dyn_cast<CXXRecordDecl>(loc.getDecl())) && !InSystem(loc.getBeginLoc()) &&
+  bool VisitRecordTypeLoc(RecordTypeLoc loc) { return VisitNamed(loc); }
+  bool VisitUsingTypeLoc(UsingTypeLoc loc) { return VisitNamed(loc); }
+
+  bool VisitNamed(TypeLoc loc) {
+    if (LegacyProfile(NamedRecord(loc)) && !InSystem(loc.getBeginLoc()) &&
         !out_.inner_record_locs.count(loc.getBeginLoc().getRawEncoding()))
       out_.site_locs.push_back(loc);
     return true;
@@ -185,16 +196,17 @@ class SpellingsInType : public RecursiveASTVisitor<SpellingsInType> {
  public:
   explicit SpellingsInType(std::vector<unsigned>& keys) : keys_(keys) {}
   bool VisitElaboratedTypeLoc(ElaboratedTypeLoc loc) {
-    if (auto record = loc.getNamedTypeLoc().getAs<RecordTypeLoc>())
-      if (LegacyProfile(dyn_cast<CXXRecordDecl>(record.getDecl()))) {
-        keys_.push_back(loc.getBeginLoc().getRawEncoding());
-        inner_.insert(record.getBeginLoc().getRawEncoding());
-      }
+    const TypeLoc named = loc.getNamedTypeLoc();
+    if (LegacyProfile(NamedRecord(named))) {
+      keys_.push_back(loc.getBeginLoc().getRawEncoding());
+      inner_.insert(named.getBeginLoc().getRawEncoding());
+    }
     return true;
   }
-  bool VisitRecordTypeLoc(RecordTypeLoc loc) {
-    if (LegacyProfile(dyn_cast<CXXRecordDecl>(loc.getDecl())) &&
-        !inner_.count(loc.getBeginLoc().getRawEncoding()))
+  bool VisitRecordTypeLoc(RecordTypeLoc loc) { return VisitNamed(loc); }
+  bool VisitUsingTypeLoc(UsingTypeLoc loc) { return VisitNamed(loc); }
+  bool VisitNamed(TypeLoc loc) {
+    if (LegacyProfile(NamedRecord(loc)) && !inner_.count(loc.getBeginLoc().getRawEncoding()))
       keys_.push_back(loc.getBeginLoc().getRawEncoding());
     return true;
   }
@@ -217,8 +229,9 @@ class SpellingsInType : public RecursiveASTVisitor<SpellingsInType> {
 
 class Finder {
  public:
-  Finder(ASTContext& context, const FindOptions& options, TuResult& out)
-      : context_(context), sm_(context.getSourceManager()), options_(options), out_(out) {}
+  Finder(ASTContext& context, const FindOptions& options, TuResult& out,
+         const std::vector<SourceLocation>& errors)
+      : context_(context), sm_(context.getSourceManager()), options_(options), out_(out), errors_(errors) {}
 
   void Run() {
     // Only the project's declarations are walked (and only they get parents):
@@ -242,6 +255,15 @@ class Finder {
       if (IsNamed(callee, {"torch::autograd::make_variable"}))
         if (const FunctionDecl* wrapper = EnclosingFunction(DynTypedNode::create(*call)))
           variable_wrappers_.try_emplace(Canonical(wrapper), Where(call->getBeginLoc()));
+      // Hand-written autograd: a function that computes a raw result and
+      // builds the graph node for it itself runs below autograd.
+      const auto* method = dyn_cast<CXXMethodDecl>(callee);
+      if (IsNamed(callee, {"torch::autograd::collect_next_edges", "torch::autograd::set_history"}) ||
+          (method && method->getIdentifier() && method->getName() == "set_next_edges" &&
+           DerivesFrom(method->getParent(), "torch::autograd::Node")))
+        if (const FunctionDecl* builder = OuterFunction(DynTypedNode::create(*call)))
+          node_builders_.try_emplace(Canonical(builder),
+                                     "`" + callee->getNameAsString() + "` at " + Where(call->getBeginLoc()));
     }
     CollectRegistrations();
 
@@ -253,6 +275,9 @@ class Finder {
     for (const TypeLoc& loc : collected_.site_locs) {
       const unsigned key = loc.getBeginLoc().getRawEncoding();
       if (!done.insert(key).second) continue;
+      // In a translation unit parsed with errors, a spelling whose code did
+      // not parse cleanly is left to the token tier.
+      if (!errors_.empty() && (undermined_keys_.count(key) || Undermined(DynTypedNode::create(loc)))) continue;
       std::optional<Site> site = MakeSite(loc);
       if (!site) continue;
       auto found = uses_by_key.find(key);
@@ -290,7 +315,7 @@ class Finder {
         const auto* space = dyn_cast<NamespaceDecl>(found);
         if (!space) continue;
         for (const NamedDecl* decl : space->lookup(&context_.Idents.get(name)))
-          if (isa<CXXRecordDecl>(decl)) {
+          if (isa<CXXRecordDecl>(decl) && !IsStandIn(decl->getLocation())) {
             collected_.replacement_decls.try_emplace(std::string(ns) + "::" + name, decl->getLocation());
             // The library header that declares a guard is never ours to edit
             // (its own copy constructor spells the legacy name).
@@ -315,16 +340,21 @@ class Finder {
     for (const CXXMemberCallExpr* impl : collected_.library_impls) {
       const FunctionDecl* fn = EnclosingFunction(DynTypedNode::create(*impl));
       if (!fn || !fn->getIdentifier()) continue;
+      // TORCH_LIBRARY_IMPL(ns, key, m) defines TORCH_LIBRARY_IMPL_init_<ns>_<key>_<uid>;
+      // dispatch keys have no underscore, namespaces may.
       llvm::StringRef name = fn->getName();
       if (!name.consume_front("TORCH_LIBRARY_IMPL_init_")) continue;
-      const size_t at = name.find("_Autograd");
-      if (at == llvm::StringRef::npos) continue;
-      llvm::StringRef key = name.drop_front(at + 1);
-      key = key.take_until([](char c) { return c == '_'; });
+      name = name.rtrim("0123456789");
+      if (!name.consume_back("_")) continue;
+      const size_t underscore = name.rfind('_');
+      if (underscore == llvm::StringRef::npos) continue;
+      const llvm::StringRef key = name.drop_front(underscore + 1);
       KernelRefs refs;
       for (const Expr* arg : impl->arguments()) refs.TraverseStmt(const_cast<Expr*>(arg));
-      AddKernels(refs, "registered as a kernel for `" + key.str() + "` in TORCH_LIBRARY_IMPL at " +
-                           Where(impl->getBeginLoc()));
+      // Any backend key dispatches below autograd by construction.
+      AddKernels(refs, (key.startswith("Autograd") ? "registered as a kernel for `"
+                                                   : "registered as a backend kernel for `") +
+                           key.str() + "` in TORCH_LIBRARY_IMPL at " + Where(impl->getBeginLoc()));
     }
   }
 
@@ -345,6 +375,87 @@ class Finder {
       if (const auto* fn = node.get<FunctionDecl>()) return fn;
     }
     return nullptr;
+  }
+
+  // The function a node is written in, looking through lambdas.
+  const FunctionDecl* OuterFunction(DynTypedNode node) {
+    for (int depth = 0; depth < 512; ++depth) {
+      DynTypedNodeList parents = context_.getParents(node);
+      if (parents.empty()) return nullptr;
+      node = parents[0];
+      if (const auto* fn = node.get<FunctionDecl>()) {
+        if (const auto* method = dyn_cast<CXXMethodDecl>(fn); method && method->getParent()->isLambda()) continue;
+        return fn;
+      }
+    }
+    return nullptr;
+  }
+
+  static bool DerivesFrom(const CXXRecordDecl* record, const char* base_name, int depth = 0) {
+    if (!record || depth > 16 || !record->hasDefinition()) return false;
+    record = record->getDefinition();
+    if (IsNamed(record, {base_name})) return true;
+    for (const CXXBaseSpecifier& base : record->bases())
+      if (DerivesFrom(base.getType()->getAsCXXRecordDecl(), base_name, depth + 1)) return true;
+    return false;
+  }
+
+  // A replacement declared only by a stand-in (or a real header only a
+  // stand-in included) does not count as declared: its header is added.
+  bool IsStandIn(SourceLocation loc) const { return ReachedThroughStandIn(sm_, loc); }
+  static bool IsStandInPath(const std::string& path) { return llvm::StringRef(path).startswith(kStandInDir); }
+
+  // --- Parsed enough? (only in a translation unit parsed with errors) ---
+  bool HasErrorIn(SourceLocation begin, SourceLocation end) {
+    if (begin.isInvalid() || end.isInvalid()) return false;
+    begin = sm_.getExpansionRange(begin).getBegin();
+    end = sm_.getExpansionRange(end).getEnd();
+    const auto [fid, from] = sm_.getDecomposedLoc(begin);
+    const auto [end_fid, to] = sm_.getDecomposedLoc(end);
+    if (fid != end_fid) return true;  // cannot tell: assume the worst
+    const unsigned to_end = to + Lexer::MeasureTokenLength(end, sm_, context_.getLangOpts());
+    for (SourceLocation error : errors_) {
+      const auto [error_fid, offset] = sm_.getDecomposedLoc(sm_.getExpansionLoc(error));
+      if (error_fid == fid && from <= offset && offset <= to_end) return true;
+    }
+    return false;
+  }
+
+  bool RecordUndermined(const CXXRecordDecl* record) {
+    if (!record || record->isLambda()) return false;
+    if (record->isInvalidDecl()) return true;
+    // The head, where a base from a missing header failed to resolve.
+    const SourceLocation brace = record->getBraceRange().getBegin();
+    return HasErrorIn(record->getBeginLoc(), brace.isValid() ? brace : record->getLocation());
+  }
+
+  // Whether the evidence a use rests on came from code that did not parse:
+  // an error in its own statement, in an enclosing function's declarator
+  // (name, parameters) or in an enclosing class's head (bases). Errors in
+  // other statements of a body do not change what the body is.
+  bool Undermined(DynTypedNode node) {
+    bool statement_checked = false;
+    for (int depth = 0; depth < 512; ++depth) {
+      DynTypedNodeList parents = context_.getParents(node);
+      if (parents.empty()) return false;
+      const DynTypedNode parent = parents[0];
+      if (!statement_checked && (node.get<Decl>() || parent.get<CompoundStmt>())) {
+        statement_checked = true;
+        if (HasErrorIn(node.getSourceRange().getBegin(), node.getSourceRange().getEnd())) return true;
+        if (const auto* decl = node.get<Decl>(); decl && decl->isInvalidDecl()) return true;
+      }
+      node = parent;
+      if (const auto* fn = node.get<FunctionDecl>()) {
+        if (fn->isInvalidDecl()) return true;
+        const SourceLocation body = fn->getBody() ? fn->getBody()->getBeginLoc() : fn->getEndLoc();
+        if (HasErrorIn(fn->getBeginLoc(), body)) return true;
+        if (const auto* method = dyn_cast<CXXMethodDecl>(fn); method && RecordUndermined(method->getParent()))
+          return true;
+      } else if (const auto* record = node.get<CXXRecordDecl>()) {
+        if (RecordUndermined(record)) return true;
+      }
+    }
+    return false;
   }
 
   static std::string FunctionName(const FunctionDecl* fn) {
@@ -420,6 +531,21 @@ class Finder {
                     {"torch::autograd::AutogradContext", "ember::autograd::AutogradContext"}))
           return KernelWhy{"inside `" + name + "`, which takes an `AutogradContext*`", false};
     }
+    if (const auto* method = dyn_cast<CXXMethodDecl>(fn)) {
+      if (DerivesFrom(method->getParent(), "torch::autograd::Node"))
+        return KernelWhy{"inside `" + name + "`, a member of a subclass of `torch::autograd::Node`", false};
+      if (method->getParent()->getIdentifier() && method->getParent()->getName().endswith("NativeFunctions"))
+        return KernelWhy{"inside `" + name + "`, a native function of an out-of-tree backend (below autograd)",
+                         false};
+    }
+    for (const DeclContext* scope = fn->getDeclContext(); scope; scope = scope->getParent())
+      if (const auto* space = dyn_cast<NamespaceDecl>(scope); space && space->getIdentifier() &&
+                                                               space->getName() == "native")
+        return KernelWhy{"inside `" + name + "`, in a `native` namespace (a backend kernel, below autograd)",
+                         false};
+    if (auto builder = node_builders_.find(fn); builder != node_builders_.end())
+      return KernelWhy{"inside `" + name + "`, which also builds an autograd node (" + builder->second + ")",
+                       false};
     if (auto wrapper = variable_wrappers_.find(fn); wrapper != variable_wrappers_.end())
       return KernelWhy{"inside `" + name + "`, which wraps its result with `torch::autograd::make_variable` at " +
                            wrapper->second + " (library code below autograd)",
@@ -607,7 +733,8 @@ class Finder {
     }
     if (!spelled) return;
     FinishUse(use, arg, arg_range, DynTypedNode::create(*construct), construct->getBeginLoc());
-    Attach(*spelled, use, uses_by_key, construct->getBeginLoc());
+    Attach(*spelled, use, uses_by_key, construct->getBeginLoc(),
+           !errors_.empty() && Undermined(DynTypedNode::create(*construct)));
   }
 
   std::optional<Span> StatementSpan(const VarDecl* var) {
@@ -639,7 +766,8 @@ class Finder {
     if (!spelled) return;
     CharSourceRange arg_range = arg ? CharSourceRange::getTokenRange(arg->getSourceRange()) : CharSourceRange();
     FinishUse(use, arg, arg_range, DynTypedNode::create(*call), call->getBeginLoc());
-    Attach(*spelled, use, uses_by_key, call->getBeginLoc());
+    Attach(*spelled, use, uses_by_key, call->getBeginLoc(),
+           !errors_.empty() && Undermined(DynTypedNode::create(*call)));
   }
 
   void FinishUse(Use& use, const Expr* arg, CharSourceRange arg_range, DynTypedNode node, SourceLocation loc) {
@@ -656,11 +784,12 @@ class Finder {
   }
 
   void Attach(TypeLoc spelled, const Use& use, std::map<unsigned, std::vector<Use>>& uses_by_key,
-              SourceLocation use_loc) {
+              SourceLocation use_loc, bool undermined) {
     std::vector<unsigned> keys;
     SpellingsInType finder(keys);
     finder.TraverseTypeLoc(spelled);
     for (unsigned key : keys) {
+      if (undermined) undermined_keys_.insert(key);
       uses_by_key[key].push_back(use);
       uses_by_key[key].back().suppressed = LineHasNolint(use_loc);
     }
@@ -674,7 +803,7 @@ class Finder {
       if (fid.isInvalid() || declaring_files_.count(fid.getHashValue())) continue;
       if (sm_.isInSystemHeader(sm_.getLocForStartOfFile(fid))) continue;
       const std::string path = RealPath(fid);
-      if (!path.empty() && options_.editable(path)) out_.touched.insert(path);
+      if (!path.empty() && !IsStandInPath(path) && options_.editable(path)) out_.touched.insert(path);
     }
   }
 
@@ -738,7 +867,7 @@ class Finder {
       std::string macro_name = Lexer::getImmediateMacroName(begin, sm_, lang).str();
       site.macro = "in macro " + macro_name + " defined at " + options_.display(path) + ":" +
                    std::to_string(sm_.getSpellingLineNumber(spelled_begin));
-      if (in_system || path.empty() || !options_.editable(path)) {
+      if (in_system || path.empty() || IsStandInPath(path) || !options_.editable(path)) {
         // Spelled outside the project, expanded here: report where the user sees it.
         if (sm_.isInSystemHeader(sm_.getExpansionLoc(begin))) return std::nullopt;
         site.blocked = site.macro + ", outside the files this tool may edit";
@@ -752,7 +881,7 @@ class Finder {
         FillDeclVisibility(site, begin);
         return site;
       }
-    } else if (in_system || path.empty() || !options_.editable(path)) {
+    } else if (in_system || path.empty() || IsStandInPath(path) || !options_.editable(path)) {
       return std::nullopt;
     }
     if (sm_.getFileID(spelled_end) != fid || sm_.getFileOffset(spelled_end) < sm_.getFileOffset(spelled_begin)) {
@@ -767,8 +896,37 @@ class Finder {
     site.column = sm_.getSpellingColumnNumber(spelled_begin);
     site.spelling = sm_.getBufferData(fid).substr(offset, end_offset - offset).str();
     site.suppressed = LineHasNolint(begin);
+    site.global_anchor = ReplacementShadowed(loc, site.profile);
     FillDeclVisibility(site, begin);
     return site;
+  }
+
+  // Whether, where `loc` is written, a user declaration hides the namespace
+  // a replacement starts with (`app::c10`, a class `at`, an alias): then
+  // `c10::InferenceMode` would name the user's, so it is written `::c10::…`.
+  // Only what a nested-name-specifier can name counts (namespaces, aliases,
+  // types), not a variable or member called `c10`.
+  bool ReplacementShadowed(TypeLoc loc, Profile profile) {
+    const Decl* decl = nullptr;
+    DynTypedNode node = DynTypedNode::create(loc);
+    for (int depth = 0; depth < 64 && !decl; ++depth) {
+      DynTypedNodeList parents = context_.getParents(node);
+      if (parents.empty()) return false;
+      node = parents[0];
+      decl = node.get<Decl>();
+    }
+    if (!decl) return false;
+    const ProfileNames& names = NamesFor(profile);
+    for (const char* replacement : {names.inference, names.kernel}) {
+      IdentifierInfo& first = context_.Idents.get(llvm::StringRef(replacement).split("::").first);
+      for (const DeclContext* scope = decl->getDeclContext(); scope && !scope->isTranslationUnit();
+           scope = scope->getParent())
+        for (const NamedDecl* found : scope->lookup(&first))
+          if (isa<NamespaceDecl>(found) || isa<NamespaceAliasDecl>(found) || isa<TypeDecl>(found) ||
+              isa<ClassTemplateDecl>(found))
+            return true;
+    }
+    return false;
   }
 
   void FillDeclVisibility(Site& site, SourceLocation begin) {
@@ -787,6 +945,9 @@ class Finder {
   SourceManager& sm_;
   const FindOptions& options_;
   TuResult& out_;
+  const std::vector<SourceLocation>& errors_;
+  std::set<unsigned> undermined_keys_;  // spellings with a use in code that did not parse
+  std::map<const FunctionDecl*, std::string> node_builders_;
   Collected collected_;
   std::map<const FunctionDecl*, std::vector<const CallExpr*>> callers_;
   std::map<const FunctionDecl*, std::string> kernel_functions_;
@@ -800,32 +961,62 @@ class Finder {
 
 class FindConsumer : public ASTConsumer {
  public:
-  FindConsumer(const FindOptions& options, std::vector<TuResult>* results)
-      : options_(options), results_(results) {}
+  FindConsumer(const FindOptions& options, std::vector<TuResult>* results,
+               std::shared_ptr<std::vector<std::string>> missing,
+               std::shared_ptr<std::vector<SourceLocation>> errors)
+      : options_(options), results_(results), missing_(std::move(missing)), errors_(std::move(errors)) {}
   void HandleTranslationUnit(ASTContext& context) override {
-    // A translation unit with errors is never a basis for edits.
-    if (context.getDiagnostics().hasErrorOccurred()) return;
     TuResult result;
-    FindSites(context, options_, result);
+    result.missing_headers = *missing_;
+    if (context.getDiagnostics().hasErrorOccurred()) {
+      // A translation unit with errors is a basis for edits only when
+      // headers were missing and that is tolerated, and then only where the
+      // code a site depends on parsed (Finder::Undermined).
+      if (!options_.tolerate_missing_headers || result.missing_headers.empty()) {
+        if (!result.missing_headers.empty()) {
+          result.failed = true;
+          results_->push_back(std::move(result));
+        }
+        return;
+      }
+      result.parsed_with_errors = true;
+    }
+    FindSites(context, options_, result, *errors_);
+    if (!result.missing_headers.empty()) {
+      const std::string note = " (this translation unit was parsed without " +
+                               JoinHeaders(result.missing_headers) + ")";
+      for (Site& site : result.sites)
+        for (Use& use : site.uses) use.reason += note;
+    }
     results_->push_back(std::move(result));
   }
 
  private:
   const FindOptions& options_;
   std::vector<TuResult>* results_;
+  std::shared_ptr<std::vector<std::string>> missing_;
+  std::shared_ptr<std::vector<SourceLocation>> errors_;
 };
 
 class FindAction : public ASTFrontendAction {
  public:
   FindAction(const FindOptions& options, std::vector<TuResult>* results)
       : options_(options), results_(results) {}
+
+  bool BeginSourceFileAction(CompilerInstance& ci) override {
+    InstallStandIns(ci, options_.tolerate_missing_headers, missing_, errors_);
+    return true;
+  }
+
   std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance&, llvm::StringRef) override {
-    return std::make_unique<FindConsumer>(options_, results_);
+    return std::make_unique<FindConsumer>(options_, results_, missing_, errors_);
   }
 
  private:
   const FindOptions& options_;
   std::vector<TuResult>* results_;
+  std::shared_ptr<std::vector<std::string>> missing_ = std::make_shared<std::vector<std::string>>();
+  std::shared_ptr<std::vector<SourceLocation>> errors_ = std::make_shared<std::vector<SourceLocation>>();
 };
 
 class FindFactory : public tooling::FrontendActionFactory {
@@ -843,8 +1034,9 @@ class FindFactory : public tooling::FrontendActionFactory {
 
 }  // namespace
 
-void FindSites(clang::ASTContext& context, const FindOptions& options, TuResult& out) {
-  Finder(context, options, out).Run();
+void FindSites(clang::ASTContext& context, const FindOptions& options, TuResult& out,
+               const std::vector<clang::SourceLocation>& errors) {
+  Finder(context, options, out, errors).Run();
 }
 
 std::unique_ptr<clang::tooling::FrontendActionFactory> NewFindSitesFactory(

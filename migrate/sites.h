@@ -32,6 +32,10 @@ struct FindOptions {
   std::function<std::string(const std::string& real_path)> display = [](const std::string& p) {
     return p;
   };
+  // Parse a file whose includes cannot all be found with those includes
+  // suppressed (and the stand-ins of missing_headers.h, which the caller
+  // force-includes), instead of failing it. Off under --strict.
+  bool tolerate_missing_headers = false;
 };
 
 struct TuResult {
@@ -41,12 +45,25 @@ struct TuResult {
   std::map<std::string, std::string> contents;
   // Real paths of the editable files the translation unit reached.
   std::set<std::string> touched;
+  // Each `#include` that found no file, as spelled (`<cuda_runtime.h>`).
+  std::vector<std::string> missing_headers;
+  // Parsed with missing headers and errors: the sites kept are those whose
+  // own statement, enclosing functions' declarators and classes' heads
+  // parsed without error; the token tier decides the rest.
+  bool parsed_with_errors = false;
+  // The translation unit failed (e.g. a missing header under --strict): no
+  // sites; kept only so that the caller can report missing_headers.
+  bool failed = false;
 };
 
-void FindSites(clang::ASTContext& context, const FindOptions& options, TuResult& out);
+// `errors`: where the parser reported errors (see TuResult::parsed_with_errors).
+void FindSites(clang::ASTContext& context, const FindOptions& options, TuResult& out,
+               const std::vector<clang::SourceLocation>& errors = {});
 
 // A factory for ClangTool::run: one TuResult per translation unit is
-// appended to *results, unless the translation unit had errors.
+// appended to *results, unless the translation unit had errors and no
+// missing header explains them (or `failed` set, when headers were missing
+// but missing headers are not tolerated).
 std::unique_ptr<clang::tooling::FrontendActionFactory> NewFindSitesFactory(
     const FindOptions& options, std::vector<TuResult>* results);
 

@@ -44,6 +44,32 @@ TEST(FindSites, TorchQualifiedSpellingThroughAUsingDirective) {
   EXPECT_EQ(sites[0].uses.at(0).context, Context::kInference);
 }
 
+TEST(FindSites, ANameIntroducedByAUsingDeclarationIsASpelling) {
+  // Clang 14 keeps the using-declaration as sugar (a UsingType).
+  std::vector<Site> sites = Find(
+      "namespace app { using at::AutoNonVariableTypeMode;\n"
+      "int f(torch::autograd::AutogradContext* ctx) { AutoNonVariableTypeMode g(true); return 0; } }");
+  ASSERT_EQ(sites.size(), 1u);
+  EXPECT_EQ(sites[0].spelling, "AutoNonVariableTypeMode");
+  EXPECT_EQ(sites[0].line, 3u);
+  EXPECT_EQ(sites[0].uses.at(0).context, Context::kKernel);
+}
+
+TEST(FindSites, AScopeThatShadowsTheReplacementsNamespaceAnchorsIt) {
+  std::vector<Site> sites = Find("namespace app { namespace c10 {} void f() { at::AutoNonVariableTypeMode g; } }");
+  ASSERT_EQ(sites.size(), 1u);
+  EXPECT_TRUE(sites[0].global_anchor);
+}
+
+TEST(FindSites, AVariableOrMemberNamedLikeTheNamespaceDoesNotShadowIt) {
+  // `c10::` only looks for namespaces and types.
+  std::vector<Site> sites = Find(
+      "namespace app { struct S { int c10 = 0; int at = 0;\n"
+      "  void f() { ::at::AutoNonVariableTypeMode g; } }; }");
+  ASSERT_EQ(sites.size(), 1u);
+  EXPECT_FALSE(sites[0].global_anchor);
+}
+
 TEST(FindSites, OneSitePerSpellingNotPerInstantiation) {
   std::vector<Site> sites = Find(
       "template <class T> T run(T v) { at::AutoNonVariableTypeMode g(true); return v; }\n"

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <set>
+#include <string>
 
 #include "clang/Basic/LangOptions.h"
 #include "clang/Basic/SourceManager.h"
@@ -198,7 +200,24 @@ bool Contains(const std::vector<Tok>& t, size_t begin, size_t end, const char* n
   return false;
 }
 
+// For a use directly in a class body: the sibling member that turns grad
+// off (`AutoGradMode`, `NoGradGuard`), if the class has one.
+const char* CallGuardSibling(const std::vector<Tok>& t, const std::vector<const Scope*>& enclosing,
+                             const Scope* cls) {
+  if (!cls || enclosing.empty() || enclosing.back() != cls) return nullptr;
+  for (const char* sibling : {"AutoGradMode", "NoGradGuard"})
+    if (Contains(t, cls->open, cls->close, sibling)) return sibling;
+  return nullptr;
+}
+
 }  // namespace
+
+std::string TokenTierOnly(const std::string& path) {
+  const llvm::StringRef name(path);
+  if (name.endswith(".cu") || name.endswith(".cuh")) return "a CUDA source, not parsed by this tool";
+  if (name.endswith(".mm") || name.endswith(".m")) return "an Objective-C++ source, not parsed by this tool";
+  return "";
+}
 
 std::vector<Site> TokenSites(const std::string& path, const std::string& display, const std::string& text,
                              const std::vector<unsigned>& offsets) {
@@ -229,6 +248,16 @@ std::vector<Site> TokenSites(const std::string& path, const std::string& display
       }
   }
 
+  // Namespaces and classes named like a replacement's namespace but nested
+  // in another scope (`app::c10`) shadow the real one somewhere in the file:
+  // its token-tier replacements are written `::c10::…` (always correct).
+  std::set<std::string> shadowed;
+  for (const Scope& scope : scopes)
+    if ((scope.kind == ScopeKind::kNamespace || scope.kind == ScopeKind::kClass) && !scope.name.empty() &&
+        std::any_of(scopes.begin(), scopes.end(),
+                    [&](const Scope& outer) { return outer.open < scope.open && scope.open < outer.close; }))
+      shadowed.insert(scope.name);
+
   std::vector<Site> sites;
   for (unsigned offset : offsets) {
     auto at = std::find_if(t.begin(), t.end(), [&](const Tok& tok) { return tok.offset == offset; });
@@ -251,6 +280,8 @@ std::vector<Site> TokenSites(const std::string& path, const std::string& display
 
     // The replacement's header is added unless the file already names it.
     const ProfileNames& names = NamesFor(site.profile);
+    for (const char* replacement : {names.inference, names.kernel})
+      if (shadowed.count(std::string(llvm::StringRef(replacement).split("::").first))) site.global_anchor = true;
     site.missing_inference_decl = text.find(names.inference_header) == std::string::npos;
     site.missing_kernel_decl = text.find(names.kernel_header) == std::string::npos;
 
@@ -348,9 +379,23 @@ std::vector<Site> TokenSites(const std::string& path, const std::string& display
                      "`, no kernel evidence (no AutogradContext parameter, Function/Node base, native scope, "
                      "TORCH_LIBRARY_IMPL registration or autograd node building)";
       }
+    } else if (first >= 1 && t[first - 1].Is("using")) {
+      site.blocked = "from tokens: a using-declaration of the legacy guard; delete it once the uses it "
+                     "introduces are migrated; decide by hand";
+      use.reason = site.blocked;
+    } else if (const char* sibling = CallGuardSibling(t, enclosing, cls); sibling && at->macro.empty()) {
+      // A "call guard": a struct whose members switch autograd off around
+      // model calls; the guard's job there is inference.
+      use.context = Context::kInference;
+      use.reason = "from tokens: a member of `" + cls->name + "`, which bundles it with `" + sibling +
+                   "` (a call guard around model calls)";
     } else {
       site.blocked = "from tokens: not inside a function; decide by hand";
       use.reason = site.blocked;
+    }
+    if (const std::string why = TokenTierOnly(path); !why.empty()) {
+      use.reason += " (" + why + ")";
+      if (!site.blocked.empty()) site.blocked = use.reason;
     }
     site.uses.push_back(use);
     sites.push_back(std::move(site));

@@ -15,6 +15,12 @@
 
 namespace migrate {
 
+// Why a file is left to the token tier without trying to parse it ("a CUDA
+// source", "an Objective-C++ source"), or "" to parse it: CUDA needs a CUDA
+// installation and a device pass, Objective-C++ an SDK; parsing either here
+// costs much and shows little.
+std::string TokenTierOnly(const std::string& path);
+
 // One Site (with one Use) per offset of an `AutoNonVariableTypeMode`
 // identifier in `text`.
 std::vector<Site> TokenSites(const std::string& path, const std::string& display, const std::string& text,

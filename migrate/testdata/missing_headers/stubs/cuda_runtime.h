@@ -1,0 +1,3 @@
+#pragma once
+typedef struct CUstream_st* cudaStream_t;
+inline int cudaStreamSynchronize(cudaStream_t) { return 0; }

@@ -1,0 +1,2 @@
+#pragma once
+#define OPS_BATCH 8
