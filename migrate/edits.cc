@@ -41,8 +41,7 @@ std::string WithLineEndings(std::string text, bool crlf) {
 struct Pending {
   std::set<std::pair<unsigned, unsigned>> removed;  // (offset, length) to delete
   std::vector<std::pair<Span, std::string>> edits;
-  std::set<std::string> headers;
-  bool angled = true;
+  std::map<std::string, bool> headers;  // header -> angled
 };
 
 }  // namespace
@@ -61,13 +60,12 @@ EditPlan PlanEdits(std::vector<Site>& sites, const std::map<std::string, std::st
     }
     Pending& file = pending[site.span.file];
     file.edits.push_back({site.span, site.replacement});
-    file.angled = names.angled;
     if (site.decision == Decision::kKernel) {
       for (const Use& use : site.uses)
         if (use.arg_span) pending[use.arg_span->file].edits.push_back({*use.arg_span, ""});
-      if (site.missing_kernel_decl) file.headers.insert(names.kernel_header);
+      if (site.missing_kernel_decl) file.headers.emplace(names.kernel_header, names.angled);
     } else if (site.missing_inference_decl) {
-      file.headers.insert(names.inference_header);
+      file.headers.emplace(names.inference_header, names.angled);
     }
   }
 
@@ -102,8 +100,8 @@ EditPlan PlanEdits(std::vector<Site>& sites, const std::map<std::string, std::st
       // Two headers may go to one offset; Replacements refuses two insertions
       // there, so they become one, in the order HeaderIncludes sorted them.
       std::map<unsigned, std::string> insertions;
-      for (const std::string& header : file.headers) {
-        llvm::Optional<Replacement> insert = includes.insert(header, file.angled);
+      for (const auto& [header, angled] : file.headers) {
+        llvm::Optional<Replacement> insert = includes.insert(header, angled);
         if (insert) insertions[insert->getOffset()] += insert->getReplacementText().str();
       }
       for (const auto& [offset, text] : insertions) {

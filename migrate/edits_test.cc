@@ -72,6 +72,25 @@ TEST(PlanEdits, AddsTheDeclaringHeaderOnceInIncludeOrder) {
             "void f() { c10::InferenceMode g(true); }\n");
 }
 
+TEST(PlanEdits, EachAddedIncludeKeepsItsOwnProfilesBrackets) {
+  // A LibTorch guard and an Ember guard in one file: each header is spelled
+  // the way its own library is included (<c10/...>, "modes/...").
+  const std::string code =
+      "void f() {\n  at::AutoNonVariableTypeMode a;\n  ember::AutoNonVariableTypeMode b;\n}\n";
+  Site torch = Decided(13, Decision::kInference, "c10::InferenceMode");
+  torch.missing_inference_decl = true;
+  Site ember = Decided(46, Decision::kInference, "ember::InferenceMode");
+  ember.span.length = 30;
+  ember.profile = Profile::kEmber;
+  ember.missing_inference_decl = true;
+  std::vector<Site> sites = {torch, ember};
+  EditPlan plan = PlanEdits(sites, {{kFile, code}});
+  const std::string& updated = plan.files[kFile].updated;
+  EXPECT_NE(updated.find("#include <c10/core/InferenceMode.h>\n"), std::string::npos) << updated;
+  EXPECT_NE(updated.find("#include \"modes/inference_mode.h\"\n"), std::string::npos) << updated;
+  EXPECT_NE(updated.find("  ember::InferenceMode b;\n"), std::string::npos) << updated;
+}
+
 TEST(PlanEdits, InsertedIncludeFollowsCrlf) {
   const std::string crlf =
       "#include <ATen/core/LegacyTypeDispatch.h>\r\n"
