@@ -151,23 +151,27 @@ struct Conditional {
 
 std::vector<Occurrence> ScanOccurrences(const std::string& path, const std::string& display,
                                         const std::string& text) {
-  static const re2::RE2 kName(R"(\bAutoNonVariableTypeMode\b)");
+  // The name as a whole identifier, as Clang lexes one: `$` and any byte of a
+  // UTF-8 sequence continue an identifier (so `AutoNonVariableTypeMode$x` is
+  // another name). Latin-1 makes the classes match bytes.
+  static const re2::RE2 kName(R"((?:^|[^A-Za-z0-9_$\x80-\xff])(AutoNonVariableTypeMode)(?:[^A-Za-z0-9_$\x80-\xff]|$))",
+                              re2::RE2::Latin1);
   std::vector<Occurrence> found;
   {
     re2::StringPiece input(text);
-    re2::StringPiece match;
+    re2::StringPiece match[2];
     size_t start = 0;
     while (start <= text.size() &&
-           kName.Match(input, start, text.size(), re2::RE2::UNANCHORED, &match, 1)) {
+           kName.Match(input, start, text.size(), re2::RE2::UNANCHORED, match, 2)) {
       Occurrence occurrence;
       occurrence.file = path;
       occurrence.display = display;
-      occurrence.offset = static_cast<unsigned>(match.data() - text.data());
+      occurrence.offset = static_cast<unsigned>(match[1].data() - text.data());
       const size_t line_start = occurrence.offset == 0 ? std::string::npos : text.rfind('\n', occurrence.offset - 1);
       occurrence.line = 1 + std::count(text.begin(), text.begin() + occurrence.offset, '\n');
       occurrence.column = occurrence.offset - (line_start == std::string::npos ? 0 : line_start + 1) + 1;
       found.push_back(occurrence);
-      start = occurrence.offset + match.size();
+      start = occurrence.offset + match[1].size();
     }
   }
   if (found.empty()) return found;

@@ -26,6 +26,18 @@ TEST(ScanOccurrences, StaticallyFalseConditionsAreNotCode) {
   EXPECT_EQ(found[6].cls, OccurrenceClass::kManual);  // #else after an unknown #if: maybe live
 }
 
+TEST(ScanOccurrences, OnlyTheWholeIdentifierIsAnOccurrence) {
+  // Clang lexes `$` and UTF-8 bytes as identifier characters: these are
+  // other names, which the tool must neither count nor rewrite.
+  const std::string text =
+      "AutoNonVariableTypeMode$x a; AutoNonVariableTypeMode\xc3\xa9 b; MyAutoNonVariableTypeMode c;\n"
+      "\xc3\xa9" "AutoNonVariableTypeMode d; at::AutoNonVariableTypeMode e;AutoNonVariableTypeMode";
+  std::vector<Occurrence> found = Scan(text);
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(text.substr(found[0].offset - 4, 4), "at::");
+  EXPECT_EQ(found[1].offset, text.size() - 23);
+}
+
 TEST(ScanOccurrences, ConditionsThatDependOnMacrosAreCode) {
   // Only what is false whatever the configuration counts.
   const std::string text =

@@ -261,7 +261,7 @@ std::vector<Site> TokenSites(const std::string& path, const std::string& display
   std::vector<Site> sites;
   for (unsigned offset : offsets) {
     auto at = std::find_if(t.begin(), t.end(), [&](const Tok& tok) { return tok.offset == offset; });
-    if (at == t.end()) continue;
+    if (at == t.end() || at->text != "AutoNonVariableTypeMode") continue;
     const size_t i = at - t.begin();
     size_t first = i;
     while (first >= 2 && t[first - 1].Is("::") && t[first - 2].Ident()) first -= 2;
