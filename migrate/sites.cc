@@ -320,6 +320,14 @@ class Finder {
             // The library header that declares a guard is never ours to edit
             // (its own copy constructor spells the legacy name).
             declaring_files_.insert(sm_.getFileID(sm_.getExpansionLoc(decl->getLocation())).getHashValue());
+            // So is the file that defines its members out of line
+            // (`AutoNonVariableTypeMode::AutoNonVariableTypeMode(bool)`): it
+            // implements the guard, it does not use it.
+            if (const auto* record = cast<CXXRecordDecl>(decl)->getDefinition())
+              for (const CXXMethodDecl* method : record->methods())
+                if (const FunctionDecl* definition = method->getDefinition(); definition && definition->isOutOfLine())
+                  declaring_files_.insert(
+                      sm_.getFileID(sm_.getExpansionLoc(definition->getLocation())).getHashValue());
           }
       }
     }

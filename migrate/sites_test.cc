@@ -44,6 +44,23 @@ TEST(FindSites, TorchQualifiedSpellingThroughAUsingDirective) {
   EXPECT_EQ(sites[0].uses.at(0).context, Context::kInference);
 }
 
+TEST(FindSites, TheGuardsOwnOutOfLineMemberDefinitionsAreNotUses) {
+  // The file that implements the guard (Ember's modes/legacy_guards.cc)
+  // names it as the qualifier of its constructor: not a use to rewrite.
+  TuResult result;
+  std::unique_ptr<clang::ASTUnit> ast = clang::tooling::buildASTFromCodeWithArgs(
+      "#include \"/virtual/standins.h\"\n"
+      "at::AutoNonVariableTypeMode::AutoNonVariableTypeMode(bool enabled) { (void)enabled; }\n"
+      "void f() { at::AutoNonVariableTypeMode g; }\n",
+      {"-std=c++17"}, "/virtual/input.cc", "sites_test", std::make_shared<clang::PCHContainerOperations>(),
+      clang::tooling::getClangStripDependencyFileAdjuster(), {{"/virtual/standins.h", kStandIns}});
+  ASSERT_TRUE(ast);
+  ASSERT_FALSE(ast->getDiagnostics().hasErrorOccurred());
+  FindSites(ast->getASTContext(), FindOptions{}, result);
+  EXPECT_TRUE(result.sites.empty());
+  EXPECT_TRUE(result.touched.empty());
+}
+
 TEST(FindSites, ANameIntroducedByAUsingDeclarationIsASpelling) {
   // Clang 14 keeps the using-declaration as sugar (a UsingType).
   std::vector<Site> sites = Find(
