@@ -168,6 +168,16 @@ std::optional<std::vector<std::string>> SharableFlags(const clang::tooling::Comp
   return flags;
 }
 
+// One precompiled header shared by a group of translation units.
+struct SharedPch {
+  enum State { kPending, kReady, kFailed };
+  std::vector<std::string> flags;
+  std::string directory;
+  std::vector<std::string> headers;  // the leading `#include <...>` lines they share
+  std::string header_path, pch_path;
+  std::atomic<int> state{kPending};
+};
+
 // Writes `pch` from `includes` with `flags` (a command without main file);
 // false if it fails or holds anything but guarded installed headers.
 bool BuildSharedPch(const std::vector<std::string>& flags, const std::string& directory,
@@ -289,7 +299,8 @@ std::vector<TuOutcome> RunTranslationUnits(const std::vector<std::string>& files
   // Shared PCHs: translation units with the same flags and the same first
   // include share the longest run of leading includes they all start with.
   llvm::SmallString<256> pch_dir;
-  std::vector<bool> with_pch(files.size(), false);
+  std::vector<std::unique_ptr<SharedPch>> pchs;
+  std::vector<int> pch_of(files.size(), -1);  // index into pchs
   if (options.shared_preamble && to_parse.size() >= 2 &&
       !llvm::sys::fs::createUniqueDirectory("migrate-preamble", pch_dir)) {
     std::map<std::string, std::vector<size_t>> groups;  // flags + first include -> inputs
@@ -308,7 +319,6 @@ std::vector<TuOutcome> RunTranslationUnits(const std::vector<std::string>& files
       groups[key].push_back(i);
       leading[i] = std::move(includes);
     }
-    size_t built = 0;
     for (const auto& [key, members] : groups) {
       if (members.size() < 2) continue;
       std::vector<std::string> shared = leading[members.front()];
@@ -318,38 +328,57 @@ std::vector<TuOutcome> RunTranslationUnits(const std::vector<std::string>& files
         while (n < shared.size() && n < own.size() && shared[n] == own[n]) ++n;
         shared.resize(n);
       }
-      const std::string stem = std::string(pch_dir.str()) + "/shared" + std::to_string(built++);
+      auto pch = std::make_unique<SharedPch>();
+      const std::string stem = std::string(pch_dir.str()) + "/shared" + std::to_string(pchs.size());
       const clang::tooling::CompileCommand& model = inputs[members.front()].commands.front();
-      if (!BuildSharedPch(*SharableFlags(model), model.Directory, shared, stem + ".h", stem + ".pch")) continue;
-      for (size_t i : members) {
-        std::vector<std::string>& args = inputs[i].commands.front().CommandLine;
-        args.insert(args.end(), {"-include-pch", stem + ".pch"});
-        with_pch[i] = true;
-      }
+      pch->flags = *SharableFlags(model);
+      pch->directory = model.Directory;
+      pch->headers = std::move(shared);
+      pch->header_path = stem + ".h";
+      pch->pch_path = stem + ".pch";
+      for (size_t i : members) pch_of[i] = static_cast<int>(pchs.size());
+      pchs.push_back(std::move(pch));
     }
   }
 
+  auto build = [&](size_t g) {
+    SharedPch& pch = *pchs[g];
+    const bool built = BuildSharedPch(pch.flags, pch.directory, pch.headers, pch.header_path, pch.pch_path);
+    pch.state.store(built ? SharedPch::kReady : SharedPch::kFailed, std::memory_order_release);
+  };
   auto parse = [&](size_t i) {
     std::vector<std::string> dropped = std::move(outcomes[i].dropped_flags);
-    outcomes[i] = RunTranslationUnit(inputs[i], options);
-    if (with_pch[i] && outcomes[i].status == TuOutcome::kFailed) {
-      // A failure is reported as a plain parse reports it, whatever the
-      // shared header did.
-      TuInput alone = inputs[i];
-      alone.commands.front().CommandLine.resize(alone.commands.front().CommandLine.size() - 2);
-      outcomes[i] = RunTranslationUnit(alone, options);
+    const int g = pch_of[i];
+    const bool with_pch = g >= 0 && pchs[g]->state.load(std::memory_order_acquire) == SharedPch::kReady;
+    if (with_pch) {
+      TuInput shared = inputs[i];
+      shared.commands.front().CommandLine.insert(shared.commands.front().CommandLine.end(),
+                                                 {"-include-pch", pchs[g]->pch_path});
+      outcomes[i] = RunTranslationUnit(shared, options);
     }
+    // Without a ready shared header (still being built by another worker, or
+    // failed), and after a failure with it, so that a failure is reported as
+    // a plain parse reports it: the unit alone. The output is the same.
+    if (!with_pch || outcomes[i].status == TuOutcome::kFailed) outcomes[i] = RunTranslationUnit(inputs[i], options);
     outcomes[i].dropped_flags = std::move(dropped);
   };
-  const size_t workers = std::min<size_t>(std::max(1u, options.jobs), to_parse.size());
+  // The shared headers are built first, as tasks of the same workers: with
+  // one worker every unit of a group uses its header; with more, the units
+  // taken while it is still being built are parsed alone meanwhile.
+  const size_t tasks = pchs.size() + to_parse.size();
+  auto run = [&](size_t k) {
+    if (k < pchs.size()) build(k);
+    else parse(to_parse[k - pchs.size()]);
+  };
+  const size_t workers = std::min<size_t>(std::max(1u, options.jobs), tasks);
   if (workers <= 1) {
-    for (size_t i : to_parse) parse(i);
+    for (size_t k = 0; k < tasks; ++k) run(k);
   } else {
-    // Each worker takes the next translation unit; each writes only its own
-    // outcome, so the order of the results is the input order.
+    // Each worker takes the next task; each writes only its own outcome, so
+    // the order of the results is the input order.
     std::atomic<size_t> next{0};
     auto work = [&] {
-      for (size_t k = next++; k < to_parse.size(); k = next++) parse(to_parse[k]);
+      for (size_t k = next++; k < tasks; k = next++) run(k);
     };
     std::vector<std::unique_ptr<llvm::thread>> threads;
     for (size_t w = 0; w < workers; ++w)
