@@ -17,6 +17,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/thread.h"
 #include "migrate/flags.h"
@@ -371,6 +372,18 @@ std::vector<TuOutcome> RunTranslationUnits(const std::vector<std::string>& files
     else parse(to_parse[k - pchs.size()]);
   };
   const size_t workers = std::min<size_t>(std::max(1u, options.jobs), tasks);
+  if (workers > 1) {
+    // LLVM installs its signal handlers, with an alternate signal stack for
+    // the thread that installs them, the first time a file is registered for
+    // removal on a signal (writing a PCH does). Installed by a worker, that
+    // stack would outlive the thread (AddressSanitizer then fails to unmap
+    // its own); install them once here, on the calling thread.
+    static const bool installed = [] {
+      llvm::sys::AddSignalHandler([](void*) {}, nullptr);
+      return true;
+    }();
+    (void)installed;
+  }
   if (workers <= 1) {
     for (size_t k = 0; k < tasks; ++k) run(k);
   } else {
