@@ -123,6 +123,22 @@ bool IsCxxSource(llvm::StringRef path) {
   return ext == ".cc" || ext == ".cpp" || ext == ".cxx" || ext == ".c++" || ext == ".C";
 }
 
+// Whether `arg` names the main file (databases often give it relative to
+// the command's directory).
+bool IsMainFile(const clang::tooling::CompileCommand& command, const std::string& arg) {
+  if (arg == command.Filename) return true;
+  auto normal = [&](const std::string& path) {
+    llvm::SmallString<256> out(path);
+    if (!llvm::sys::path::is_absolute(out)) {
+      out = command.Directory;
+      llvm::sys::path::append(out, path);
+    }
+    llvm::sys::path::remove_dots(out, /*remove_dot_dot=*/true);
+    return std::string(out.str());
+  };
+  return normal(arg) == normal(command.Filename);
+}
+
 // The command without its main file (the part translation units may share),
 // or nothing when the command does things a shared PCH would change: its own
 // PCH or forced includes (they would come after the shared lines), a
@@ -130,13 +146,23 @@ bool IsCxxSource(llvm::StringRef path) {
 std::optional<std::vector<std::string>> SharableFlags(const clang::tooling::CompileCommand& command) {
   if (!IsCxxSource(command.Filename)) return std::nullopt;
   std::vector<std::string> flags;
-  for (const std::string& arg : command.CommandLine) {
-    const llvm::StringRef a(arg);
-    if (a.startswith("-include") || a.startswith("--include") || a.startswith("-imacros") || a == "-x" ||
-        a.startswith("-x") || a.startswith("-fmodules") || a.startswith("-working-directory"))
+  const std::vector<std::string>& line = command.CommandLine;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const llvm::StringRef a(line[i]);
+    if (a.startswith("-include") || a.startswith("--include") || a.startswith("-imacros") || a.startswith("-x") ||
+        a.startswith("-fmodules") || a.startswith("-working-directory"))
       return std::nullopt;
-    if (arg == command.Filename) continue;
-    flags.push_back(arg);
+    if (i > 0 && IsMainFile(command, line[i])) continue;
+    // What to produce and where differs per unit and is not parsing.
+    if (a == "-c" || a == "-S" || a == "-E" || a == "-fsyntax-only" || a == "-M" || a == "-MM" || a == "-MD" ||
+        a == "-MMD" || a == "-MG" || a == "-MP")
+      continue;
+    if (a == "-o" || a == "-MF" || a == "-MT" || a == "-MQ") {
+      ++i;
+      continue;
+    }
+    if (a.startswith("-o") || a.startswith("-MF") || a.startswith("-MT") || a.startswith("-MQ")) continue;
+    flags.push_back(line[i]);
   }
   return flags;
 }
@@ -151,20 +177,7 @@ bool BuildSharedPch(const std::vector<std::string>& flags, const std::string& di
     if (ec) return false;
     for (const std::string& include : includes) out << "#include <" << include << ">\n";
   }
-  std::vector<std::string> args;
-  for (size_t i = 0; i < flags.size(); ++i) {
-    const std::string& arg = flags[i];
-    if (arg == "-c" || arg == "-S" || arg == "-E" || arg == "-fsyntax-only") continue;
-    if (arg == "-o" || arg == "-MF" || arg == "-MT" || arg == "-MQ") {
-      ++i;
-      continue;
-    }
-    if (llvm::StringRef(arg).startswith("-o") || arg == "-M" || arg == "-MM" || arg == "-MD" || arg == "-MMD" ||
-        arg == "-MG" || arg == "-MP" || llvm::StringRef(arg).startswith("-MF") ||
-        llvm::StringRef(arg).startswith("-MT") || llvm::StringRef(arg).startswith("-MQ"))
-      continue;
-    args.push_back(arg);
-  }
+  std::vector<std::string> args = flags;
   args.push_back("-working-directory=" + directory);
   args.insert(args.end(), {"-x", "c++-header", header, "-o", pch});
   bool usable = true;
