@@ -6,18 +6,14 @@ set -uo pipefail
 script="$PWD/$1"
 migrate="$PWD/$2"
 generator="$PWD/$3"
+lib="$PWD/tools/shell_testing.sh"
 work="${TEST_TMPDIR}/scale"
 rm -rf "${work}" && mkdir -p "${work}" && cd "${work}"
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-# expect_error <stderr pattern> <args...>: exit 2, one line, nothing run.
+source "${lib}"
+# expect_error <stderr pattern> <args...>: exit 2, one line.
 expect_error() {
   local pattern="$1"; shift
-  rc=0
-  bash "${script}" "$@" > out.txt 2> err.txt || rc=$?
-  [[ "${rc}" == 2 ]] || fail "migrate_scale.sh $* exited ${rc}, expected 2: $(cat err.txt)"
-  grep -q -- "${pattern}" err.txt || fail "migrate_scale.sh $*: stderr lacks '${pattern}': $(cat err.txt)"
-  [[ "$(wc -l < err.txt)" == 1 ]] || fail "migrate_scale.sh $*: more than one line on stderr: $(cat err.txt)"
+  expect_usage_error "migrate_scale.sh $*" "${pattern}" bash "${script}" "$@"
 }
 
 expect_error "usage: migrate_scale.sh <migrate binary> <generator script>" "${migrate}"
@@ -31,8 +27,4 @@ expect_error "--tidy-subset must be a positive integer, got 'some'" "${migrate}"
 mkdir full && touch full/file
 expect_error "full is not empty" "${migrate}" "${generator}" --keep full
 
-if ((failures > 0)); then
-  echo "${failures} failure(s)" >&2
-  exit 1
-fi
-echo "PASS"
+finish

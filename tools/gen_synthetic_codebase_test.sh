@@ -6,18 +6,14 @@ set -uo pipefail
 
 generator="$PWD/$1"
 migrate="$PWD/$2"
+lib="$PWD/tools/shell_testing.sh"
 work="${TEST_TMPDIR}/gen"
 rm -rf "${work}" && mkdir -p "${work}" && cd "${work}"
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-# expect_error <stderr pattern> <generator args...>: exit 2, one line.
+source "${lib}"
+# expect_error <stderr pattern> <args...>: exit 2, one line.
 expect_error() {
   local pattern="$1"; shift
-  rc=0
-  bash "${generator}" "$@" > out.txt 2> err.txt || rc=$?
-  [[ "${rc}" == 2 ]] || fail "generator $* exited ${rc}, expected 2: $(cat err.txt)"
-  grep -q -- "${pattern}" err.txt || fail "generator $*: stderr lacks '${pattern}': $(cat err.txt)"
-  [[ "$(wc -l < err.txt)" == 1 ]] || fail "generator $*: more than one line on stderr: $(cat err.txt)"
+  expect_usage_error "generator $*" "${pattern}" bash "${generator}" "$@"
 }
 
 # Same arguments, same bytes (the compile database's absolute directory aside).
@@ -97,8 +93,4 @@ found="$(sed -n '/^{"sites"/,/^"occurrences"/p' report.json |
 [[ "${found}" == "$(cat small/seeded_sites.txt)" ]] ||
   fail "//migrate found '${found}', the generator seeded '$(cat small/seeded_sites.txt)'"
 
-if ((failures > 0)); then
-  echo "${failures} failure(s)" >&2
-  exit 1
-fi
-echo "PASS"
+finish
