@@ -168,7 +168,9 @@ std::string CheckInsertion(const std::string& original, unsigned offset, const s
   auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\f' || c == '\v' || c == '\0'; };
   size_t line_start = offset;
   while (line_start > 0 && blank(original[line_start - 1])) --line_start;
-  if (offset != original.size() && line_start != 0 && original[line_start - 1] != '\n')
+  // A lone `\r` ends a line for Clang (and GCC) just as `\n` does.
+  if (offset != original.size() && line_start != 0 && original[line_start - 1] != '\n' &&
+      original[line_start - 1] != '\r')
     return "an insertion in the middle of a line at offset " + std::to_string(offset) + ": " + Quoted(text);
   std::set<std::string> allowed, misbracketed;
   for (Profile profile : {Profile::kTorch, Profile::kEmber}) {

@@ -193,6 +193,13 @@ TEST(CheckEdits, AcceptsAnIncludeAfterTheIndentationOfTheFirstLineOfCode) {
   EXPECT_EQ(CheckEdits(found, PlanOf(found, {}, {{found.path, 14, 0, "#include <c10/core/InferenceMode.h>\n"}})), "");
 }
 
+TEST(CheckEdits, AcceptsAnIncludeAfterALoneCarriageReturn) {
+  // HeaderIncludes, like Clang's lexer, ends the comment line at a lone `\r`
+  // (found by the fuzzer).
+  const Found found = FoundOf("// comment\rint x;\n");
+  EXPECT_EQ(CheckEdits(found, PlanOf(found, {}, {{found.path, 11, 0, "#include <c10/core/InferenceMode.h>\n"}})), "");
+}
+
 TEST(CheckEdits, RejectsAnIncludeInsertedInTheMiddleOfALine) {
   const Found found = FoundOf(kText);
   const std::string problems =
