@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 
 #include "clang/Basic/Diagnostic.h"
@@ -177,6 +179,21 @@ struct SharedPch {
   std::vector<std::string> headers;  // the leading `#include <...>` lines they share
   std::string header_path, pch_path;
   std::atomic<int> state{kPending};
+  std::mutex mutex;
+  std::condition_variable built;  // notified when `state` leaves kPending
+
+  void Finish(bool ok) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      state.store(ok ? kReady : kFailed, std::memory_order_release);
+    }
+    built.notify_all();
+  }
+  int Wait() {
+    std::unique_lock<std::mutex> lock(mutex);
+    built.wait(lock, [&] { return state.load(std::memory_order_acquire) != kPending; });
+    return state.load(std::memory_order_acquire);
+  }
 };
 
 // Writes `pch` from `includes` with `flags` (a command without main file);
@@ -344,13 +361,26 @@ std::vector<TuOutcome> RunTranslationUnits(const std::vector<std::string>& files
 
   auto build = [&](size_t g) {
     SharedPch& pch = *pchs[g];
-    const bool built = BuildSharedPch(pch.flags, pch.directory, pch.headers, pch.header_path, pch.pch_path);
-    pch.state.store(built ? SharedPch::kReady : SharedPch::kFailed, std::memory_order_release);
+    pch.Finish(BuildSharedPch(pch.flags, pch.directory, pch.headers, pch.header_path, pch.pch_path));
   };
-  auto parse = [&](size_t i) {
+  // `parsed_alone[g]`: this worker has already parsed a unit of group g
+  // without its header, because another worker was still building it.
+  auto parse = [&](size_t i, std::vector<bool>& parsed_alone) {
     std::vector<std::string> dropped = std::move(outcomes[i].dropped_flags);
     const int g = pch_of[i];
-    const bool with_pch = g >= 0 && pchs[g]->state.load(std::memory_order_acquire) == SharedPch::kReady;
+    int state = g >= 0 ? pchs[g]->state.load(std::memory_order_acquire) : SharedPch::kFailed;
+    // Building a header costs about what parsing one unit alone costs (both
+    // parse the shared headers once), so a worker that finds the header
+    // still being built parses one unit alone meanwhile, and then waits for
+    // the header instead of parsing a second unit at full cost.
+    if (state == SharedPch::kPending) {
+      if (parsed_alone[g]) {
+        state = pchs[g]->Wait();
+      } else {
+        parsed_alone[g] = true;
+      }
+    }
+    const bool with_pch = state == SharedPch::kReady;
     if (with_pch) {
       TuInput shared = inputs[i];
       shared.commands.front().CommandLine.insert(shared.commands.front().CommandLine.end(),
@@ -364,12 +394,12 @@ std::vector<TuOutcome> RunTranslationUnits(const std::vector<std::string>& files
     outcomes[i].dropped_flags = std::move(dropped);
   };
   // The shared headers are built first, as tasks of the same workers: with
-  // one worker every unit of a group uses its header; with more, the units
-  // taken while it is still being built are parsed alone meanwhile.
+  // one worker every unit of a group uses its header; with more, the others
+  // parse units alone meanwhile (see `parse`).
   const size_t tasks = pchs.size() + to_parse.size();
-  auto run = [&](size_t k) {
+  auto run = [&](size_t k, std::vector<bool>& parsed_alone) {
     if (k < pchs.size()) build(k);
-    else parse(to_parse[k - pchs.size()]);
+    else parse(to_parse[k - pchs.size()], parsed_alone);
   };
   const size_t workers = std::min<size_t>(std::max(1u, options.jobs), tasks);
   if (workers > 1) {
@@ -385,13 +415,17 @@ std::vector<TuOutcome> RunTranslationUnits(const std::vector<std::string>& files
     (void)installed;
   }
   if (workers <= 1) {
-    for (size_t k = 0; k < tasks; ++k) run(k);
+    std::vector<bool> parsed_alone(pchs.size());
+    for (size_t k = 0; k < tasks; ++k) run(k, parsed_alone);
   } else {
     // Each worker takes the next task; each writes only its own outcome, so
-    // the order of the results is the input order.
+    // the order of the results is the input order. A worker waits only for a
+    // header that another worker took before it (builds are the first
+    // tasks), so waiting cannot deadlock.
     std::atomic<size_t> next{0};
     auto work = [&] {
-      for (size_t k = next++; k < tasks; k = next++) run(k);
+      std::vector<bool> parsed_alone(pchs.size());
+      for (size_t k = next++; k < tasks; k = next++) run(k, parsed_alone);
     };
     std::vector<std::unique_ptr<llvm::thread>> threads;
     for (size_t w = 0; w < workers; ++w)

@@ -34,6 +34,11 @@ cat > src/direct.cpp <<'CPP'
 #include <c10/core/InferenceMode.h>
 int direct() { at::AutoNonVariableTypeMode guard; return 0; }
 CPP
+cat > src/direct_too.cpp <<'CPP'
+#include <ATen/core/LegacyTypeDispatch.h>
+#include <c10/core/InferenceMode.h>
+int direct_too() { at::AutoNonVariableTypeMode guard; return 1; }
+CPP
 cat > src/alias.cpp <<'CPP'
 #include "guard_alias.h"
 int alias() { NoGradGuard guard; return 0; }
@@ -59,9 +64,12 @@ cat > src/broken.cpp <<'CPP'
 #include <ATen/core/LegacyTypeDispatch.h>
 void broken() { at::AutoNonVariableTypeMode guard; undeclared_thing(); }
 CPP
-# direct.cpp and broken.cpp share a precompiled LegacyTypeDispatch.h; the two
-# macro files would share third_party/lib.h, a project header: they must not.
-sources=(src/direct.cpp src/clean.cpp src/alias.cpp src/other.cpp src/macro.cpp src/broken.cpp src/macro_too.cpp)
+# direct.cpp, direct_too.cpp and broken.cpp share a precompiled
+# LegacyTypeDispatch.h; the two macro files would share third_party/lib.h, a
+# project header: they must not. With -j 2, the second worker parses
+# direct.cpp alone while the first builds the shared header, and then waits
+# for the header if it is still being built.
+sources=(src/direct.cpp src/direct_too.cpp src/clean.cpp src/alias.cpp src/other.cpp src/macro.cpp src/broken.cpp src/macro_too.cpp)
 flags=(-std=c++17 -Iinclude -isystem third_party -fconcepts-diagnostics-depth=2)
 
 # run <name> <migrate flags...>: outputs in out/<name>.{stdout,stderr,json,yaml,rc}
@@ -86,7 +94,7 @@ run full_j1 -j 1 --no-prescan
 run full_j4 -j 4 --no-prescan
 
 [[ "$(cat out/scan_j1.rc)" == 3 ]] || fail "the broken file should make the run exit 3: $(cat out/scan_j1.stderr)"
-grep -q "^migrate: pre-scan skipped 2 of 7 translation unit(s) (no legacy guard spelling reachable)$" out/scan_j1.stderr ||
+grep -q "^migrate: pre-scan skipped 2 of 8 translation unit(s) (no legacy guard spelling reachable)$" out/scan_j1.stderr ||
   fail "the pre-scan should skip clean.cpp and other.cpp only: $(cat out/scan_j1.stderr)"
 grep -q "pre-scan" out/full_j1.stderr && fail "--no-prescan still reports a pre-scan: $(cat out/full_j1.stderr)"
 grep -q "^include/guard_alias.h:4:21: INFERENCE" out/scan_j1.stderr ||
@@ -104,9 +112,11 @@ done
 diff <(grep -v "^migrate: pre-scan skipped" out/scan_j1.stderr) out/full_j1.stderr ||
   fail "the pre-scan changed stderr beyond its summary line"
 
-# -j 4 is -j 1, byte for byte.
+# -j 4 is -j 1, byte for byte; so is -j 2.
 same scan_j1 scan_j4
 same full_j1 full_j4
+run full_j2 -j 2 --no-prescan
+same full_j1 full_j2
 
 # Sharing precompiled headers changes nothing either.
 run scan_alone -j 1 --no-shared-preamble
