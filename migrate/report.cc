@@ -5,12 +5,16 @@
 #include <tuple>
 
 #include "clang/Tooling/ReplacementsYaml.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/YAMLTraits.h"
 #include "llvm/Support/raw_ostream.h"
 
 namespace migrate {
 
-std::string JsonEscape(const std::string& text) {
+std::string JsonEscape(const std::string& raw) {
+  // JSON text is UTF-8: a file name or a token-tier reason may hold any
+  // bytes, and each byte that is not part of valid UTF-8 becomes U+FFFD.
+  const std::string text = llvm::json::isUTF8(raw) ? raw : llvm::json::fixUTF8(raw);
   std::string out;
   for (unsigned char c : text) {
     switch (c) {

@@ -23,6 +23,8 @@ std::string ReportJson(const std::vector<Site>& sites);
 // document holding every edit, absolute paths).
 std::string ExportFixesYaml(const std::string& main_source, const EditPlan& plan);
 
+// The contents of a JSON string for `text`; bytes that are not valid UTF-8
+// become U+FFFD, so the report stays valid JSON whatever the input bytes.
 std::string JsonEscape(const std::string& text);
 
 }  // namespace migrate

@@ -22,6 +22,12 @@ TEST(JsonEscape, EscapesQuotesBackslashesAndControlCharacters) {
   EXPECT_EQ(JsonEscape("a\"b\\c\nd\x01"), "a\\\"b\\\\c\\nd\\u0001");
 }
 
+TEST(JsonEscape, KeepsValidUtf8) { EXPECT_EQ(JsonEscape("caf\xc3\xa9 \xe2\x86\x92"), "caf\xc3\xa9 \xe2\x86\x92"); }
+
+TEST(JsonEscape, ReplacesBytesThatAreNotUtf8WithTheReplacementCharacter) {
+  EXPECT_EQ(JsonEscape("caf\xe9 \xc3"), "caf\xef\xbf\xbd \xef\xbf\xbd");
+}
+
 TEST(ReportJson, IsSortedByFileLineAndColumnWithEveryField) {
   const std::string json = ReportJson({Reported("b.cpp", 1, Decision::kInference),
                                        Reported("a.cpp", 9, Decision::kManual),
