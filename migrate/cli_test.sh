@@ -56,7 +56,7 @@ expect 2 "cannot load the compilation database" "${migrate}" -p "${work}/nowhere
 
 # A file that does not parse: exit 3, named with its first error; the other
 # file is still processed, and the broken one is edited by the token tier only.
-expect 3 "broken.cpp failed to parse, not edited: .*broken.cpp:2: use of undeclared identifier 'undeclared_thing'" \
+expect 3 "broken.cpp failed to parse (its occurrences are decided from tokens): .*broken.cpp:2: use of undeclared identifier 'undeclared_thing'" \
   "${migrate}" --in-place broken.cpp user.cpp -- "${flags[@]}"
 [[ "$(grep -c 'broken.cpp failed to parse' err.txt)" == 1 ]] || fail "a parse failure takes more than one line: $(cat err.txt)"
 [[ "$(grep -c 'undeclared_thing' err.txt)" == 1 ]] || fail "the first error is repeated: $(cat err.txt)"
@@ -74,7 +74,7 @@ grep -q "c10::InferenceMode guard(true)" user.cpp || fail "the good file was not
 printf '#include "not_there.h"\n#include <cuda_runtime.h>\nvoid f() {}\n' > missing_header.cpp
 expect 0 'missing_header.cpp: parsed without "not_there.h", <cuda_runtime.h>' \
   "${migrate}" missing_header.cpp -- "${flags[@]}"
-expect 3 "missing_header.cpp failed to parse, not edited: .*missing_header.cpp:1: 'not_there.h' file not found" \
+expect 3 "missing_header.cpp failed to parse (its occurrences are decided from tokens): .*missing_header.cpp:1: 'not_there.h' file not found" \
   "${migrate}" --strict missing_header.cpp -- "${flags[@]}"
 "${migrate}" --strict --report=strict.json missing_header.cpp -- "${flags[@]}" 2> /dev/null
 grep -q '"missing_header.cpp": \["\\"not_there.h\\"", "<cuda_runtime.h>"\]' strict.json ||

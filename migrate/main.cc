@@ -315,7 +315,8 @@ int main(int argc, const char** argv) {
         status = kParseError;
         break;
       case migrate::TuOutcome::kFailed:
-        std::cerr << "migrate: error: " << display << " failed to parse, not edited: " << outcome.error << "\n";
+        std::cerr << "migrate: error: " << display << " failed to parse (its occurrences are decided from tokens): "
+                  << outcome.error << "\n";
         unparsed[RealPath(outcome.file)] = outcome.missing_headers.empty()
                                                ? "the file failed to parse"
                                                : "a header is missing: " + migrate::JoinHeaders(outcome.missing_headers);
