@@ -6,12 +6,12 @@
 #include <utility>
 #include <vector>
 
-#include "clang/Basic/LangOptions.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
 #include "clang/Lex/Token.h"
 #include "clang/Tooling/Core/Replacement.h"
 #include "llvm/Support/Error.h"
+#include "migrate/raw_lexer.h"
 #include "migrate/report.h"
 
 namespace migrate {
@@ -92,9 +92,7 @@ std::vector<Lexed> Tokens(const std::string& text) {
   clang::SourceManagerForFile files("snippet.cc", text);
   clang::SourceManager& sm = files.get();
   const clang::FileID fid = sm.getMainFileID();
-  clang::LangOptions lang;
-  lang.CPlusPlus = lang.CPlusPlus11 = lang.CPlusPlus14 = lang.CPlusPlus17 = 1;
-  lang.LineComment = 1;
+  const clang::LangOptions lang = RawCppLangOptions();
   clang::Lexer lexer(fid, sm.getBufferOrFake(fid), sm, lang);
   std::vector<Lexed> tokens;
   clang::Token token;

@@ -6,10 +6,10 @@
 #include <utility>
 #include <vector>
 
-#include "clang/Basic/LangOptions.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
 #include "clang/Lex/Token.h"
+#include "migrate/raw_lexer.h"
 #include "migrate/report.h"
 #include "re2/re2.h"
 
@@ -27,14 +27,6 @@ const char* OccurrenceClassName(OccurrenceClass value) {
 }
 
 namespace {
-
-clang::LangOptions RawLangOptions() {
-  clang::LangOptions lang;
-  lang.CPlusPlus = lang.CPlusPlus11 = lang.CPlusPlus14 = lang.CPlusPlus17 = 1;
-  lang.LineComment = 1;
-  lang.Bool = 1;
-  return lang;
-}
 
 // What an #if condition is known to be without knowing any macro.
 enum class Static { kFalse, kTrue, kUnknown };
@@ -180,7 +172,7 @@ std::vector<Occurrence> ScanOccurrences(const std::string& path, const std::stri
   clang::SourceManagerForFile files(path, text);
   clang::SourceManager& sm = files.get();
   const clang::FileID fid = sm.getMainFileID();
-  const clang::LangOptions lang = RawLangOptions();
+  const clang::LangOptions lang = RawCppLangOptions();
   clang::Lexer lexer(fid, sm.getBufferOrFake(fid), sm, lang);
   lexer.SetCommentRetentionState(true);
   std::vector<Conditional> conditionals;

@@ -6,10 +6,10 @@
 #include <set>
 #include <string>
 
-#include "clang/Basic/LangOptions.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
 #include "clang/Lex/Token.h"
+#include "migrate/raw_lexer.h"
 
 namespace migrate {
 namespace {
@@ -39,9 +39,7 @@ std::vector<Tok> Lex(const std::string& path, const std::string& text) {
   clang::SourceManagerForFile files(path, text);
   clang::SourceManager& sm = files.get();
   const clang::FileID fid = sm.getMainFileID();
-  clang::LangOptions lang;
-  lang.CPlusPlus = lang.CPlusPlus11 = lang.CPlusPlus14 = lang.CPlusPlus17 = 1;
-  lang.LineComment = 1;
+  const clang::LangOptions lang = RawCppLangOptions();
   clang::Lexer lexer(fid, sm.getBufferOrFake(fid), sm, lang);
   std::vector<Tok> tokens;
   // Directive lines are not code, except a #define's body (continued
