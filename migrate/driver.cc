@@ -322,7 +322,7 @@ std::vector<TuOutcome> RunTranslationUnits(const std::vector<std::string>& files
   if (options.shared_preamble && to_parse.size() >= 2 &&
       !llvm::sys::fs::createUniqueDirectory("migrate-preamble", pch_dir)) {
     std::map<std::string, std::vector<size_t>> groups;  // flags + first include -> inputs
-    std::map<size_t, std::vector<std::string>> leading;
+    std::map<size_t, std::vector<std::string>> leading, sharable;
     for (size_t i : to_parse) {
       if (inputs[i].commands.size() != 1) continue;
       const clang::tooling::CompileCommand& command = inputs[i].commands.front();
@@ -336,6 +336,7 @@ std::vector<TuOutcome> RunTranslationUnits(const std::vector<std::string>& files
       key += '\n' + includes.front();
       groups[key].push_back(i);
       leading[i] = std::move(includes);
+      sharable[i] = std::move(*flags);
     }
     for (const auto& [key, members] : groups) {
       if (members.size() < 2) continue;
@@ -348,9 +349,8 @@ std::vector<TuOutcome> RunTranslationUnits(const std::vector<std::string>& files
       }
       auto pch = std::make_unique<SharedPch>();
       const std::string stem = std::string(pch_dir.str()) + "/shared" + std::to_string(pchs.size());
-      const clang::tooling::CompileCommand& model = inputs[members.front()].commands.front();
-      pch->flags = *SharableFlags(model);
-      pch->directory = model.Directory;
+      pch->flags = sharable[members.front()];
+      pch->directory = inputs[members.front()].commands.front().Directory;
       pch->headers = std::move(shared);
       pch->header_path = stem + ".h";
       pch->pch_path = stem + ".pch";
