@@ -14,6 +14,15 @@ compile actions use, and writes, next to the target's outputs:
     <target>.migrate.log    the tool's messages and its exit status
     <target>.migrate.sha256 the edited files as they were (stale fixes are skipped)
 
+Tool options for every target come from the build setting
+`@ember//migrate:options` (a comma-separated list), e.g.
+
+    --@ember//migrate:options=--kernel-guard=remove,--assume=inference
+
+Only the options that change decisions or parsing are accepted (`--assume`,
+`--kernel-guard`, `--strict`, `--no-prescan`, `--no-shared-preamble`); the
+aspect sets the others itself, and any other option fails the analysis.
+
 Paths in both files are workspace-relative. Only files of the main
 repository are ever edited: never generated files (bazel-out) nor external
 repositories. Because each target is one ordinary action with declared
@@ -32,6 +41,49 @@ _HEADER_EXTENSIONS = ["h", "hh", "hpp", "hxx", "h++", "H", "inl", "ipp", "tcc"]
 MigrateInfo = provider(
     doc = "The migrate outputs of a target and of its dependencies.",
     fields = {"files": "depset of .migrate.{yaml,json,log,sha256} files"},
+)
+
+MigrateOptionsInfo = provider(
+    doc = "The //migrate options the aspect passes to every target's run.",
+    fields = {"options": "list of command-line options"},
+)
+
+# Options a user may set for the aspect: the rest (outputs, filters, -j,
+# --in-place) belong to the action and would break it.
+_VALUE_OPTIONS = {
+    "--assume": ["inference", "kernel"],
+    "--kernel-guard": ["replace", "remove"],
+}
+_SWITCH_OPTIONS = ["--strict", "--no-prescan", "--no-shared-preamble"]
+
+def _migrate_options_impl(ctx):
+    options = ctx.build_setting_value
+    for option in options:
+        name, eq, value = option.partition("=")
+        if name in _VALUE_OPTIONS and eq and value in _VALUE_OPTIONS[name]:
+            continue
+        if option in _SWITCH_OPTIONS:
+            continue
+        if name in _VALUE_OPTIONS:
+            fail("%s: '%s' takes one of %s, as %s=%s (got '%s')" % (
+                ctx.label,
+                name,
+                ", ".join(_VALUE_OPTIONS[name]),
+                name,
+                _VALUE_OPTIONS[name][0],
+                option,
+            ))
+        fail("%s: '%s' is not an option the aspect passes on; allowed: %s" % (
+            ctx.label,
+            option,
+            ", ".join([n + "=..." for n in sorted(_VALUE_OPTIONS.keys())] + _SWITCH_OPTIONS),
+        ))
+    return [MigrateOptionsInfo(options = options)]
+
+migrate_options = rule(
+    implementation = _migrate_options_impl,
+    doc = "A build setting: the //migrate options of migrate_aspect's runs.",
+    build_setting = config.string_list(flag = True),
 )
 
 def _has_extension(f, extensions):
@@ -124,6 +176,9 @@ def _run(target, ctx):
     args.add(ctx.executable._migrate)
     args.add_all([fixes, report, log, sums])
     args.add(probe.path if probe else "")
+    options = ctx.attr._options[MigrateOptionsInfo].options
+    args.add(str(len(options)))
+    args.add_all(options)
     args.add_all(mains)
     args.add("--")
 
@@ -159,6 +214,7 @@ migrate_aspect = aspect(
             executable = True,
             cfg = "exec",
         ),
+        "_options": attr.label(default = Label("//migrate:options")),
     },
     fragments = ["cpp"],
 )

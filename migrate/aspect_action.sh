@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The action of migrate_aspect (aspect.bzl) for one target, run in the
 # execution root:
-#   aspect_action.sh <migrate> <fixes.yaml> <report.json> <log> <sums> <probe> <sources...> -- <flags...>
+#   aspect_action.sh <migrate> <fixes.yaml> <report.json> <log> <sums> <probe> <n> <options...> <sources...> -- <flags...>
+# <n> options (from @ember//migrate:options, checked by aspect.bzl) go to the
+# tool before the action's own.
 # <probe> is a source file of the main repository ("" when the target reaches
 # none): its real path tells where the workspace really is, because the tool
 # keys files by real path and the execution root is a tree of symlinks into it
@@ -14,6 +16,8 @@ set -euo pipefail
 
 migrate="$1" fixes="$2" report="$3" log="$4" sums="$5" probe="$6"
 shift 6
+options=("${@:2:$1}")
+shift $((1 + $1))
 sources=()
 while [[ $# -gt 0 && "$1" != "--" ]]; do sources+=("$1"); shift; done
 shift
@@ -40,7 +44,7 @@ fi
 quoted="$(sed 's/[][\\.*+?^$(){}|]/\\&/g' <<<"${root}")"
 rc=0
 # Bazel already runs one action per core: one parse at a time per action.
-"${migrate}" -j 1 \
+"${migrate}" -j 1 "${options[@]}" \
   --export-fixes="${fixes}" --report="${report}" \
   --header-filter="^${quoted}/" \
   --exclude="^${quoted}/external/|/bazel-out/" \

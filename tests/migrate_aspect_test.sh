@@ -5,7 +5,8 @@
 #   bazel run @ember//migrate:apply_fixes
 # and checks each target's outputs, the merged edits (lib/guards.h is edited
 # by three targets' fixes, once), that the migrated workspace builds and that
-# a second round changes nothing.
+# a second round changes nothing; and that options set with
+# --@ember//migrate:options reach the tool, and wrong ones are refused.
 set -euo pipefail
 
 # The real source tree: this test is tagged "local", so runfiles are symlinks
@@ -117,4 +118,19 @@ apply
 has "${TEST_TMPDIR}/apply.msg" "changed 0 file(s)"
 [[ "$(cd "${work}" && cat lib/guards.h app/*.cc ops/kernel.cc | sha256sum)" == "${after}" ]] ||
   fail "the second round changed files"
+# Tool options through the build setting: they reach the tool (here
+# --no-prescan drops the pre-scan's summary line from the log) ...
+nested_bazel build //app:predict --aspects=@ember//migrate:aspect.bzl%migrate_aspect --output_groups=migrate \
+  --@ember//migrate:options=--no-prescan,--kernel-guard=remove >"${TEST_TMPDIR}/options.log" 2>&1 ||
+  { cat "${TEST_TMPDIR}/options.log"; fail "the aspect build with options failed"; }
+has "${bin}/app/predict.migrate.log" "migrate: exit status 0"
+if grep -q "pre-scan skipped" "${bin}/app/predict.migrate.log"; then
+  fail "--no-prescan did not reach the tool: $(cat "${bin}/app/predict.migrate.log")"
+fi
+# ... and an option that belongs to the action fails the analysis, named.
+if nested_bazel build //app:predict --aspects=@ember//migrate:aspect.bzl%migrate_aspect --output_groups=migrate \
+  --@ember//migrate:options=--in-place >"${TEST_TMPDIR}/bad_options.log" 2>&1; then
+  fail "--in-place was accepted as an aspect option"
+fi
+has "${TEST_TMPDIR}/bad_options.log" "'--in-place' is not an option the aspect passes on; allowed: --assume=..., --kernel-guard=..., --strict, --no-prescan, --no-shared-preamble"
 echo "PASS"
