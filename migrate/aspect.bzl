@@ -89,13 +89,12 @@ migrate_options = rule(
 def _has_extension(f, extensions):
     return f.extension in extensions
 
-def _split_copts(copts):
-    # Bazel tokenizes each copt like a shell word list; plain whitespace
-    # splitting covers what BUILD files write in practice.
+def _split_copts(ctx, copts):
+    # As cc rules do: each copt is a Bourne-shell word list.
     out = []
     for copt in copts:
-        out.extend(copt.split(" ") if " " in copt else [copt])
-    return [c for c in out if c]
+        out.extend(ctx.tokenize(copt))
+    return out
 
 def _compile_flags(ctx, target):
     """The C++ compile command line of `target`, without -c/-o/source."""
@@ -108,7 +107,7 @@ def _compile_flags(ctx, target):
     )
     compilation = target[CcInfo].compilation_context
     user_flags = ctx.fragments.cpp.copts + ctx.fragments.cpp.cxxopts
-    user_flags = user_flags + _split_copts(getattr(ctx.rule.attr, "copts", []))
+    user_flags = user_flags + _split_copts(ctx, getattr(ctx.rule.attr, "copts", []))
     defines = [compilation.defines]
     if hasattr(compilation, "local_defines"):
         defines.append(compilation.local_defines)

@@ -8,3 +8,8 @@ int predict() {
   ember::AutoNonVariableTypeMode guard(true);
   return warm_up();
 }
+
+// The copt "-DUSER_TAG='two words'" is one flag, as Bazel tokenizes it.
+#define USER_STRING(x) #x
+#define USER_EXPAND(x) USER_STRING(x)
+static_assert(sizeof(USER_EXPAND(USER_TAG)) == sizeof("two words"), "copts split at the space");
