@@ -192,6 +192,20 @@ TEST_F(DiffTest, FloatToLongOfNaNInfinityAndOutOfRangeIsLibTorchs) {
   }
 }
 
+TEST_F(DiffTest, NumberConversionsThatFitAreLibTorchs) {
+  const double inf = std::numeric_limits<double>::infinity(), nan = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_EQ(tensor({-1.5}).item<int64_t>(), torch::tensor(-1.5).item<int64_t>());
+  EXPECT_EQ(tensor({nan}).item<bool>(), torch::tensor(nan).item<bool>());
+  EXPECT_TRUE(std::isnan(tensor({nan}, kDouble).item<float>()));
+  EXPECT_EQ(tensor({inf}, kDouble).item<float>(), torch::tensor(inf, torch::kDouble).item<float>());
+  EXPECT_EQ(Scalar(-1).to<uint8_t>(), c10::Scalar(-1).to<uint8_t>());
+  EXPECT_EQ(tensor({int64_t{1} << 62}).item<float>(),
+            torch::tensor(int64_t{1} << 62).item<float>());
+  // A number operand is wrapped, not checked: float overflow is inf in both.
+  EXPECT_TRUE(Same(ones({1}).mul(1e40), torch::ones({1}).mul(1e40)));
+  EXPECT_TRUE(Same(ones({1}).add_(1e40), torch::ones({1}).add_(1e40)));
+}
+
 TEST_F(DiffTest, CatAndStack) {
   Tensor a = values({2, 3}), b = values({4, 3}, kDouble);
   EXPECT_TRUE(Same(cat({a, b}), torch::cat({to_torch(a), to_torch(b)})));
@@ -272,6 +286,16 @@ TEST_F(DiffTest, ErrorMessagesKeepLibTorchsPhrase) {
   SamePhrase([] { (void)empty({-1}); }, [] { (void)torch::empty({-1}); });
   SamePhrase([] { (void)arange(3).mean(); }, [] { (void)torch::arange(3).mean(); });
   SamePhrase([] { (void)ones({1}).expand({3}).add_(1); }, [] { (void)torch::ones({1}).expand({3}).add_(1); });
+  // Checked number conversions: item<T>(), Scalar::to<T>() and the ops that
+  // convert a number argument (fill, alpha).
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  SamePhrase([&] { (void)tensor({nan}).item<int64_t>(); }, [&] { (void)torch::tensor(nan).item<int64_t>(); });
+  SamePhrase([] { (void)tensor({1e30}).item<int64_t>(); }, [] { (void)torch::tensor(1e30).item<int64_t>(); });
+  SamePhrase([] { (void)tensor({3e9}).item<int>(); }, [] { (void)torch::tensor(3e9).item<int>(); });
+  SamePhrase([] { (void)Scalar(int64_t{3000000000}).to<int>(); }, [] { (void)c10::Scalar(int64_t{3000000000}).to<int>(); });
+  SamePhrase([] { (void)Scalar(300).to<uint8_t>(); }, [] { (void)c10::Scalar(300).to<uint8_t>(); });
+  SamePhrase([] { (void)full({1}, 1e40, kFloat); }, [] { (void)torch::full({1}, 1e40, torch::kFloat); });
+  SamePhrase([] { (void)ones({1}).add(ones({1}), 1e40); }, [] { (void)torch::ones({1}).add(torch::ones({1}), 1e40); });
   Tensor inf;
   torch::Tensor tinf;
   {

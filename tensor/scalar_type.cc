@@ -1,5 +1,7 @@
 #include "tensor/scalar_type.h"
 
+#include "tensor/check.h"
+
 
 namespace ember {
 
@@ -18,6 +20,15 @@ const char* toString(ScalarType t) {
 }
 
 std::ostream& operator<<(std::ostream& out, ScalarType t) { return out << toString(t); }
+
+namespace detail {
+
+void throw_conversion_overflow(const char* type, const Scalar& value) {
+  fail("value cannot be converted to type ", type, " without overflow (the value is ", value,
+       "). Check the value first, or convert to a type that holds it.");
+}
+
+}  // namespace detail
 
 std::ostream& operator<<(std::ostream& out, const Scalar& s) {
   if (s.isFloatingPoint()) return out << s.toDouble();

@@ -8,10 +8,13 @@
 //   ember::Tensor x = ember::ones({2}, ember::kLong);
 //   ember::promoteTypes(ember::kLong, ember::kFloat);   // kFloat
 //   ember::Scalar s = 2.5;                               // s.to<int64_t>() == 2
+//   ember::Scalar(1e30).to<int64_t>();                   // throws: out of int64's range
 #ifndef EMBER_TENSOR_SCALAR_TYPE_H_
 #define EMBER_TENSOR_SCALAR_TYPE_H_
 
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <ostream>
 #include <type_traits>
 
@@ -99,6 +102,26 @@ constexpr T wrapping_mul(T a, T b) {
   else return static_cast<T>(a * b);
 }
 
+class Scalar;
+namespace detail {
+// Throws LibTorch's "value cannot be converted to type <type> without
+// overflow", with the value.
+[[noreturn]] void throw_conversion_overflow(const char* type, const Scalar& value);
+
+// The C++ name LibTorch's conversion messages use for T.
+template <class T>
+constexpr const char* conversion_type_name() {
+  if constexpr (std::is_same<T, int64_t>::value) return "int64_t";
+  else if constexpr (std::is_same<T, int>::value) return "int";
+  else if constexpr (std::is_same<T, int16_t>::value) return "int16_t";
+  else if constexpr (std::is_same<T, int8_t>::value) return "int8_t";
+  else if constexpr (std::is_same<T, uint8_t>::value) return "uint8_t";
+  else if constexpr (std::is_same<T, float>::value) return "float";
+  else if constexpr (std::is_same<T, double>::value) return "double";
+  else return "the requested type";
+}
+}  // namespace detail
+
 // A number passed to an op: `x.add(2)`, `x.mul_(0.5)`, `full({2}, true)`.
 class Scalar {
  public:
@@ -118,8 +141,36 @@ class Scalar {
   // The dtype a tensor made from this scalar would get (float32 for floats, as LibTorch's default dtype).
   ScalarType type() const { return tag_ == Tag::Double ? kFloat : tag_ == Tag::Long ? kLong : kBool; }
 
+  // The value as a T, checked as LibTorch's Scalar::to is: a value T cannot
+  // hold throws "value cannot be converted to type T without overflow" (NaN
+  // and infinities convert to a floating T; NaN to bool is true).
   template <class T>
   T to() const {
+    static_assert(std::is_arithmetic<T>::value, "Scalar::to<T>: T must be a number type");
+    if constexpr (!std::is_same<T, bool>::value) {
+      using limits = std::numeric_limits<T>;
+      if (tag_ == Tag::Double) {
+        const double d = v_.d;
+        const bool fits = std::is_floating_point<T>::value
+                              ? !std::isfinite(d) || (d >= double(limits::lowest()) && d <= double(limits::max()))
+                              : d >= double(limits::lowest()) && d <= double(limits::max());
+        if (!fits) detail::throw_conversion_overflow(detail::conversion_type_name<T>(), *this);
+      } else if constexpr (std::is_integral<T>::value && sizeof(T) < sizeof(int64_t)) {
+        // An unsigned T takes negative values down to -max, two's complement
+        // (LibTorch's c10::overflows, for uint8 arithmetic).
+        const int64_t i = v_.i;
+        const bool fits = limits::is_signed ? i >= int64_t(limits::lowest()) && i <= int64_t(limits::max())
+                                            : i <= int64_t(limits::max()) && -i <= int64_t(limits::max());
+        if (!fits) detail::throw_conversion_overflow(detail::conversion_type_name<T>(), *this);
+      }
+    }
+    return cast<T>();
+  }
+  // The value as a T as the kernels convert a number operand (LibTorch
+  // wraps it in a tensor, unchecked): out of range is +-inf for a float and
+  // INT64_MIN for int64 (see convert).
+  template <class T>
+  T cast() const {
     if constexpr (std::is_same<T, bool>::value) return tag_ == Tag::Double ? v_.d != 0 : v_.i != 0;
     else return tag_ == Tag::Double ? convert<T>(v_.d) : static_cast<T>(v_.i);
   }

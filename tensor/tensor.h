@@ -79,6 +79,7 @@ class Tensor {
   void* data_ptr() const { return impl_->data(); }
   template <class T>
   T* data_ptr() const;
+  // The one element; item<T>() throws if T cannot hold it (see Scalar::to).
   template <class T>
   T item() const;
   Scalar item() const;

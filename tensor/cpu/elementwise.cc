@@ -146,7 +146,7 @@ void run_binary(const Tensor& out, const Tensor& a, const Tensor* b, const Scala
   dispatch_dtype(compute, [&](auto tag) {
     using T = decltype(tag);
     using Out = std::conditional_t<is_comparison(K), bool, T>;
-    T bv = b_scalar.to<T>();
+    T bv = b_scalar.cast<T>();
     Operand ob = b ? operand(*b) : scalar_operand(&bv, sizeof(T));
     StridedLoop loop(out.sizes(), {operand(out), operand(a), ob});
     bool plain = alpha.isFloatingPoint() ? alpha.toDouble() == 1.0 : alpha.toLong() == 1;
