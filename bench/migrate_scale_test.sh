@@ -24,6 +24,7 @@ expect_error "unknown option '--bogus=1'" "${migrate}" "${generator}" --bogus=1
 expect_error "--repeat needs a value" "${migrate}" "${generator}" --repeat
 expect_error "--repeat must be a positive integer, got '0'" "${migrate}" "${generator}" --repeat 0
 expect_error "--tidy-subset must be a positive integer, got 'some'" "${migrate}" "${generator}" --tidy-subset=some
+expect_error "--jobs-subset must be a positive integer, got '-3'" "${migrate}" "${generator}" --jobs-subset -3
 mkdir full && touch full/file
 expect_error "full is not empty" "${migrate}" "${generator}" --keep full
 
