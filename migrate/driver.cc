@@ -154,7 +154,7 @@ std::optional<std::vector<std::string>> SharableFlags(const clang::tooling::Comp
   for (size_t i = 0; i < line.size(); ++i) {
     const llvm::StringRef a(line[i]);
     if (a.startswith("-include") || a.startswith("--include") || a.startswith("-imacros") || a.startswith("-x") ||
-        a.startswith("-fmodules") || a.startswith("-working-directory"))
+        a.startswith("-fmodules") || a.startswith("-fmodule-file") || a.startswith("-working-directory"))
       return std::nullopt;
     if (i > 0 && IsMainFile(command, line[i])) continue;
     // What to produce and where differs per unit and is not parsing.

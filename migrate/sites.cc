@@ -806,8 +806,12 @@ class Finder {
   // Every editable project file this translation unit reached (main file and
   // headers, not the guard's declaring headers), for the accounting scan.
   void RecordTouchedFiles() {
-    for (auto it = sm_.fileinfo_begin(); it != sm_.fileinfo_end(); ++it) {
-      const FileID fid = sm_.translateFile(it->first);
+    // translateFile may load a precompiled header's file entries, which adds
+    // to the map being walked: walk a copy of its keys.
+    std::vector<const FileEntry*> entries;
+    for (auto it = sm_.fileinfo_begin(); it != sm_.fileinfo_end(); ++it) entries.push_back(it->first);
+    for (const FileEntry* entry : entries) {
+      const FileID fid = sm_.translateFile(entry);
       if (fid.isInvalid() || declaring_files_.count(fid.getHashValue())) continue;
       if (sm_.isInSystemHeader(sm_.getLocForStartOfFile(fid))) continue;
       const std::string path = RealPath(fid);
