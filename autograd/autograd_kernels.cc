@@ -63,7 +63,8 @@ inline bool compute_requires_grad(const T&... ts) {
 
 template <class... T>
 std::shared_ptr<OpNode> make_node(const char* name, OpNode::Formula formula, const T&... inputs) {
-  auto node = std::make_shared<OpNode>(name, formula);
+  // Node and control block in one block from this thread's cache.
+  auto node = std::allocate_shared<OpNode>(impl::CachingAllocator<OpNode>(), name, formula);
   node->reserve_edges(sizeof...(inputs));
   (node->add_next_edge(inputs), ...);
   return node;

@@ -105,7 +105,9 @@ std::shared_ptr<Node> grad_accumulator(const Tensor& t) {
   std::lock_guard<std::mutex> lock(meta->mutex_);
   std::shared_ptr<Node> acc = meta->grad_accumulator_.lock();
   if (!acc) {
-    acc = std::make_shared<AccumulateGrad>(t);
+    // Made again whenever the last graph using the leaf is gone (a loop of
+    // ops on a leaf makes one per op): from this thread's block cache.
+    acc = std::allocate_shared<AccumulateGrad>(impl::CachingAllocator<AccumulateGrad>(), t);
     meta->grad_accumulator_ = acc;
   }
   return acc;
