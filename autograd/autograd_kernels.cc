@@ -190,7 +190,7 @@ Tensor binary_record(DispatchKeySet ks, const Tensor& a, const Tensor& b, const 
     AutoDispatchBelowADInplaceOrView guard;
     out = Op.redispatch(keys_after(ks, kKey), a, b, alpha);
   }
-  impl::set_history(out, node);
+  impl::set_history(out, std::move(node));
   return out;
 }
 
@@ -295,7 +295,7 @@ Tensor binary_scalar_record(DispatchKeySet ks, const Tensor& a, const Scalar& ot
     AutoDispatchBelowADInplaceOrView guard;
     out = Op.redispatch(keys_after(ks, kKey), a, other, alpha);
   }
-  impl::set_history(out, node);
+  impl::set_history(out, std::move(node));
   return out;
 }
 
@@ -520,7 +520,7 @@ Tensor record_only(Op& op, const char* name, OpNode::Formula formula, DispatchKe
     AutoDispatchBelowADInplaceOrView guard;
     out = op.redispatch(keys_after(ks, kKey), a, args...);
   }
-  impl::set_history(out, node);
+  impl::set_history(out, std::move(node));
   return out;
 }
 
@@ -633,7 +633,7 @@ Tensor matmul_record(DispatchKeySet ks, const Tensor& a, const Tensor& b) {
     AutoDispatchBelowADInplaceOrView guard;
     out = Op.redispatch(keys_after(ks, kKey), a, b);
   }
-  impl::set_history(out, node);
+  impl::set_history(out, std::move(node));
   return out;
 }
 
@@ -668,7 +668,7 @@ Tensor cat_record(DispatchKeySet ks, TensorList tensors, int64_t dim) {
     out = ops::cat.redispatch(keys_after(ks, kKey), tensors, dim);
   }
   node->i0 = detail::maybe_wrap_dim(dim, out.dim(), "cat");
-  impl::set_history(out, node);
+  impl::set_history(out, std::move(node));
   return out;
 }
 

@@ -120,15 +120,15 @@ Edge gradient_edge(const Tensor& t) {
   return Edge();
 }
 
-void set_history(const Tensor& t, const std::shared_ptr<Node>& node, uint32_t output_nr) {
+void set_history(const Tensor& t, std::shared_ptr<Node> node, uint32_t output_nr) {
   AutogradMeta* meta = materialize_autograd_meta(t);
-  meta->grad_fn_ = node;
+  meta->grad_fn_ = std::move(node);
   meta->output_nr_ = output_nr;
   // A fresh result has no hooks; a custom Function's dirty input may.
-  if (__builtin_expect(meta->hooks_ != nullptr, 0)) update_hooks_on_new_grad_fn(meta, node);
+  if (__builtin_expect(meta->hooks_ != nullptr, 0)) update_hooks_on_new_grad_fn(meta, meta->grad_fn_);
   if (meta->is_view_) {
     meta->attr_version_ = t.unsafeGetTensorImpl()->version();
-    meta->view_has_grad_fn_ = node != nullptr;
+    meta->view_has_grad_fn_ = meta->grad_fn_ != nullptr;
   }
 }
 

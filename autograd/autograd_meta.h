@@ -87,7 +87,9 @@ Edge gradient_edge(const Tensor& t);
 // The leaf's AccumulateGrad (created once, shared).
 std::shared_ptr<Node> grad_accumulator(const Tensor& t);
 // Makes `node` the grad_fn of the fresh result `t` (output `output_nr`).
-void set_history(const Tensor& t, const std::shared_ptr<Node>& node, uint32_t output_nr = 0);
+// By value: a caller done with its node moves it in, without a reference
+// count update.
+void set_history(const Tensor& t, std::shared_ptr<Node> node, uint32_t output_nr = 0);
 // After an in-place op recorded by `node` on `t`: makes `node` t's grad_fn,
 // or, if `t` is a view, routes the base's history through CopySlices.
 void rebase_history(const Tensor& t, std::shared_ptr<Node> node);

@@ -69,7 +69,11 @@ struct TensorHooks {
   Tensor run(Tensor grad) const;
 };
 
-class Node : public std::enable_shared_from_this<Node> {
+// Not enable_shared_from_this (LibTorch's Node is): nothing needs
+// shared_from_this, and its weak reference cost two atomic updates per node
+// and kept every node off shared_ptr's release path for objects nobody
+// observes weakly (one load instead of two atomic decrements).
+class Node {
  public:
   explicit Node(uint32_t num_inputs = 1);
   // Releases a long chain of nodes iteratively (PyTorch's deleteNode): a
@@ -106,6 +110,10 @@ class Node : public std::enable_shared_from_this<Node> {
   std::vector<std::pair<uint32_t, std::shared_ptr<TensorHooks>>>& tensor_hooks() { return tensor_hooks_; }
 
  protected:
+  // For nodes whose sequence number is fixed rather than drawn from the
+  // shared counter (AccumulateGrad: one atomic increment less per leaf edge).
+  Node(uint32_t num_inputs, uint64_t sequence_nr) : sequence_nr_(sequence_nr), num_inputs_(num_inputs) {}
+
   uint64_t sequence_nr_;
 
  private:
