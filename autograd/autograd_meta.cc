@@ -86,7 +86,7 @@ const std::shared_ptr<Node>& grad_fn(const Tensor& t) {
   if (!meta->is_view_) return meta->grad_fn_;
   if (!meta->view_has_grad_fn_ && !meta->base_.requires_grad()) return null_node;
   // Two threads may ask for one view's grad_fn; only one regenerates it.
-  std::lock_guard<std::mutex> lock(meta->mutex_);
+  std::lock_guard<MetaLock> lock(meta->mutex_);
   uint32_t current = t.unsafeGetTensorImpl()->version();
   if (meta->attr_version_ != current) {
     // The base or another view of it changed in place: this view's history
@@ -102,7 +102,7 @@ const std::shared_ptr<Node>& grad_fn(const Tensor& t) {
 
 std::shared_ptr<Node> grad_accumulator(const Tensor& t) {
   AutogradMeta* meta = materialize_autograd_meta(t);
-  std::lock_guard<std::mutex> lock(meta->mutex_);
+  std::lock_guard<MetaLock> lock(meta->mutex_);
   std::shared_ptr<Node> acc = meta->grad_accumulator_.lock();
   if (!acc) {
     // Made again whenever the last graph using the leaf is gone (a loop of

@@ -11,9 +11,11 @@
 #ifndef EMBER_AUTOGRAD_AUTOGRAD_META_H_
 #define EMBER_AUTOGRAD_AUTOGRAD_META_H_
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <thread>
 
 #include "autograd/block_cache.h"
 #include "autograd/node.h"
@@ -26,6 +28,24 @@ namespace autograd {
 // when it (or its base) is modified in place while grad is needed.
 enum class CreationMeta : uint8_t { DEFAULT, IN_CUSTOM_FUNCTION, MULTI_OUTPUT_NODE, NO_GRAD_MODE, INFERENCE_MODE };
 const char* toString(CreationMeta m);
+
+// The lock of AutogradMeta's two short critical sections: making a leaf's
+// AccumulateGrad (on every op that records an edge to a leaf) and
+// regenerating a view's grad_fn. Uncontended, as in any loop of ops, it is
+// one atomic exchange and a plain store, inline; std::mutex was two calls
+// into libc and two atomic updates. A waiter yields rather than spins.
+class MetaLock {
+ public:
+  void lock() {
+    while (locked_.exchange(true, std::memory_order_acquire)) {
+      while (locked_.load(std::memory_order_relaxed)) std::this_thread::yield();
+    }
+  }
+  void unlock() { locked_.store(false, std::memory_order_release); }
+
+ private:
+  std::atomic<bool> locked_{false};
+};
 
 struct AutogradMeta final : AutogradMetaInterface {
   // Every view and every recorded result gets one: from this thread's cache
@@ -51,7 +71,7 @@ struct AutogradMeta final : AutogradMetaInterface {
 
   // The AccumulateGrad of a leaf, shared by every graph that uses the leaf;
   // mutex_ also serialises the regeneration of a view's grad_fn.
-  std::mutex mutex_;
+  MetaLock mutex_;
   std::weak_ptr<Node> grad_accumulator_;
 
   // Views: the base (never itself a view), how the view was made, and the
