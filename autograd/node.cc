@@ -41,12 +41,11 @@ Node::~Node() {
 
 void Node::add_next_edge(const Tensor& input) {
   next_edges_.push_back(input.defined() ? impl::gradient_edge(input) : Edge());
-  InputMeta meta;
+  InputMeta& meta = input_metas_.emplace_back();
   if (input.defined()) {
     meta.sizes = input.sizes();
     meta.dtype = input.dtype();
   }
-  input_metas_.push_back(std::move(meta));
 }
 
 Tensor TensorHooks::run(Tensor grad) const {
