@@ -51,15 +51,21 @@ class InlineVector final {
   void reserve(size_t capacity) {
     if (capacity > capacity_) grow(capacity);
   }
+  // The size grows only once the element is built: a constructor that
+  // throws (SavedVariable refusing an inference tensor) leaves none behind.
   template <class... Args>
   T& emplace_back(Args&&... args) {
+    T* slot;
     if (size_ == capacity_) {
       // The arguments may refer to an element: build the value before moving them.
       T value(std::forward<Args>(args)...);
       grow(2 * capacity_);
-      return *new (data_ + size_++) T(std::move(value));
+      slot = new (data_ + size_) T(std::move(value));
+    } else {
+      slot = new (data_ + size_) T(std::forward<Args>(args)...);
     }
-    return *new (data_ + size_++) T(std::forward<Args>(args)...);
+    ++size_;
+    return *slot;
   }
   void push_back(const T& value) { emplace_back(value); }
   void push_back(T&& value) { emplace_back(std::move(value)); }

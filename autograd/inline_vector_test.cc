@@ -1,6 +1,7 @@
 #include "autograd/inline_vector.h"
 
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 #include "gtest/gtest.h"
@@ -68,6 +69,25 @@ TEST(InlineVector, ReserveMovesToTheHeapOnlyBeyondTheInlineCapacity) {
   v.reserve(10);
   EXPECT_NE(v.data(), before);
   EXPECT_EQ(v[0], "kept");
+}
+
+struct ThrowsOnOdd {
+  explicit ThrowsOnOdd(int v) : value(std::make_shared<int>(v)) {
+    if (v % 2 != 0) throw std::runtime_error("odd");
+  }
+  std::shared_ptr<int> value;
+};
+
+TEST(InlineVector, AConstructorThatThrowsAddsNoElementInlineOrWhileGrowing) {
+  InlineVector<ThrowsOnOdd, 2> v;
+  v.emplace_back(0);
+  EXPECT_THROW(v.emplace_back(1), std::runtime_error);
+  ASSERT_EQ(v.size(), 1u);
+  v.emplace_back(2);
+  EXPECT_THROW(v.emplace_back(3), std::runtime_error);  // Full: this one would have grown it.
+  ASSERT_EQ(v.size(), 2u);
+  EXPECT_EQ(*v[0].value, 0);
+  EXPECT_EQ(*v[1].value, 2);
 }
 
 }  // namespace
