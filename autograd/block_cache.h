@@ -11,6 +11,10 @@
 // returned to the system and the thread stops caching. Not under ASan,
 // which must see every free to catch a use after it.
 //
+// Frees are unsized (`::operator delete(p)`): Clang 14 declares the sized
+// form only with -fsized-deallocation, and //migrate's Clang parses this
+// header.
+//
 //   struct Meta { static void* operator new(size_t) { return BlockCache<sizeof(Meta)>::allocate(); } ... };
 //   auto node = std::allocate_shared<OpNode>(CachingAllocator<OpNode>(), ...);
 #ifndef EMBER_AUTOGRAD_BLOCK_CACHE_H_
@@ -71,7 +75,7 @@ class BlockCache {
       while (list.head != nullptr) {
         void* p = list.head;
         list.head = *static_cast<void**>(p);
-        ::operator delete(p, Size);
+        ::operator delete(p);
       }
       list.count = 0;
     }
@@ -92,7 +96,7 @@ class BlockCache {
       push(list, p);
       return;
     }
-    ::operator delete(p, Size);
+    ::operator delete(p);
   }
 
   static inline thread_local List list_ = {nullptr, 0, kUnregistered};
@@ -115,7 +119,7 @@ struct CachingAllocator {
   }
   void deallocate(T* p, size_t n) noexcept {
     if (n == 1) return BlockCache<sizeof(T)>::deallocate(p);
-    ::operator delete(p, n * sizeof(T));
+    ::operator delete(p);
   }
   // Stateless: any one frees what another allocated.
   friend bool operator==(const CachingAllocator&, const CachingAllocator&) { return true; }

@@ -32,7 +32,7 @@ class InlineVector final {
   InlineVector& operator=(const InlineVector&) = delete;
   ~InlineVector() {
     clear();
-    if (data_ != inline_data()) ::operator delete(data_, capacity_ * sizeof(T));
+    if (data_ != inline_data()) ::operator delete(data_);
   }
 
   size_t size() const { return size_; }
@@ -83,7 +83,7 @@ class InlineVector final {
       new (fresh + i) T(std::move(data_[i]));
       data_[i].~T();
     }
-    if (data_ != inline_data()) ::operator delete(data_, capacity_ * sizeof(T));
+    if (data_ != inline_data()) ::operator delete(data_);
     data_ = fresh;
     capacity_ = capacity;
   }
