@@ -63,7 +63,8 @@ inline bool compute_requires_grad(const T&... ts) {
 
 template <class... T>
 std::shared_ptr<OpNode> make_node(const char* name, OpNode::Formula formula, const T&... inputs) {
-  auto node = std::make_shared<OpNode>(name, formula);
+  // Node and control block in one block from this thread's cache.
+  auto node = std::allocate_shared<OpNode>(impl::CachingAllocator<OpNode>(), name, formula);
   node->reserve_edges(sizeof...(inputs));
   (node->add_next_edge(inputs), ...);
   return node;
@@ -189,7 +190,7 @@ Tensor binary_record(DispatchKeySet ks, const Tensor& a, const Tensor& b, const 
     AutoDispatchBelowADInplaceOrView guard;
     out = Op.redispatch(keys_after(ks, kKey), a, b, alpha);
   }
-  impl::set_history(out, node);
+  impl::set_history(out, std::move(node));
   return out;
 }
 
@@ -294,7 +295,7 @@ Tensor binary_scalar_record(DispatchKeySet ks, const Tensor& a, const Scalar& ot
     AutoDispatchBelowADInplaceOrView guard;
     out = Op.redispatch(keys_after(ks, kKey), a, other, alpha);
   }
-  impl::set_history(out, node);
+  impl::set_history(out, std::move(node));
   return out;
 }
 
@@ -519,7 +520,7 @@ Tensor record_only(Op& op, const char* name, OpNode::Formula formula, DispatchKe
     AutoDispatchBelowADInplaceOrView guard;
     out = op.redispatch(keys_after(ks, kKey), a, args...);
   }
-  impl::set_history(out, node);
+  impl::set_history(out, std::move(node));
   return out;
 }
 
@@ -632,7 +633,7 @@ Tensor matmul_record(DispatchKeySet ks, const Tensor& a, const Tensor& b) {
     AutoDispatchBelowADInplaceOrView guard;
     out = Op.redispatch(keys_after(ks, kKey), a, b);
   }
-  impl::set_history(out, node);
+  impl::set_history(out, std::move(node));
   return out;
 }
 
@@ -667,7 +668,7 @@ Tensor cat_record(DispatchKeySet ks, TensorList tensors, int64_t dim) {
     out = ops::cat.redispatch(keys_after(ks, kKey), tensors, dim);
   }
   node->i0 = detail::maybe_wrap_dim(dim, out.dim(), "cat");
-  impl::set_history(out, node);
+  impl::set_history(out, std::move(node));
   return out;
 }
 

@@ -86,7 +86,7 @@ const std::shared_ptr<Node>& grad_fn(const Tensor& t) {
   if (!meta->is_view_) return meta->grad_fn_;
   if (!meta->view_has_grad_fn_ && !meta->base_.requires_grad()) return null_node;
   // Two threads may ask for one view's grad_fn; only one regenerates it.
-  std::lock_guard<std::mutex> lock(meta->mutex_);
+  std::lock_guard<MetaLock> lock(meta->mutex_);
   uint32_t current = t.unsafeGetTensorImpl()->version();
   if (meta->attr_version_ != current) {
     // The base or another view of it changed in place: this view's history
@@ -102,10 +102,12 @@ const std::shared_ptr<Node>& grad_fn(const Tensor& t) {
 
 std::shared_ptr<Node> grad_accumulator(const Tensor& t) {
   AutogradMeta* meta = materialize_autograd_meta(t);
-  std::lock_guard<std::mutex> lock(meta->mutex_);
+  std::lock_guard<MetaLock> lock(meta->mutex_);
   std::shared_ptr<Node> acc = meta->grad_accumulator_.lock();
   if (!acc) {
-    acc = std::make_shared<AccumulateGrad>(t);
+    // Made again whenever the last graph using the leaf is gone (a loop of
+    // ops on a leaf makes one per op): from this thread's block cache.
+    acc = std::allocate_shared<AccumulateGrad>(impl::CachingAllocator<AccumulateGrad>(), t);
     meta->grad_accumulator_ = acc;
   }
   return acc;
@@ -118,15 +120,15 @@ Edge gradient_edge(const Tensor& t) {
   return Edge();
 }
 
-void set_history(const Tensor& t, const std::shared_ptr<Node>& node, uint32_t output_nr) {
+void set_history(const Tensor& t, std::shared_ptr<Node> node, uint32_t output_nr) {
   AutogradMeta* meta = materialize_autograd_meta(t);
-  meta->grad_fn_ = node;
+  meta->grad_fn_ = std::move(node);
   meta->output_nr_ = output_nr;
   // A fresh result has no hooks; a custom Function's dirty input may.
-  if (__builtin_expect(meta->hooks_ != nullptr, 0)) update_hooks_on_new_grad_fn(meta, node);
+  if (__builtin_expect(meta->hooks_ != nullptr, 0)) update_hooks_on_new_grad_fn(meta, meta->grad_fn_);
   if (meta->is_view_) {
     meta->attr_version_ = t.unsafeGetTensorImpl()->version();
-    meta->view_has_grad_fn_ = node != nullptr;
+    meta->view_has_grad_fn_ = meta->grad_fn_ != nullptr;
   }
 }
 

@@ -107,7 +107,7 @@ variable_list run_backward(const std::vector<Edge>& roots, const variable_list& 
       outputs = node->apply(std::move(inputs));
     }
     if (!keep_graph) node->release_variables();
-    const std::vector<Edge>& edges = node->next_edges();
+    const edge_list& edges = node->next_edges();
     for (size_t i = 0; i < edges.size(); ++i) {
       const Edge& e = edges[i];
       if (!e.is_valid()) continue;

@@ -21,10 +21,8 @@ void OpNode::release_variables() {
   for (SavedVariable& s : saved_) s.reset_data();
 }
 
-AccumulateGrad::AccumulateGrad(Tensor variable) : Node(1), variable_(std::move(variable)) {
-  // Leaves run as soon as they are ready: nothing after them depends on it.
-  sequence_nr_ = UINT64_MAX;
-}
+// Leaves run as soon as they are ready: nothing after them depends on it.
+AccumulateGrad::AccumulateGrad(Tensor variable) : Node(1, UINT64_MAX), variable_(std::move(variable)) {}
 
 variable_list AccumulateGrad::apply(variable_list&& grads) {
   Tensor g = grads[0];

@@ -47,7 +47,8 @@ class OpNode final : public Node {
  private:
   const char* name_;
   Formula formula_;
-  std::vector<SavedVariable> saved_;
+  // Binary ops save at most two: inline, no allocation per node.
+  InlineVector<SavedVariable, 2> saved_;
 };
 
 class AccumulateGrad final : public Node {

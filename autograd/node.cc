@@ -16,10 +16,14 @@ Node::Node(uint32_t num_inputs)
     : sequence_nr_(next_sequence_nr.fetch_add(1, std::memory_order_relaxed)), num_inputs_(num_inputs) {}
 
 Node::~Node() {
-  // The common case, nothing this node alone keeps alive, stays off the TLS.
-  bool owns_child = false;
-  for (const Edge& e : next_edges_) owns_child |= e.function != nullptr && e.function.use_count() == 1;
-  if (!owns_child) return;
+  // The common cases stay off the TLS: nothing this node alone keeps alive,
+  // or only nodes without edges of their own (a leaf's AccumulateGrad), which
+  // the members' destructors release one level down, without recursion.
+  bool owns_chain = false;
+  for (const Edge& e : next_edges_) {
+    owns_chain |= e.function != nullptr && e.function.use_count() == 1 && !e.function->next_edges_.empty();
+  }
+  if (!owns_chain) return;
   thread_local bool draining = false;
   thread_local std::vector<std::shared_ptr<Node>> pending;
   for (Edge& e : next_edges_) {
@@ -37,12 +41,11 @@ Node::~Node() {
 
 void Node::add_next_edge(const Tensor& input) {
   next_edges_.push_back(input.defined() ? impl::gradient_edge(input) : Edge());
-  InputMeta meta;
+  InputMeta& meta = input_metas_.emplace_back();
   if (input.defined()) {
     meta.sizes = input.sizes();
     meta.dtype = input.dtype();
   }
-  input_metas_.push_back(std::move(meta));
 }
 
 Tensor TensorHooks::run(Tensor grad) const {

@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "autograd/inline_vector.h"
 #include "tensor/tensor.h"
 
 namespace ember {
@@ -48,6 +49,11 @@ struct InputMeta {
   ScalarType dtype = kFloat;
 };
 
+// A node's edges and input metadata: one per forward input, two inline (see
+// inline_vector.h).
+using edge_list = InlineVector<Edge, 2>;
+using input_meta_list = InlineVector<InputMeta, 2>;
+
 // The gradient of a non-leaf that called retain_grad(); shared by its
 // AutogradMeta and its grad_fn, so neither outlives the other's view of it.
 struct RetainedGrad {
@@ -69,7 +75,11 @@ struct TensorHooks {
   Tensor run(Tensor grad) const;
 };
 
-class Node : public std::enable_shared_from_this<Node> {
+// Not enable_shared_from_this (LibTorch's Node is): nothing needs
+// shared_from_this, and its weak reference cost two atomic updates per node
+// and kept every node off shared_ptr's release path for objects nobody
+// observes weakly (one load instead of two atomic decrements).
+class Node {
  public:
   explicit Node(uint32_t num_inputs = 1);
   // Releases a long chain of nodes iteratively (PyTorch's deleteNode): a
@@ -89,10 +99,10 @@ class Node : public std::enable_shared_from_this<Node> {
   uint64_t sequence_nr() const { return sequence_nr_; }
   uint32_t num_inputs() const { return num_inputs_; }
   void set_num_inputs(uint32_t n) { num_inputs_ = n; }
-  const std::vector<Edge>& next_edges() const { return next_edges_; }
-  std::vector<Edge>& mutable_next_edges() { return next_edges_; }
-  const std::vector<InputMeta>& input_metas() const { return input_metas_; }
-  std::vector<InputMeta>& mutable_input_metas() { return input_metas_; }
+  const edge_list& next_edges() const { return next_edges_; }
+  edge_list& mutable_next_edges() { return next_edges_; }
+  const input_meta_list& input_metas() const { return input_metas_; }
+  input_meta_list& mutable_input_metas() { return input_metas_; }
   // Adds an edge to `input`'s history (or to nowhere if it needs no grad),
   // remembering its shape and dtype.
   void add_next_edge(const Tensor& input);
@@ -106,12 +116,16 @@ class Node : public std::enable_shared_from_this<Node> {
   std::vector<std::pair<uint32_t, std::shared_ptr<TensorHooks>>>& tensor_hooks() { return tensor_hooks_; }
 
  protected:
+  // For nodes whose sequence number is fixed rather than drawn from the
+  // shared counter (AccumulateGrad: one atomic increment less per leaf edge).
+  Node(uint32_t num_inputs, uint64_t sequence_nr) : sequence_nr_(sequence_nr), num_inputs_(num_inputs) {}
+
   uint64_t sequence_nr_;
 
  private:
   uint32_t num_inputs_;
-  std::vector<Edge> next_edges_;
-  std::vector<InputMeta> input_metas_;
+  edge_list next_edges_;
+  input_meta_list input_metas_;
   std::vector<std::pair<uint32_t, std::shared_ptr<TensorHooks>>> tensor_hooks_;
 };
 
