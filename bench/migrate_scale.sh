@@ -11,7 +11,7 @@
 #   --legacy-percent P   percentage seeded with the legacy guard (2)
 #   --seed S             generator seed (1)
 #   --tidy-subset K      clang-tidy runs on K evenly spaced TUs and its time is
-#                        scaled by N/K, as it takes ~6 s per TU here (20; N = all)
+#                        scaled by N/K, as it takes ~4 s per TU here (20; N = all)
 #   --parse-subset K     the parse-floor rows and the -j row without the shared
 #                        preamble run on K evenly spaced TUs (20)
 #   --jobs-subset K      the -j row with the shared preamble runs on K evenly
