@@ -91,6 +91,22 @@ chmod 0640 pending.cpp
 expect 0 "edited: pending.cpp" "${migrate}" --in-place pending.cpp -- "${flags[@]}"
 [[ "$(stat -c %a pending.cpp)" == 640 ]] || fail "--in-place changed permissions to $(stat -c %a pending.cpp)"
 
+# CMake's precompiled header built by GCC: `-include pch.hxx` with GCC's
+# pch.hxx.gch next to it, which Clang's driver would load and fail on. The
+# header is parsed from its text instead, and the file from the AST.
+mkdir -p gccpch/build
+printf '#pragma once\n#include <ATen/core/LegacyTypeDispatch.h>\n' > gccpch/build/pch.hxx
+printf 'gpch013 not a Clang AST file\n' > gccpch/build/pch.hxx.gch
+printf 'void predict() { at::AutoNonVariableTypeMode guard(true); }\n' > gccpch/forced.cpp
+cat > gccpch/compile_commands.json <<JSON
+[{"directory": "${work}/gccpch", "file": "forced.cpp",
+  "command": "/usr/bin/c++ -std=c++17 -Winvalid-pch -include ${work}/gccpch/build/pch.hxx -o forced.o -c forced.cpp"}]
+JSON
+expect 0 "forced.cpp: -include ${work}/gccpch/build/pch.hxx is parsed from its text (a precompiled header next to it is GCC's, which Clang cannot read)" \
+  "${migrate}" -p gccpch gccpch/forced.cpp
+grep -q "rewritten from the AST" err.txt && grep -q "1 rewritten from the AST" err.txt ||
+  fail "the file with GCC's precompiled header was not parsed: $(cat err.txt)"
+
 # A compile database written for GCC, with relative paths, found with -p;
 # run from another directory through BUILD_WORKING_DIRECTORY like `bazel run`.
 mkdir -p proj/src proj/build proj/include/real

@@ -299,6 +299,8 @@ std::vector<TuOutcome> RunTranslationUnits(const std::vector<std::string>& files
     }
     for (clang::tooling::CompileCommand command : database.getCompileCommands(files[i])) {
       command.CommandLine = AdjustCommand(command.CommandLine, options.resource_dir, &outcomes[i].dropped_flags);
+      command.CommandLine =
+          migrate::BypassForeignPch(command.CommandLine, command.Directory, &outcomes[i].gcc_pch_includes);
       inputs[i].commands.push_back(std::move(command));
     }
     if (inputs[i].commands.empty()) {
@@ -367,6 +369,7 @@ std::vector<TuOutcome> RunTranslationUnits(const std::vector<std::string>& files
   // without its header, because another worker was still building it.
   auto parse = [&](size_t i, std::vector<bool>& parsed_alone) {
     std::vector<std::string> dropped = std::move(outcomes[i].dropped_flags);
+    std::vector<std::string> gcc_pch_includes = std::move(outcomes[i].gcc_pch_includes);
     const int g = pch_of[i];
     int state = g >= 0 ? pchs[g]->state.load(std::memory_order_acquire) : SharedPch::kFailed;
     // Building a header costs about what parsing one unit alone costs (both
@@ -392,6 +395,7 @@ std::vector<TuOutcome> RunTranslationUnits(const std::vector<std::string>& files
     // a plain parse reports it: the unit alone. The output is the same.
     if (!with_pch || outcomes[i].status == TuOutcome::kFailed) outcomes[i] = RunTranslationUnit(inputs[i], options);
     outcomes[i].dropped_flags = std::move(dropped);
+    outcomes[i].gcc_pch_includes = std::move(gcc_pch_includes);
   };
   // The shared headers are built first, as tasks of the same workers: with
   // one worker every unit of a group uses its header; with more, the others

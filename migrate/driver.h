@@ -43,6 +43,9 @@ struct TuOutcome {
   std::string error;                        // the first error when kFailed; why, when kTokensOnly
   std::vector<std::string> missing_headers;  // includes not found, as spelled
   std::vector<std::string> dropped_flags;   // flags Clang does not know, in order
+  // Forced includes parsed from their text: GCC's PCH sits next to one
+  // (BypassForeignPch).
+  std::vector<std::string> gcc_pch_includes;
 };
 
 // The command of `file` as the tool parses it: flags Clang does not know are

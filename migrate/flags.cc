@@ -5,6 +5,9 @@
 #include "clang/Driver/Options.h"
 #include "llvm/Option/ArgList.h"
 #include "llvm/Option/OptTable.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 
 namespace migrate {
 
@@ -29,6 +32,53 @@ std::vector<std::string> DropUnknownFlags(const std::vector<std::string>& comman
     kept.push_back(args[i]);
   }
   return kept;
+}
+
+namespace {
+
+// Whether Clang's driver would take `path` for a PCH it cannot read: a GCC
+// PCH directory, or a file without Clang's AST signature ("CPCH").
+bool IsForeignPch(const std::string& path) {
+  if (llvm::sys::fs::is_directory(path)) return true;
+  if (!llvm::sys::fs::exists(path)) return false;
+  auto buffer = llvm::MemoryBuffer::getFileSlice(path, 4, 0);
+  return !buffer || (*buffer)->getBuffer() != "CPCH";
+}
+
+}  // namespace
+
+std::vector<std::string> BypassForeignPch(const std::vector<std::string>& command, const std::string& directory,
+                                          std::vector<std::string>* noted) {
+  if (command.size() < 2) return command;
+  std::vector<const char*> args;
+  for (size_t i = 1; i < command.size(); ++i) args.push_back(command[i].c_str());
+  unsigned missing_index = 0, missing_count = 0;
+  const llvm::opt::OptTable& table = clang::driver::getDriverOptTable();
+  llvm::opt::InputArgList parsed = table.ParseArgs(args, missing_index, missing_count);
+  std::set<unsigned> positions;  // argv positions of the -include flags
+  std::vector<std::string> headers;
+  bool foreign = false;
+  for (const llvm::opt::Arg* arg : parsed.filtered(clang::driver::options::OPT_include)) {
+    const std::string header = arg->getValue();
+    positions.insert(arg->getIndex());
+    if (arg->getSpelling() == args[arg->getIndex()]) positions.insert(arg->getIndex() + 1);  // separate value
+    headers.push_back(header);
+    llvm::SmallString<256> path(header);
+    if (!llvm::sys::path::is_absolute(path)) {
+      path = directory;
+      llvm::sys::path::append(path, header);
+    }
+    foreign |= IsForeignPch((path + ".pch").str()) || IsForeignPch((path + ".gch").str());
+  }
+  if (!foreign) return command;
+  std::vector<std::string> out = {command[0]};
+  for (unsigned i = 0; i < args.size(); ++i)
+    if (!positions.count(i)) out.push_back(args[i]);
+  for (const std::string& header : headers) {
+    out.insert(out.end(), {"-Xclang", "-include", "-Xclang", header});
+    if (noted) noted->push_back(header);
+  }
+  return out;
 }
 
 }  // namespace migrate

@@ -292,6 +292,10 @@ int main(int argc, const char** argv) {
       if (noted.insert(flag).second)
         std::cerr << "migrate: note: dropped " << flag << " (Clang 14 does not know it) from the command of "
                   << display << "\n";
+    for (const std::string& header : outcome.gcc_pch_includes)
+      if (noted.insert("-include " + header).second)
+        std::cerr << "migrate: note: " << display << ": -include " << header
+                  << " is parsed from its text (a precompiled header next to it is GCC's, which Clang cannot read)\n";
     if (!outcome.missing_headers.empty())
       missing_by_file[find_options.display(RealPath(outcome.file))] = outcome.missing_headers;
     switch (outcome.status) {
