@@ -91,6 +91,15 @@ chmod 0640 pending.cpp
 expect 0 "edited: pending.cpp" "${migrate}" --in-place pending.cpp -- "${flags[@]}"
 [[ "$(stat -c %a pending.cpp)" == 640 ]] || fail "--in-place changed permissions to $(stat -c %a pending.cpp)"
 
+# A file Clang cannot read (a UTF-16 byte-order mark): exit 3, named, its
+# occurrence MANUAL, no edit (this used to crash the token tier).
+printf '\xfe\xffvoid f() { at::AutoNonVariableTypeMode g; }\n' > bom.cpp
+expect 3 "bom.cpp failed to parse (its occurrences are decided from tokens): UTF-16 (BE) byte order mark detected" \
+  "${migrate}" bom.cpp -- "${flags[@]}"
+grep -q "^bom.cpp:1:18: MANUAL AutoNonVariableTypeMode: not seen by the AST: the file failed to parse$" err.txt ||
+  fail "the unreadable file's occurrence is not MANUAL: $(cat err.txt)"
+[[ ! -s out.txt ]] || fail "an edit was proposed for a file Clang cannot read: $(cat out.txt)"
+
 # CMake's precompiled header built by GCC: `-include pch.hxx` with GCC's
 # pch.hxx.gch next to it, which Clang's driver would load and fail on. The
 # header is parsed from its text instead, and the file from the AST.

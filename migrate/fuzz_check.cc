@@ -89,11 +89,11 @@ struct Lexed {
 
 // The tokens of a piece of the input, comments dropped, by Clang's raw lexer.
 std::vector<Lexed> Tokens(const std::string& text) {
-  clang::SourceManagerForFile files("snippet.cc", text);
-  clang::SourceManager& sm = files.get();
-  const clang::FileID fid = sm.getMainFileID();
+  RawSource source("snippet.cc", text);
+  clang::SourceManager& sm = source.sm();
+  const clang::FileID fid = source.fid();
   const clang::LangOptions lang = RawCppLangOptions();
-  clang::Lexer lexer(fid, sm.getBufferOrFake(fid), sm, lang);
+  clang::Lexer lexer(fid, source.buffer(), sm, lang);
   std::vector<Lexed> tokens;
   clang::Token token;
   while (true) {

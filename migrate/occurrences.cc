@@ -169,11 +169,11 @@ std::vector<Occurrence> ScanOccurrences(const std::string& path, const std::stri
   if (found.empty()) return found;
 
   // Which token holds each occurrence, from Clang's raw lexer.
-  clang::SourceManagerForFile files(path, text);
-  clang::SourceManager& sm = files.get();
-  const clang::FileID fid = sm.getMainFileID();
+  RawSource source(path, text);
+  clang::SourceManager& sm = source.sm();
+  const clang::FileID fid = source.fid();
   const clang::LangOptions lang = RawCppLangOptions();
-  clang::Lexer lexer(fid, sm.getBufferOrFake(fid), sm, lang);
+  clang::Lexer lexer(fid, source.buffer(), sm, lang);
   lexer.SetCommentRetentionState(true);
   std::vector<Conditional> conditionals;
   auto disabled = [&] {

@@ -4,7 +4,11 @@
 // (line comments, raw strings, digit separators) without a compile command:
 // the token tier, the occurrence scan and the fuzz check lex the same way.
 
+#include <string>
+
+#include "clang/Basic/Diagnostic.h"
 #include "clang/Basic/LangOptions.h"
+#include "clang/Basic/SourceManager.h"
 
 namespace migrate {
 
@@ -15,5 +19,32 @@ inline clang::LangOptions RawCppLangOptions() {
   lang.Bool = 1;
   return lang;
 }
+
+// A text as the main file of its own SourceManager, for the raw lexer. Text
+// Clang cannot read as a source file (a UTF-16 or UTF-32 byte-order mark)
+// lexes as empty; the diagnostic Clang reports for it goes nowhere
+// (SourceManagerForFile's engine has no client, and reporting to none
+// crashes).
+class RawSource {
+ public:
+  RawSource(const std::string& path, const std::string& text) : files_(path, text) {
+    files_.get().getDiagnostics().setClient(&quiet_, /*ShouldOwnClient=*/false);
+  }
+  RawSource(const RawSource&) = delete;
+  RawSource& operator=(const RawSource&) = delete;
+
+  clang::SourceManager& sm() { return files_.get(); }
+  clang::FileID fid() { return files_.get().getMainFileID(); }
+  // The text, or an empty buffer for text Clang cannot read (not Clang's
+  // "<<<INVALID BUFFER>>>" stand-in, whose tokens are not in the text).
+  llvm::MemoryBufferRef buffer() {
+    if (llvm::Optional<llvm::MemoryBufferRef> text = files_.get().getBufferOrNone(fid())) return *text;
+    return llvm::MemoryBufferRef("", "unreadable");
+  }
+
+ private:
+  clang::IgnoringDiagConsumer quiet_;  // declared first: outlives files_
+  clang::SourceManagerForFile files_;
+};
 
 }  // namespace migrate

@@ -11,11 +11,10 @@ namespace migrate {
 namespace {
 
 std::vector<std::string> Spellings(const std::string& text) {
-  clang::SourceManagerForFile files("t.cc", text);
-  clang::SourceManager& sm = files.get();
-  const clang::FileID fid = sm.getMainFileID();
+  RawSource source("t.cc", text);
+  clang::SourceManager& sm = source.sm();
   const clang::LangOptions lang = RawCppLangOptions();
-  clang::Lexer lexer(fid, sm.getBufferOrFake(fid), sm, lang);
+  clang::Lexer lexer(source.fid(), source.buffer(), sm, lang);
   std::vector<std::string> out;
   clang::Token token;
   for (lexer.LexFromRawLexer(token); !token.is(clang::tok::eof); lexer.LexFromRawLexer(token))
@@ -33,6 +32,17 @@ TEST(RawCppLangOptions, LexesDigitSeparatorsInOneNumber) {
 
 TEST(RawCppLangOptions, DropsLineComments) {
   EXPECT_EQ(Spellings("a // b\nc"), (std::vector<std::string>{"a", "c"}));
+}
+
+TEST(RawSource, ReadsTextWithAnUnsupportedByteOrderMarkAsEmpty) {
+  // Clang reports "UTF-16 (BE) byte order mark detected" and reads nothing;
+  // without a diagnostic client that report used to crash.
+  EXPECT_TRUE(Spellings(std::string("\xFE\xFF\0a\0b", 6)).empty());
+  EXPECT_TRUE(Spellings(std::string("\xFF\xFE\0\0x", 5)).empty());
+}
+
+TEST(RawSource, KeepsAUtf8ByteOrderMarkOutOfTheTokens) {
+  EXPECT_EQ(Spellings("\xEF\xBB\xBFint x;"), (std::vector<std::string>{"int", "x", ";"}));
 }
 
 }  // namespace

@@ -36,11 +36,11 @@ struct Scope {
 };
 
 std::vector<Tok> Lex(const std::string& path, const std::string& text) {
-  clang::SourceManagerForFile files(path, text);
-  clang::SourceManager& sm = files.get();
-  const clang::FileID fid = sm.getMainFileID();
+  RawSource source(path, text);
+  clang::SourceManager& sm = source.sm();
+  const clang::FileID fid = source.fid();
   const clang::LangOptions lang = RawCppLangOptions();
-  clang::Lexer lexer(fid, sm.getBufferOrFake(fid), sm, lang);
+  clang::Lexer lexer(fid, source.buffer(), sm, lang);
   std::vector<Tok> tokens;
   // Directive lines are not code, except a #define's body (continued
   // with `\`, which the raw lexer treats as whitespace).

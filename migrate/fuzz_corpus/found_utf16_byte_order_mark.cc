@@ -1,0 +1,3 @@
+þÿÿÿÿÿÿútoNonVariableTypeMode in a comment
+con:AutoNonVariableTyp//2 at:/þÿÿÿÿÿÿútoNonVariableTypeMode in a comment
+con:AutoNonVariableTypeMode inm(R"Rmoest 
