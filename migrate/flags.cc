@@ -10,31 +10,30 @@
 #include "llvm/Support/Path.h"
 
 namespace migrate {
+namespace {
 
-std::vector<std::string> DropUnknownFlags(const std::vector<std::string>& command,
-                                          std::vector<std::string>* dropped) {
-  if (command.size() < 2) return command;
-  std::vector<const char*> args;
-  for (size_t i = 1; i < command.size(); ++i) args.push_back(command[i].c_str());
+// A command's arguments after argv[0], as Clang's driver parses them (the
+// parsed arguments point into `command`).
+struct DriverArgs {
+  std::vector<const char*> argv;
+  llvm::opt::InputArgList parsed;
+};
+
+DriverArgs ParseDriverArgs(const std::vector<std::string>& command) {
+  std::vector<const char*> argv;
+  for (size_t i = 1; i < command.size(); ++i) argv.push_back(command[i].c_str());
   unsigned missing_index = 0, missing_count = 0;
-  const llvm::opt::OptTable& table = clang::driver::getDriverOptTable();
-  llvm::opt::InputArgList parsed = table.ParseArgs(args, missing_index, missing_count);
-  // Each unknown argument occupies exactly its own position in argv.
-  std::set<unsigned> unknown;
-  for (const llvm::opt::Arg* arg : parsed.filtered(clang::driver::options::OPT_UNKNOWN))
-    unknown.insert(arg->getIndex());
-  std::vector<std::string> kept = {command[0]};
-  for (unsigned i = 0; i < args.size(); ++i) {
-    if (unknown.count(i)) {
-      if (dropped) dropped->push_back(args[i]);
-      continue;
-    }
-    kept.push_back(args[i]);
-  }
-  return kept;
+  llvm::opt::InputArgList parsed = clang::driver::getDriverOptTable().ParseArgs(argv, missing_index, missing_count);
+  return {std::move(argv), std::move(parsed)};
 }
 
-namespace {
+// argv[0] and the arguments whose position in DriverArgs::argv is not in `drop`.
+std::vector<std::string> Without(const std::vector<std::string>& command, const std::set<unsigned>& drop) {
+  std::vector<std::string> kept = {command[0]};
+  for (size_t i = 1; i < command.size(); ++i)
+    if (!drop.count(i - 1)) kept.push_back(command[i]);
+  return kept;
+}
 
 // Whether Clang's driver would take `path` for a PCH it cannot read: a GCC
 // PCH directory, or a file without Clang's AST signature ("CPCH").
@@ -47,21 +46,30 @@ bool IsForeignPch(const std::string& path) {
 
 }  // namespace
 
+std::vector<std::string> DropUnknownFlags(const std::vector<std::string>& command,
+                                          std::vector<std::string>* dropped) {
+  if (command.size() < 2) return command;
+  const DriverArgs args = ParseDriverArgs(command);
+  // Each unknown argument occupies exactly its own position in argv.
+  std::set<unsigned> unknown;
+  for (const llvm::opt::Arg* arg : args.parsed.filtered(clang::driver::options::OPT_UNKNOWN)) {
+    unknown.insert(arg->getIndex());
+    if (dropped) dropped->push_back(args.argv[arg->getIndex()]);
+  }
+  return Without(command, unknown);
+}
+
 std::vector<std::string> BypassForeignPch(const std::vector<std::string>& command, const std::string& directory,
                                           std::vector<std::string>* noted) {
   if (command.size() < 2) return command;
-  std::vector<const char*> args;
-  for (size_t i = 1; i < command.size(); ++i) args.push_back(command[i].c_str());
-  unsigned missing_index = 0, missing_count = 0;
-  const llvm::opt::OptTable& table = clang::driver::getDriverOptTable();
-  llvm::opt::InputArgList parsed = table.ParseArgs(args, missing_index, missing_count);
+  const DriverArgs args = ParseDriverArgs(command);
   std::set<unsigned> positions;  // argv positions of the -include flags
   std::vector<std::string> headers;
   bool foreign = false;
-  for (const llvm::opt::Arg* arg : parsed.filtered(clang::driver::options::OPT_include)) {
+  for (const llvm::opt::Arg* arg : args.parsed.filtered(clang::driver::options::OPT_include)) {
     const std::string header = arg->getValue();
     positions.insert(arg->getIndex());
-    if (arg->getSpelling() == args[arg->getIndex()]) positions.insert(arg->getIndex() + 1);  // separate value
+    if (arg->getSpelling() == args.argv[arg->getIndex()]) positions.insert(arg->getIndex() + 1);  // separate value
     headers.push_back(header);
     llvm::SmallString<256> path(header);
     if (!llvm::sys::path::is_absolute(path)) {
@@ -71,9 +79,7 @@ std::vector<std::string> BypassForeignPch(const std::vector<std::string>& comman
     foreign |= IsForeignPch((path + ".pch").str()) || IsForeignPch((path + ".gch").str());
   }
   if (!foreign) return command;
-  std::vector<std::string> out = {command[0]};
-  for (unsigned i = 0; i < args.size(); ++i)
-    if (!positions.count(i)) out.push_back(args[i]);
+  std::vector<std::string> out = Without(command, positions);
   for (const std::string& header : headers) {
     out.insert(out.end(), {"-Xclang", "-include", "-Xclang", header});
     if (noted) noted->push_back(header);
