@@ -225,9 +225,11 @@ constexpr unsigned kWorkerStack = 8 << 20;
 }  // namespace
 
 clang::tooling::CommandLineArguments AdjustCommand(const clang::tooling::CommandLineArguments& args,
-                                                   const std::string& resource_dir,
-                                                   std::vector<std::string>* dropped) {
-  clang::tooling::CommandLineArguments out = migrate::DropUnknownFlags(args, dropped);
+                                                   const std::string& directory, const std::string& resource_dir,
+                                                   CommandChanges* changes) {
+  clang::tooling::CommandLineArguments out =
+      migrate::BypassForeignPch(migrate::DropUnknownFlags(args, &changes->dropped_flags), directory,
+                                &changes->gcc_pch_includes);
   // Warnings are not ours to report, and -Werror must not turn the
   // deprecated guard's uses into parse errors.
   out.push_back("-w");
@@ -298,9 +300,8 @@ std::vector<TuOutcome> RunTranslationUnits(const std::vector<std::string>& files
       continue;
     }
     for (clang::tooling::CompileCommand command : database.getCompileCommands(files[i])) {
-      command.CommandLine = AdjustCommand(command.CommandLine, options.resource_dir, &outcomes[i].dropped_flags);
       command.CommandLine =
-          migrate::BypassForeignPch(command.CommandLine, command.Directory, &outcomes[i].gcc_pch_includes);
+          AdjustCommand(command.CommandLine, command.Directory, options.resource_dir, &outcomes[i].command_changes);
       inputs[i].commands.push_back(std::move(command));
     }
     if (inputs[i].commands.empty()) {
@@ -368,8 +369,7 @@ std::vector<TuOutcome> RunTranslationUnits(const std::vector<std::string>& files
   // `parsed_alone[g]`: this worker has already parsed a unit of group g
   // without its header, because another worker was still building it.
   auto parse = [&](size_t i, std::vector<bool>& parsed_alone) {
-    std::vector<std::string> dropped = std::move(outcomes[i].dropped_flags);
-    std::vector<std::string> gcc_pch_includes = std::move(outcomes[i].gcc_pch_includes);
+    CommandChanges changes = std::move(outcomes[i].command_changes);
     const int g = pch_of[i];
     int state = g >= 0 ? pchs[g]->state.load(std::memory_order_acquire) : SharedPch::kFailed;
     // Building a header costs about what parsing one unit alone costs (both
@@ -394,8 +394,7 @@ std::vector<TuOutcome> RunTranslationUnits(const std::vector<std::string>& files
     // failed), and after a failure with it, so that a failure is reported as
     // a plain parse reports it: the unit alone. The output is the same.
     if (!with_pch || outcomes[i].status == TuOutcome::kFailed) outcomes[i] = RunTranslationUnit(inputs[i], options);
-    outcomes[i].dropped_flags = std::move(dropped);
-    outcomes[i].gcc_pch_includes = std::move(gcc_pch_includes);
+    outcomes[i].command_changes = std::move(changes);
   };
   // The shared headers are built first, as tasks of the same workers: with
   // one worker every unit of a group uses its header; with more, the others

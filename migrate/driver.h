@@ -34,6 +34,12 @@ struct TuInput {
   std::vector<std::pair<std::string, std::string>> virtual_files;
 };
 
+// What the tool changed in a compile command, for the notes it prints.
+struct CommandChanges {
+  std::vector<std::string> dropped_flags;     // flags Clang does not know, in order
+  std::vector<std::string> gcc_pch_includes;  // forced includes parsed from their text
+};
+
 struct TuOutcome {
   // kTokensOnly: a file the tool does not parse (CUDA, Objective-C++); its
   // uses are decided from tokens.
@@ -42,17 +48,16 @@ struct TuOutcome {
   std::vector<TuResult> results;            // one per command, when kParsed
   std::string error;                        // the first error when kFailed; why, when kTokensOnly
   std::vector<std::string> missing_headers;  // includes not found, as spelled
-  std::vector<std::string> dropped_flags;   // flags Clang does not know, in order
-  // Forced includes parsed from their text: GCC's PCH sits next to one
-  // (BypassForeignPch).
-  std::vector<std::string> gcc_pch_includes;
+  CommandChanges command_changes;            // what AdjustCommand changed, to note
 };
 
 // The command of `file` as the tool parses it: flags Clang does not know are
-// dropped (appended to *dropped), warnings off, the resource directory set.
+// dropped, forced includes with GCC's PCH next to them go to the frontend
+// (BypassForeignPch; relative to `directory`), warnings off, the resource
+// directory set. What was changed is appended to *changes.
 clang::tooling::CommandLineArguments AdjustCommand(const clang::tooling::CommandLineArguments& args,
-                                                   const std::string& resource_dir,
-                                                   std::vector<std::string>* dropped);
+                                                   const std::string& directory, const std::string& resource_dir,
+                                                   CommandChanges* changes);
 
 // Parses one translation unit (ignores options.prescan and options.jobs).
 TuOutcome RunTranslationUnit(const TuInput& input, const DriverOptions& options);

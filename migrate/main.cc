@@ -288,11 +288,11 @@ int main(int argc, const char** argv) {
   size_t skipped = 0;
   for (migrate::TuOutcome& outcome : outcomes) {
     const std::string display = find_options.display(outcome.file);
-    for (const std::string& flag : outcome.dropped_flags)
+    for (const std::string& flag : outcome.command_changes.dropped_flags)
       if (noted.insert(flag).second)
         std::cerr << "migrate: note: dropped " << flag << " (Clang 14 does not know it) from the command of "
                   << display << "\n";
-    for (const std::string& header : outcome.gcc_pch_includes)
+    for (const std::string& header : outcome.command_changes.gcc_pch_includes)
       if (noted.insert("-include " + header).second)
         std::cerr << "migrate: note: " << display << ": -include " << header
                   << " is parsed from its text (a precompiled header next to it is GCC's, which Clang cannot read)\n";
