@@ -133,4 +133,10 @@ if nested_bazel build //app:predict --aspects=@ember//migrate:aspect.bzl%migrate
   fail "--in-place was accepted as an aspect option"
 fi
 has "${TEST_TMPDIR}/bad_options.log" "'--in-place' is not an option the aspect passes on; allowed: --assume=..., --kernel-guard=..., --strict, --no-prescan, --no-shared-preamble"
+# ... as does a value an option does not take.
+if nested_bazel build //app:predict --aspects=@ember//migrate:aspect.bzl%migrate_aspect --output_groups=migrate \
+  --@ember//migrate:options=--assume=maybe >"${TEST_TMPDIR}/bad_value.log" 2>&1; then
+  fail "--assume=maybe was accepted as an aspect option"
+fi
+has "${TEST_TMPDIR}/bad_value.log" "'--assume' takes one of inference, kernel, as --assume=inference (got '--assume=maybe')"
 echo "PASS"
