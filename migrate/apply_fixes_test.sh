@@ -4,10 +4,10 @@
 # error message. (tests/migrate_aspect_test.sh runs the real aspect.)
 set -uo pipefail
 
+# fail, finish: counted failures (shared with the other shell tests).
+source "$PWD/tools/shell_testing.sh"
 apply_fixes="$PWD/$1"
 work="${TEST_TMPDIR}/apply_fixes"
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 
 # expect <exit code> <stderr pattern> <args...>: runs apply_fixes in ${ws}
 # as `bazel run` would; stdout in out.txt, stderr in err.txt.
@@ -126,5 +126,4 @@ echo '{"sites": [' >"${out}/app/a.migrate.json"
 expect 2 "merge_reports: error: //app:a: not JSON: "
 [[ "$(tail -n1 "${ws}/app/a.cc")" == "int main() { Old guard; }" ]] || fail "edits were written although the reports did not merge"
 
-((failures == 0)) || { echo "${failures} failure(s)"; exit 1; }
-echo "PASS"
+finish

@@ -3,11 +3,11 @@
 # GCC flags, symlinked headers, filters, permissions and --check.
 set -uo pipefail
 
+# fail, finish: counted failures (shared with the other shell tests).
+source "$PWD/tools/shell_testing.sh"
 migrate="$PWD/$1"
 work="${TEST_TMPDIR}/cli"
 rm -rf "${work}" && mkdir -p "${work}" && cd "${work}"
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 # expect <exit code> <stderr pattern> <command...>
 expect() {
   local want="$1" pattern="$2"; shift 2
@@ -163,5 +163,4 @@ expect 1 "MANUAL at::AutoNonVariableTypeMode: constructed with .false." "${migra
 expect 0 "INFERENCE .*--assume=inference for: constructed with" "${migrate}" --assume=inference manual.cpp -- "${flags[@]}"
 grep -q "+void f() { c10::InferenceMode off(false); }" out.txt || fail "--assume=inference did not rewrite: $(cat out.txt)"
 
-if ((failures > 0)); then echo "${failures} failure(s)"; exit 1; fi
-echo PASS
+finish

@@ -5,11 +5,11 @@
 # output of `-j 1`, messages included; so does --no-shared-preamble.
 set -uo pipefail
 
+# fail, finish: counted failures (shared with the other shell tests).
+source "$PWD/tools/shell_testing.sh"
 migrate="$PWD/$1"
 work="${TEST_TMPDIR}/driver"
 rm -rf "${work}" && mkdir -p "${work}/src" "${work}/include" "${work}/third_party" && cd "${work}"
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 
 cat > include/guard_alias.h <<'CPP'
 #pragma once
@@ -130,5 +130,4 @@ grep -q "^src/macro_too.cpp:3:19: MANUAL LIB_NO_GRAD" out/scan_j1.stderr ||
 run scan_j4_again -j 4
 same scan_j4 scan_j4_again
 
-if ((failures > 0)); then echo "${failures} failure(s)"; exit 1; fi
-echo PASS
+finish

@@ -1,5 +1,5 @@
-# Sourced by the shell tests of tools/ and bench/: counted failures and the
-# usage-error check every command-line script here must pass.
+# Sourced by the shell tests of tools/, bench/ and migrate/: counted failures
+# and the usage-error check every command-line script here must pass.
 
 failures=0
 fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
