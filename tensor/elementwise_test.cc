@@ -314,6 +314,13 @@ TEST(Int64Test, NegAndPowWrapAroundAsLibTorch) {
   EXPECT_EQ(values<int64_t>(tensor({kMax, kMin, int64_t{3037000500}}).pow(2)), (L{1, 0, -9223372036709301616}));
 }
 
+TEST(FillTest, NonRepresentableValueForAFloatTensorThrowsLibTorchsMessage) {
+  EXPECT_EMBER_ERROR(full({2}, 1e40, kFloat), HAS("value cannot be converted to type float without overflow"),
+                     HAS("full of a Float tensor with 1e+40"));
+  EXPECT_EMBER_ERROR(zeros({2}).fill_(-1e40), HAS("value cannot be converted to type float without overflow"),
+                     HAS("fill_ of a Float tensor with -1e+40"));
+}
+
 TEST(FillTest, NonRepresentableValueForALongTensorThrowsLibTorchsMessage) {
   EXPECT_EMBER_ERROR(full({2}, std::nan(""), kLong), HAS("value cannot be converted to type int64_t without overflow"),
                      HAS("full"));

@@ -55,13 +55,9 @@ Tensor make_view(const Tensor& base, IntArrayRef sizes, IntArrayRef strides, int
   return out;
 }
 
-int64_t checked_to_long(const Scalar& value, const char* op) {
-  if (value.isFloatingPoint()) {
-    double v = value.toDouble();
-    EMBER_CHECK(v >= -0x1p63 && v < 0x1p63, "value cannot be converted to type int64_t without overflow (", op,
-                " of a Long tensor with ", v, "). Use a value in int64's range, or a floating dtype.");
-  }
-  return value.toLong();
+void throw_fill_overflow(const char* type, ScalarType dtype, const Scalar& value, const char* op) {
+  fail("value cannot be converted to type ", type, " without overflow (", op, " of a ", dtype, " tensor with ",
+       value, "). Use a value in ", type, "'s range, or a dtype that holds it.");
 }
 
 int64_t maybe_wrap_dim(int64_t dim, int64_t ndim, const char* op) {
@@ -94,13 +90,13 @@ void fill_typed(const Tensor& t, T value) {
 void fill_contiguous(const Tensor& t, const Scalar& value) {
   switch (t.dtype()) {
     case kFloat:
-      return fill_typed<float>(t, value.to<float>());
+      return fill_typed<float>(t, detail::checked_fill_value<float>(value, "full"));
     case kDouble:
-      return fill_typed<double>(t, value.to<double>());
+      return fill_typed<double>(t, detail::checked_fill_value<double>(value, "full"));
     case kLong:
-      return fill_typed<int64_t>(t, detail::checked_to_long(value, "full"));
+      return fill_typed<int64_t>(t, detail::checked_fill_value<int64_t>(value, "full"));
     case kBool:
-      return fill_typed<bool>(t, value.to<bool>());
+      return fill_typed<bool>(t, detail::checked_fill_value<bool>(value, "full"));
   }
 }
 

@@ -141,29 +141,33 @@ class Scalar {
   // The dtype a tensor made from this scalar would get (float32 for floats, as LibTorch's default dtype).
   ScalarType type() const { return tag_ == Tag::Double ? kFloat : tag_ == Tag::Long ? kLong : kBool; }
 
-  // The value as a T, checked as LibTorch's Scalar::to is: a value T cannot
-  // hold throws "value cannot be converted to type T without overflow" (NaN
-  // and infinities convert to a floating T; NaN to bool is true).
+  // Whether T holds the value, as LibTorch's c10::overflows decides: NaN and
+  // infinities fit a floating T; an unsigned T takes negative integers down
+  // to minus its maximum (two's complement, for uint8 arithmetic); bool
+  // takes any value (nonzero is true).
+  template <class T>
+  bool fits() const {
+    static_assert(std::is_arithmetic<T>::value, "Scalar::fits<T>: T must be a number type");
+    using limits = std::numeric_limits<T>;
+    if constexpr (std::is_same<T, bool>::value) {
+      return true;
+    } else if (tag_ == Tag::Double) {
+      const double d = v_.d;
+      if (std::is_floating_point<T>::value && !std::isfinite(d)) return true;
+      return d >= double(limits::lowest()) && d <= double(limits::max());
+    } else if constexpr (std::is_integral<T>::value && sizeof(T) < sizeof(int64_t)) {
+      const int64_t i = v_.i, max = int64_t(limits::max());
+      return limits::is_signed ? i >= int64_t(limits::lowest()) && i <= max : i >= -max && i <= max;
+    } else {
+      return true;
+    }
+  }
+  // The value as a T, checked as LibTorch's Scalar::to is: a value T does not
+  // hold (see fits) throws "value cannot be converted to type T without
+  // overflow".
   template <class T>
   T to() const {
-    static_assert(std::is_arithmetic<T>::value, "Scalar::to<T>: T must be a number type");
-    if constexpr (!std::is_same<T, bool>::value) {
-      using limits = std::numeric_limits<T>;
-      if (tag_ == Tag::Double) {
-        const double d = v_.d;
-        const bool fits = std::is_floating_point<T>::value
-                              ? !std::isfinite(d) || (d >= double(limits::lowest()) && d <= double(limits::max()))
-                              : d >= double(limits::lowest()) && d <= double(limits::max());
-        if (!fits) detail::throw_conversion_overflow(detail::conversion_type_name<T>(), *this);
-      } else if constexpr (std::is_integral<T>::value && sizeof(T) < sizeof(int64_t)) {
-        // An unsigned T takes negative values down to -max, two's complement
-        // (LibTorch's c10::overflows, for uint8 arithmetic).
-        const int64_t i = v_.i;
-        const bool fits = limits::is_signed ? i >= int64_t(limits::lowest()) && i <= int64_t(limits::max())
-                                            : i <= int64_t(limits::max()) && -i <= int64_t(limits::max());
-        if (!fits) detail::throw_conversion_overflow(detail::conversion_type_name<T>(), *this);
-      }
-    }
+    if (!fits<T>()) detail::throw_conversion_overflow(detail::conversion_type_name<T>(), *this);
     return cast<T>();
   }
   // The value as a T as the kernels convert a number operand (LibTorch

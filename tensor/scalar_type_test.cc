@@ -40,6 +40,8 @@ TEST(ScalarTo, UnsignedTakesNegativeValuesDownToMinusItsMaximum) {
   EXPECT_EQ(Scalar(-255).to<uint8_t>(), 1);
   EXPECT_EMBER_ERROR(Scalar(-256).to<uint8_t>(), HAS("value cannot be converted to type uint8_t without overflow"));
   EXPECT_EMBER_ERROR(Scalar(256).to<uint8_t>(), HAS("value cannot be converted to type uint8_t without overflow"));
+  EXPECT_EMBER_ERROR(Scalar(INT64_MIN).to<uint8_t>(),
+                     HAS("value cannot be converted to type uint8_t without overflow"));
 }
 
 TEST(ScalarTo, ThrowsForADoubleBeyondFloat) {

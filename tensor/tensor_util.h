@@ -41,10 +41,16 @@ int64_t checked_numel(IntArrayRef sizes, size_t itemsize, const char* op);
 
 int64_t maybe_wrap_dim(int64_t dim, int64_t ndim, const char* op);
 
-// `value` as an int64 for filling a Long tensor; a floating value outside
-// int64's range, or NaN, throws LibTorch's "value cannot be converted to type
-// int64_t without overflow", naming `op`.
-int64_t checked_to_long(const Scalar& value, const char* op);
+[[noreturn]] void throw_fill_overflow(const char* type, ScalarType dtype, const Scalar& value, const char* op);
+
+// `value` as a T for filling a tensor of T (full, fill_): a value T does not
+// hold (Scalar::fits) throws LibTorch's "value cannot be converted to type T
+// without overflow", naming `op`, the dtype and the value.
+template <class T>
+T checked_fill_value(const Scalar& value, const char* op) {
+  if (!value.fits<T>()) throw_fill_overflow(conversion_type_name<T>(), CppTypeToScalarType<T>::value, value, op);
+  return value.cast<T>();
+}
 
 // `size` with its one -1 replaced so that the product is `numel`; throws
 // LibTorch's "shape '[4]' is invalid for input of size 6" naming `op`.

@@ -510,10 +510,9 @@ const Tensor& copy_kernel(DispatchKeySet, const Tensor& self, const Tensor& src)
 
 const Tensor& fill_kernel(DispatchKeySet, const Tensor& self, const Scalar& value) {
   check_no_internal_overlap(self, "fill_");
-  if (self.dtype() == kLong) detail::checked_to_long(value, "fill_");
   dispatch_dtype(self.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    const T v = value.to<T>();
+    const T v = detail::checked_fill_value<T>(value, "fill_");
     StridedLoop loop(self.sizes(), {operand(self)});
     loop.run([v](char** p, const int64_t* s, int64_t n) {
       T* o = reinterpret_cast<T*>(p[0]);
