@@ -114,8 +114,9 @@ Verdict Judge(const Site& site) {
         return verdict;
       }
       if (use->arg != Arg::kNone && !use->arg_span) {
-        verdict.manual = "the constructor argument (" + Quote(use->where, use->reason) +
-                         ") is spelled inside a macro and cannot be dropped safely";
+        verdict.manual = "the constructor argument (" + Quote(use->where, use->reason) + ") " +
+                         (use->arg_uneditable.empty() ? "is not one editable range" : use->arg_uneditable) +
+                         " and cannot be dropped safely";
         return verdict;
       }
     }

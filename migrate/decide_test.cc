@@ -60,12 +60,14 @@ TEST(Decide, RuntimeFlagInKernelContextIsManual) {
   EXPECT_NE(site.reason.find("runtime flag in kernel context"), std::string::npos) << site.reason;
 }
 
-TEST(Decide, KernelArgumentInAMacroIsManual) {
+TEST(Decide, KernelArgumentThatCannotBeEditedIsManualWithWhy) {
   Use use = MakeUse(Context::kKernel, Arg::kTrue);
   use.arg_span.reset();
+  use.arg_uneditable = "is split by a preprocessor directive";
   Site site = DecideOne(MakeSite({use}));
   EXPECT_EQ(site.decision, Decision::kManual);
-  EXPECT_NE(site.reason.find("inside a macro"), std::string::npos) << site.reason;
+  EXPECT_NE(site.reason.find(") is split by a preprocessor directive and cannot be dropped safely"), std::string::npos)
+      << site.reason;
 }
 
 TEST(Decide, BothContextsAreManualWithBothReasons) {

@@ -9,6 +9,8 @@
 #include "clang/Basic/Diagnostic.h"
 #include "clang/Basic/LangOptions.h"
 #include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
+#include "clang/Lex/Token.h"
 
 namespace migrate {
 
@@ -46,5 +48,21 @@ class RawSource {
   clang::IgnoringDiagConsumer quiet_;  // declared first: outlives files_
   clang::SourceManagerForFile files_;
 };
+
+// Whether a preprocessor directive line (`#include`, `#define`, ...) starts
+// inside `text`, a piece of source that begins at a token. Such a piece is
+// never one edit: replacing or deleting it would delete the directive too
+// (`at` / `#include <x>` / `::AutoNonVariableTypeMode` names the guard).
+inline bool HoldsDirective(const std::string& text) {
+  RawSource source("piece.cc", text);
+  clang::SourceManager& sm = source.sm();
+  const clang::LangOptions lang = RawCppLangOptions();
+  clang::Lexer lexer(source.fid(), source.buffer(), sm, lang);
+  clang::Token token;
+  bool first = true;
+  for (lexer.LexFromRawLexer(token); !token.is(clang::tok::eof); lexer.LexFromRawLexer(token), first = false)
+    if (!first && token.is(clang::tok::hash) && token.isAtStartOfLine()) return true;
+  return false;
+}
 
 }  // namespace migrate

@@ -45,5 +45,19 @@ TEST(RawSource, KeepsAUtf8ByteOrderMarkOutOfTheTokens) {
   EXPECT_EQ(Spellings("\xEF\xBB\xBFint x;"), (std::vector<std::string>{"int", "x", ";"}));
 }
 
+TEST(HoldsDirective, FindsADirectiveLineBetweenTokens) {
+  EXPECT_TRUE(HoldsDirective("at\n#include <vector>\n::AutoNonVariableTypeMode"));
+  EXPECT_TRUE(HoldsDirective("c10::\n  #  define X 1\nAutoNonVariableTypeMode"));
+  EXPECT_TRUE(HoldsDirective("(\n#if 1\ntrue\n#endif\n)"));
+}
+
+TEST(HoldsDirective, IgnoresAHashThatStartsNoDirective) {
+  EXPECT_FALSE(HoldsDirective("at::AutoNonVariableTypeMode"));
+  EXPECT_FALSE(HoldsDirective("#x"));                         // the piece's own first token
+  EXPECT_FALSE(HoldsDirective("a \\\n# b"));                  // a spliced line is one line
+  EXPECT_FALSE(HoldsDirective("a /* \n#include <x>\n */ b"));  // inside a comment
+  EXPECT_FALSE(HoldsDirective("f(R\"(\n#x\n)\")"));            // inside a raw string
+}
+
 }  // namespace
 }  // namespace migrate

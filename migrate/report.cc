@@ -56,11 +56,29 @@ std::vector<const Site*> Sorted(const std::vector<Site>& sites) {
   return sorted;
 }
 
+// A spelling on one line: a qualifier split over lines (`at::` / `Auto…`)
+// keeps one space per line break, so a summary line stays one line.
+std::string OneLine(const std::string& spelling) {
+  std::string out;
+  for (size_t i = 0; i < spelling.size(); ++i) {
+    if (spelling[i] != '\n' && spelling[i] != '\r') {
+      out += spelling[i];
+      continue;
+    }
+    while (!out.empty() && (out.back() == ' ' || out.back() == '\t')) out.pop_back();
+    while (i + 1 < spelling.size() && (spelling[i + 1] == ' ' || spelling[i + 1] == '\t' ||
+                                       spelling[i + 1] == '\r' || spelling[i + 1] == '\n'))
+      ++i;
+    out += ' ';
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string SummaryLine(const Site& site) {
   std::string line = site.display + ":" + std::to_string(site.line) + ":" + std::to_string(site.column) +
-                     ": " + DecisionName(site.decision) + " " + site.spelling;
+                     ": " + DecisionName(site.decision) + " " + OneLine(site.spelling);
   const std::string replacement = NewSpelling(site);
   if (!replacement.empty()) line += " -> " + replacement;
   return line + ": " + site.reason;

@@ -56,6 +56,12 @@ TEST(SummaryLine, NamesPlaceDecisionBothSpellingsAndReason) {
             11u);
 }
 
+TEST(SummaryLine, PutsASpellingSplitOverLinesOnOneLine) {
+  Site site = Reported("a.cpp", 4, Decision::kManual);
+  site.spelling = "at  \r\n#include <x>\n\t::AutoNonVariableTypeMode";
+  EXPECT_EQ(SummaryLine(site).find("MANUAL at #include <x> ::AutoNonVariableTypeMode: "), 11u) << SummaryLine(site);
+}
+
 TEST(ExportFixesYaml, HoldsEveryReplacementWithItsAbsolutePath) {
   EditPlan plan;
   FileEdit edit;

@@ -64,9 +64,10 @@ struct Use {
   // Inside Function<T>::forward, which already runs below autograd.
   bool redundant = false;
   // The argument text to drop when the guard becomes the no-argument kernel
-  // guard; absent when there is none or it cannot be edited safely.
+  // guard; absent when there is none or it cannot be edited safely, and then
+  // `arg_uneditable` says why ("is spelled inside a macro").
   std::optional<Span> arg_span;
-  bool arg_in_macro = false;
+  std::string arg_uneditable;
   // The whole declaration statement, for --kernel-guard=remove.
   std::optional<Span> stmt_span;
   friend bool operator<(const Use& a, const Use& b) {

@@ -16,6 +16,7 @@
 #include "clang/Lex/Lexer.h"
 #include "llvm/Support/FileSystem.h"
 #include "migrate/missing_headers.h"
+#include "migrate/raw_lexer.h"
 
 namespace migrate {
 namespace {
@@ -661,6 +662,8 @@ class Finder {
     const auto [fid, begin] = sm_.getDecomposedLoc(file_range.getBegin());
     const auto [end_fid, end] = sm_.getDecomposedLoc(file_range.getEnd());
     if (fid != end_fid || end < begin) return std::nullopt;
+    // Nor one that would delete a directive line inside the range.
+    if (HoldsDirective(sm_.getBufferData(fid).substr(begin, end - begin).str())) return std::nullopt;
     return Span{RealPath(fid), begin, end - begin};
   }
 
@@ -781,7 +784,10 @@ class Finder {
   void FinishUse(Use& use, const Expr* arg, CharSourceRange arg_range, DynTypedNode node, SourceLocation loc) {
     if (use.arg != Arg::kNone && arg) {
       use.arg_span = FileSpan(arg_range);
-      use.arg_in_macro = !use.arg_span.has_value();
+      if (!use.arg_span)
+        use.arg_uneditable = arg_range.getBegin().isMacroID() || arg_range.getEnd().isMacroID()
+                                 ? "is spelled inside a macro"
+                                 : "is split by a preprocessor directive";
     }
     ContextWhy why = ContextOf(node);
     use.context = why.context;
@@ -907,6 +913,9 @@ class Finder {
     site.line = sm_.getSpellingLineNumber(spelled_begin);
     site.column = sm_.getSpellingColumnNumber(spelled_begin);
     site.spelling = sm_.getBufferData(fid).substr(offset, end_offset - offset).str();
+    if (HoldsDirective(site.spelling))
+      site.blocked = "a preprocessor directive splits the spelling; editing it would delete the directive; "
+                     "edit by hand";
     site.suppressed = LineHasNolint(begin);
     site.global_anchor = ReplacementShadowed(loc, site.profile);
     FillDeclVisibility(site, begin);

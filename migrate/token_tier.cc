@@ -261,9 +261,23 @@ std::vector<Site> TokenSites(const std::string& path, const std::string& display
     auto at = std::find_if(t.begin(), t.end(), [&](const Tok& tok) { return tok.offset == offset; });
     if (at == t.end() || at->text != "AutoNonVariableTypeMode") continue;
     const size_t i = at - t.begin();
+    // The qualifier, read past the bodies of #defines between its tokens
+    // (`c10::` / `#define X 1` / `AutoNonVariableTypeMode`): a directive
+    // inside the spelling blocks the site below rather than halving it.
+    auto previous = [&](size_t k) -> std::optional<size_t> {
+      while (k-- > 0)
+        if (t[k].macro == at->macro) return k;
+      return std::nullopt;
+    };
     size_t first = i;
-    while (first >= 2 && t[first - 1].Is("::") && t[first - 2].Ident()) first -= 2;
-    if (first >= 1 && t[first - 1].Is("::")) --first;
+    while (true) {
+      const std::optional<size_t> colons = previous(first);
+      if (!colons || !t[*colons].Is("::")) break;
+      first = *colons;
+      const std::optional<size_t> name = previous(first);
+      if (!name || !t[*name].Ident()) break;
+      first = *name;
+    }
     Site site;
     site.span = Span{path, t[first].offset, t[i].offset + static_cast<unsigned>(t[i].text.size()) - t[first].offset};
     site.spelling = text.substr(site.span.offset, site.span.length);
@@ -304,6 +318,10 @@ std::vector<Site> TokenSites(const std::string& path, const std::string& display
           use.arg_span = Span{path, t[k].offset, t[k + 2].offset + 1 - t[k].offset};
         else
           use.arg_span = Span{path, t[k + 1].offset, static_cast<unsigned>(t[k + 1].text.size())};
+        if (HoldsDirective(text.substr(use.arg_span->offset, use.arg_span->length))) {
+          use.arg_span.reset();
+          use.arg_uneditable = "is split by a preprocessor directive";
+        }
       } else {
         use.arg = Arg::kRuntime;
       }
@@ -394,6 +412,11 @@ std::vector<Site> TokenSites(const std::string& path, const std::string& display
     if (const std::string why = TokenTierOnly(path); !why.empty()) {
       use.reason += " (" + why + ")";
       if (!site.blocked.empty()) site.blocked = use.reason;
+    }
+    if (HoldsDirective(site.spelling)) {
+      site.blocked = "from tokens: a preprocessor directive splits the spelling; editing it would delete the "
+                     "directive; edit by hand";
+      use.reason = site.blocked;
     }
     site.uses.push_back(use);
     sites.push_back(std::move(site));

@@ -18,6 +18,29 @@ std::vector<Site> Decide(const std::string& path, const std::string& text) {
   return TokenSites(path, path, text, offsets);
 }
 
+TEST(TokenSites, AQualifierSplitByADirectiveIsBlockedWhole) {
+  for (const char* text : {"void f() {\n  at\n#include <vector>\n::AutoNonVariableTypeMode g(true);\n}\n",
+                           "void f() {\n  c10::\n#define X 1\nAutoNonVariableTypeMode g(true);\n}\n"}) {
+    const std::vector<Site> sites = Decide("/p/split.cpp", text);
+    ASSERT_EQ(sites.size(), 1u) << text;
+    EXPECT_EQ(sites[0].span.offset, 13u) << text;  // the whole qualifier, not just the name
+    EXPECT_EQ(sites[0].blocked,
+              "from tokens: a preprocessor directive splits the spelling; editing it would delete the directive; "
+              "edit by hand")
+        << text;
+  }
+}
+
+TEST(TokenSites, AnArgumentSplitByADirectiveHasNoSpanAndSaysWhy) {
+  const std::vector<Site> sites =
+      Decide("/p/arg.cpp", "void f() {\n  at::AutoNonVariableTypeMode g(\n#if 1\ntrue\n#endif\n);\n}\n");
+  ASSERT_EQ(sites.size(), 1u);
+  EXPECT_TRUE(sites[0].blocked.empty());
+  EXPECT_EQ(sites[0].uses.at(0).arg, Arg::kTrue);
+  EXPECT_FALSE(sites[0].uses[0].arg_span.has_value());
+  EXPECT_EQ(sites[0].uses[0].arg_uneditable, "is split by a preprocessor directive");
+}
+
 TEST(TokenSites, ACallGuardMemberIsInference) {
   const std::vector<Site> sites = Decide("/p/guard.cpp",
                                          "struct MobileCallGuard {\n"
