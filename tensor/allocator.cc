@@ -1,10 +1,13 @@
 #include "tensor/allocator.h"
 
 #include <atomic>
+#include <cerrno>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <mutex>
-#include <new>
+
+#include "tensor/check.h"
 
 namespace ember {
 namespace {
@@ -92,6 +95,15 @@ LargeBlockCache& large_blocks() {
   return *cache;
 }
 
+// LibTorch's message, then what Ember knows: what tensors hold already.
+[[noreturn]] __attribute__((noinline, cold)) void fail_allocation(size_t nbytes, int error) {
+  if (error == 0) error = ENOMEM;
+  detail::fail("DefaultCPUAllocator: can't allocate memory: you tried to allocate ", nbytes, " bytes. Error code ",
+               error, " (", std::strerror(error), ") (Ember: tensors hold ",
+               current_bytes.load(std::memory_order_relaxed),
+               " bytes now. Make the tensor smaller, or free tensors you no longer need.)");
+}
+
 void cpu_delete(void* raw) {
   if (raw == nullptr) return;
   const Header* h = static_cast<const Header*>(raw);
@@ -103,11 +115,18 @@ void cpu_delete(void* raw) {
 class CpuAllocator final : public Allocator {
  public:
   DataPtr allocate(size_t nbytes) override {
+    if (nbytes > SIZE_MAX - kHeader - kCpuAlignment) fail_allocation(nbytes, ENOMEM);
     size_t capacity = nbytes + kHeader + kCpuAlignment - 1;
     void* raw = capacity >= kLargeBlock ? large_blocks().take(capacity) : nullptr;
     if (raw == nullptr) {
       raw = std::malloc(capacity);
-      if (raw == nullptr) throw std::bad_alloc();
+      if (raw == nullptr && capacity >= kLargeBlock) {
+        // The cached blocks may be what stands between this request and the
+        // memory it needs: give them back and ask once more.
+        large_blocks().clear();
+        raw = std::malloc(capacity);
+      }
+      if (raw == nullptr) fail_allocation(nbytes, errno);
       static_cast<Header*>(raw)->capacity = capacity;
     }
     static_cast<Header*>(raw)->nbytes = nbytes;

@@ -4,6 +4,7 @@
 
 #include "gtest/gtest.h"
 #include "tensor/storage.h"
+#include "tensor/testing.h"
 
 namespace ember {
 namespace {
@@ -62,6 +63,18 @@ TEST(CpuAllocatorTest, SmallBlocksAreNotCached) {
   empty_cache();
   { DataPtr p = cpu_allocator()->allocate(1000); }
   EXPECT_EQ(memory_stats().cached_bytes, 0);
+}
+
+TEST(CpuAllocatorTest, ARequestNoMemoryCanHoldThrowsLibTorchsMessageWithTheBytesHeld) {
+  EXPECT_EMBER_ERROR(cpu_allocator()->allocate(size_t{1} << 62),
+                     HAS("DefaultCPUAllocator: can't allocate memory: you tried to allocate 4611686018427387904 "
+                         "bytes. Error code 12 (Cannot allocate memory) (Ember: tensors hold "),
+                     HAS(" bytes now. Make the tensor smaller, or free tensors you no longer need.)"));
+}
+
+TEST(CpuAllocatorTest, ARequestNearTheAddressSpaceDoesNotWrapAround) {
+  EXPECT_EMBER_ERROR(cpu_allocator()->allocate(SIZE_MAX - 8),
+                     HAS("you tried to allocate 18446744073709551607 bytes. Error code 12"));
 }
 
 TEST(CpuAllocatorTest, ZeroBytesGivesAFreeablePointer) {

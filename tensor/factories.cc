@@ -1,6 +1,7 @@
 // Factories and the allocation helpers every kernel uses.
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <mutex>
 #include <random>
 
@@ -158,19 +159,39 @@ Tensor arange(const Scalar& end) { return arange(0, end, 1); }
 Tensor arange(const Scalar& end, ScalarType dtype) { return arange(0, end, 1).to(dtype); }
 
 Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step) {
-  bool integral = !start.isFloatingPoint() && !end.isFloatingPoint() && !step.isFloatingPoint();
-  double s = start.toDouble(), e = end.toDouble(), st = step.toDouble();
+  const bool integral = !start.isFloatingPoint() && !end.isFloatingPoint() && !step.isFloatingPoint();
+  const double s = start.toDouble(), e = end.toDouble(), st = step.toDouble();
+  // LibTorch's checks, in its order.
   EMBER_CHECK(st != 0, "arange(", start, ", ", end, ", ", step, "): step must be nonzero.");
-  EMBER_CHECK((st > 0 && e >= s) || (st < 0 && e <= s), "arange(", start, ", ", end, ", ", step,
-              "): upper bound and larger bound inconsistent with step sign. Use a step whose sign points from "
-              "start to end.");
   EMBER_CHECK(std::isfinite(s) && std::isfinite(e), "arange(): unsupported range: ", s, " -> ", e,
               ". Pass finite bounds.");
-  int64_t n = static_cast<int64_t>(std::ceil((e - s) / st));
+  // Integers are compared and counted exactly: their distance may not fit in
+  // int64 (LibTorch's wraps around: arange(INT64_MIN, INT64_MAX, INT64_MAX)
+  // is empty there, three elements here), nor in a double's 53 bits.
+  bool toward_end = (st > 0 && e >= s) || (st < 0 && e <= s);
+  double length = std::ceil((e - s) / st);
+  __int128 count = 0;
+  if (integral) {
+    const __int128 distance = static_cast<__int128>(end.toLong()) - start.toLong();
+    const int64_t by = step.toLong();
+    toward_end = (by > 0 && distance >= 0) || (by < 0 && distance <= 0);
+    count = distance / by + (distance % by != 0 ? 1 : 0);
+    length = static_cast<double>(count);
+  }
+  EMBER_CHECK(toward_end, "arange(", start, ", ", end, ", ", step,
+              "): upper bound and larger bound inconsistent with step sign. Use a step whose sign points from "
+              "start to end.");
+  EMBER_CHECK(integral ? count <= std::numeric_limits<int64_t>::max() : length < 0x1p63, "arange(", start, ", ",
+              end, ", ", step, "): invalid size, possible overflow? (", length,
+              " elements; a size is an int64. Use a larger step or a shorter range.)");
+  const int64_t n = integral ? static_cast<int64_t>(count) : static_cast<int64_t>(length);
   Tensor t = detail::make_tensor({n}, integral ? kLong : kFloat, "arange");
   if (integral) {
+    // Every element lies between start and end; modular arithmetic gets it
+    // even where i * step alone would overflow.
     int64_t* p = t.data_ptr<int64_t>();
-    for (int64_t i = 0; i < n; ++i) p[i] = start.toLong() + i * step.toLong();
+    const uint64_t first = static_cast<uint64_t>(start.toLong()), by = static_cast<uint64_t>(step.toLong());
+    for (int64_t i = 0; i < n; ++i) p[i] = static_cast<int64_t>(first + static_cast<uint64_t>(i) * by);
   } else {
     float* p = t.data_ptr<float>();
     for (int64_t i = 0; i < n; ++i) p[i] = static_cast<float>(s + static_cast<double>(i) * st);

@@ -1,5 +1,7 @@
 // Factories: values, dtypes, and size errors.
+#include <cmath>
 #include <cstdlib>
+#include <limits>
 
 #include "gtest/gtest.h"
 #include "tensor/tensor.h"
@@ -30,6 +32,12 @@ TEST(FactoryTest, NumelOverflowThrows) {
                      HAS("Storage size calculation overflowed with sizes=[1099511627776, 1099511627776]"));
 }
 
+TEST(FactoryTest, ATensorNoMemoryCanHoldThrowsLibTorchsMessage) {
+  EXPECT_EMBER_ERROR(empty({int64_t{1} << 60}),
+                     HAS("DefaultCPUAllocator: can't allocate memory: you tried to allocate 4611686018427387904 "
+                         "bytes. Error code 12 (Cannot allocate memory)"));
+}
+
 TEST(ArangeTest, IntegerAndFloatRanges) {
   EXPECT_EQ(values<int64_t>(arange(4)), (std::vector<int64_t>{0, 1, 2, 3}));
   EXPECT_EQ(values<int64_t>(arange(5, 0, -2)), (std::vector<int64_t>{5, 3, 1}));
@@ -40,6 +48,32 @@ TEST(ArangeTest, IntegerAndFloatRanges) {
 }
 
 TEST(ArangeTest, ZeroStepThrows) { EXPECT_EMBER_ERROR(arange(0, 5, 0), HAS("step must be nonzero")); }
+
+TEST(ArangeTest, AStepAwayFromTheEndThrowsLibTorchsMessage) {
+  EXPECT_EMBER_ERROR(arange(5, 0, 1), HAS("arange(5, 0, 1): upper bound and larger bound inconsistent with step sign. "
+                                         "Use a step whose sign points from start to end."));
+}
+
+TEST(ArangeTest, ANonFiniteBoundThrowsUnsupportedRangeBeforeTheSignCheck) {
+  EXPECT_EMBER_ERROR(arange(0, std::nan(""), 1), HAS("arange(): unsupported range: 0 -> nan. Pass finite bounds."));
+  EXPECT_EMBER_ERROR(arange(0, HUGE_VAL, 1), HAS("unsupported range: 0 -> inf"));
+}
+
+TEST(ArangeTest, ALengthBeyondInt64ThrowsInvalidSize) {
+  EXPECT_EMBER_ERROR(arange(0, 1e20, 1), HAS("invalid size, possible overflow? (1e+20 elements; a size is an int64."));
+  EXPECT_EMBER_ERROR(arange(std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max(), 1),
+                     HAS("invalid size, possible overflow?"));
+}
+
+TEST(ArangeTest, IntegerBoundsAtTheEdgesOfInt64AreExact) {
+  constexpr int64_t kMin = std::numeric_limits<int64_t>::min(), kMax = std::numeric_limits<int64_t>::max();
+  // LibTorch 1.13 returns an empty tensor here (its end - start wraps around).
+  EXPECT_EQ(values<int64_t>(arange(kMin, kMax, kMax)), (std::vector<int64_t>{kMin, -1, kMax - 1}));
+  EXPECT_EQ(values<int64_t>(arange(kMax - 2, kMax, 1)), (std::vector<int64_t>{kMax - 2, kMax - 1}));
+  EXPECT_EQ(values<int64_t>(arange(kMax, kMin, kMin)), (std::vector<int64_t>{kMax, -1}));
+  EXPECT_EQ(values<int64_t>(arange(3, 3, -1)).size(), 0u);
+  EXPECT_EQ(values<int64_t>(arange(-3, 4, 2)), (std::vector<int64_t>{-3, -1, 1, 3}));
+}
 
 TEST(RandomTest, SeededGeneratorRepeats) {
   manual_seed(42);

@@ -286,6 +286,29 @@ TEST_F(DiffTest, ErrorMessagesKeepLibTorchsPhrase) {
   SamePhrase([] { (void)empty({-1}); }, [] { (void)torch::empty({-1}); });
   SamePhrase([] { (void)arange(3).mean(); }, [] { (void)torch::arange(3).mean(); });
   SamePhrase([] { (void)ones({1}).expand({3}).add_(1); }, [] { (void)torch::ones({1}).expand({3}).add_(1); });
+  // arange's checks, and an allocation no memory can hold.
+  SamePhrase([] { (void)arange(5, 0, 1); }, [] { (void)torch::arange(5, 0, 1); });
+  SamePhrase([] { (void)arange(0, HUGE_VAL, 1); }, [] { (void)torch::arange(0, HUGE_VAL, 1); });
+  SamePhrase([] { (void)arange(0, 1e20, 1); }, [] { (void)torch::arange(0, 1e20, 1); });
+}
+
+TEST_F(DiffTest, AnAllocationNoMemoryCanHoldKeepsLibTorchsPhrase) {
+  std::string theirs, mine;
+  try {
+    (void)torch::empty({int64_t{1} << 60});
+  } catch (const c10::Error& e) {
+    theirs = e.what_without_backtrace();
+  }
+  try {
+    (void)empty({int64_t{1} << 60});
+  } catch (const Error& e) {
+    mine = e.what();
+  }
+  // LibTorch's starts with where its check failed ("[enforce fail at
+  // alloc_cpu.cpp:75] err == 0. "), which is not Ember's to copy.
+  const size_t phrase = theirs.find("DefaultCPUAllocator: ");
+  ASSERT_NE(phrase, std::string::npos) << theirs;
+  EXPECT_NE(mine.find(theirs.substr(phrase)), std::string::npos) << "Ember:    " << mine << "\nLibTorch: " << theirs;
   // Checked number conversions: item<T>(), Scalar::to<T>() and the ops that
   // convert a number argument (fill, alpha).
   const double nan = std::numeric_limits<double>::quiet_NaN();
