@@ -1,7 +1,7 @@
 #pragma once
 
 // What Clang's raw lexer needs to tokenize C++ source as the compiler does
-// (line comments, raw strings, digit separators) without a compile command:
+// (line comments, raw strings, digit separators, digraphs) without a compile command:
 // the token tier, the occurrence scan and the fuzz check lex the same way.
 
 #include <string>
@@ -19,6 +19,7 @@ inline clang::LangOptions RawCppLangOptions() {
   lang.CPlusPlus = lang.CPlusPlus11 = lang.CPlusPlus14 = lang.CPlusPlus17 = 1;
   lang.LineComment = 1;
   lang.Bool = 1;
+  lang.Digraphs = 1;  // as in every C++ mode: `%:include` is a directive, `<%` a brace
   return lang;
 }
 

@@ -30,6 +30,11 @@ TEST(RawCppLangOptions, LexesDigitSeparatorsInOneNumber) {
   EXPECT_EQ(Spellings("1'000'000 x"), (std::vector<std::string>{"1'000'000", "x"}));
 }
 
+TEST(RawCppLangOptions, LexesDigraphsAsTheirTokens) {
+  EXPECT_EQ(Spellings("<% %> <: :>"), (std::vector<std::string>{"<%", "%>", "<:", ":>"}));
+  EXPECT_EQ(Spellings("std::vector<::x>"), (std::vector<std::string>{"std", "::", "vector", "<", "::", "x", ">"}));
+}
+
 TEST(RawCppLangOptions, DropsLineComments) {
   EXPECT_EQ(Spellings("a // b\nc"), (std::vector<std::string>{"a", "c"}));
 }
@@ -49,6 +54,7 @@ TEST(HoldsDirective, FindsADirectiveLineBetweenTokens) {
   EXPECT_TRUE(HoldsDirective("at\n#include <vector>\n::AutoNonVariableTypeMode"));
   EXPECT_TRUE(HoldsDirective("c10::\n  #  define X 1\nAutoNonVariableTypeMode"));
   EXPECT_TRUE(HoldsDirective("(\n#if 1\ntrue\n#endif\n)"));
+  EXPECT_TRUE(HoldsDirective("at\n%:include <vector>\n::AutoNonVariableTypeMode"));  // a digraph
 }
 
 TEST(HoldsDirective, IgnoresAHashThatStartsNoDirective) {

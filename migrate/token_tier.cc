@@ -88,7 +88,9 @@ std::vector<Tok> Lex(const std::string& path, const std::string& text) {
     Tok tok;
     tok.kind = token.getKind();
     tok.offset = sm.getFileOffset(token.getLocation());
-    tok.text = text.substr(tok.offset, token.getLength());
+    // A punctuator by its kind's spelling: the digraph `<%` is a `{`.
+    const char* punctuator = clang::tok::getPunctuatorSpelling(tok.kind);
+    tok.text = punctuator ? punctuator : text.substr(tok.offset, token.getLength());
     tok.line = sm.getSpellingLineNumber(token.getLocation());
     tok.macro = macro;
     tok.line_start = token.isAtStartOfLine();

@@ -41,6 +41,14 @@ TEST(TokenSites, AnArgumentSplitByADirectiveHasNoSpanAndSaysWhy) {
   EXPECT_EQ(sites[0].uses[0].arg_uneditable, "is split by a preprocessor directive");
 }
 
+TEST(TokenSites, DigraphBracesOpenAndCloseScopes) {
+  const std::vector<Site> sites =
+      Decide("/p/digraphs.cpp", "void predict() <%\n  at::AutoNonVariableTypeMode g(true);\n%>\n");
+  ASSERT_EQ(sites.size(), 1u);
+  EXPECT_TRUE(sites[0].blocked.empty()) << sites[0].blocked;
+  EXPECT_NE(sites[0].uses.at(0).reason.find("inside `predict`"), std::string::npos) << sites[0].uses[0].reason;
+}
+
 TEST(TokenSites, ACallGuardMemberIsInference) {
   const std::vector<Site> sites = Decide("/p/guard.cpp",
                                          "struct MobileCallGuard {\n"
