@@ -187,17 +187,26 @@ std::string CheckInsertion(const std::string& original, unsigned offset, const s
     rest.erase(0, 1);
   if (rest.empty()) return "an empty insertion at offset " + std::to_string(offset);
   size_t begin = 0;
+  bool included = false;
   while (begin < rest.size()) {
     size_t end = rest.find('\n', begin);
     if (end == std::string::npos) return "an inserted line without its newline: " + Quoted(text);
     std::string line = rest.substr(begin, end - begin);
     if (!line.empty() && line.back() == '\r') line.pop_back();
+    // HeaderIncludes separates include categories with an empty line (both
+    // headers at one place: `<ATen/...>`, then `<c10/...>`).
+    if (line.empty()) {
+      begin = end + 1;
+      continue;
+    }
     if (misbracketed.count(line))
       return "`" + line + "` includes a replacement guard's header with the other profile's brackets: " + Quoted(text);
     if (!allowed.count(line)) return "an insertion that is not an #include of a replacement guard's header: " + Quoted(text);
     added.insert(line);
+    included = true;
     begin = end + 1;
   }
+  if (!included) return "an insertion of empty lines only: " + Quoted(text);
   return "";
 }
 

@@ -200,6 +200,22 @@ TEST(CheckEdits, AcceptsAnIncludeAfterALoneCarriageReturn) {
   EXPECT_EQ(CheckEdits(found, PlanOf(found, {}, {{found.path, 11, 0, "#include <c10/core/InferenceMode.h>\n"}})), "");
 }
 
+TEST(CheckEdits, AcceptsBothReplacementHeadersAtOnePlaceWithAnEmptyLineBetweenTheirCategories) {
+  // HeaderIncludes' text when a file without a final newline needs both
+  // headers after its last #include (found by the fuzzer).
+  const Found found = FoundOf("#include \"x.h\"");
+  EXPECT_EQ(CheckEdits(found, PlanOf(found, {},
+                                     {{found.path, 14, 0,
+                                       "\n#include <ATen/core/LegacyTypeDispatch.h>\n\n#include <c10/core/InferenceMode.h>\n"}})),
+            "");
+}
+
+TEST(CheckEdits, RejectsAnInsertionOfEmptyLinesOnly) {
+  const Found found = FoundOf(kText);
+  const std::string problems = CheckEdits(found, PlanOf(found, {}, {{found.path, 0, 0, "\n\n"}}));
+  EXPECT_NE(problems.find("an insertion of empty lines only"), std::string::npos) << problems;
+}
+
 TEST(CheckEdits, RejectsAnIncludeInsertedInTheMiddleOfALine) {
   const Found found = FoundOf(kText);
   const std::string problems =
