@@ -101,6 +101,18 @@ void ViewTorch(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(a.view({2, 2}));
 }
 
+// What any view pays to keep its storage alive, with nothing else: one
+// atomic increment and one atomic decrement of the storage's reference
+// count (the base holds another). Not a pair; read it against
+// ViewInference/ember, of which it is about half.
+void StorageRefcountFloor(benchmark::State& state) {
+  ember::Storage storage = ember::Storage::allocate(16);
+  for (auto _ : state) {
+    ember::Storage view_reference = storage;
+    benchmark::DoNotOptimize(view_reference);
+  }
+}
+
 // The 1000-1000-1000-10 MLP on a (50, 1000) batch.
 template <Mode M>
 void MlpEmber(benchmark::State& state) {
@@ -136,6 +148,7 @@ EMBER_PAIR(AddInplace, kInference)
 EMBER_PAIR(View, kNormal)
 EMBER_PAIR(View, kNoGrad)
 EMBER_PAIR(View, kInference)
+BENCHMARK(StorageRefcountFloor);
 BENCHMARK(MlpEmber<kNormal>)->Name("MlpNormal/ember")->Unit(benchmark::kMicrosecond);
 BENCHMARK(MlpTorch<kNormal>)->Name("MlpNormal/libtorch")->Unit(benchmark::kMicrosecond);
 BENCHMARK(MlpEmber<kNoGrad>)->Name("MlpNoGrad/ember")->Unit(benchmark::kMicrosecond);
