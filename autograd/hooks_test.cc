@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "autograd/autograd.h"
+#include "autograd/function.h"
 #include "autograd/test_util.h"
 #include "tensor/tensor.h"
 
@@ -29,6 +30,27 @@ TEST(Hooks, RunInRegistrationOrderAndMayReplaceTheGradient) {
   b.sum().backward();
   EXPECT_EQ(calls, (std::vector<std::string>{"double", "look"}));
   EXPECT_TRUE(w.grad().allclose(dvec({3, 3, 3})));
+}
+
+// Two outputs from one node: a backward through the first alone leaves the
+// second's gradient undefined.
+struct TwoOutputs : Function<TwoOutputs> {
+  static variable_list forward(AutogradContext*, Tensor x) { return {x * 2, x * 3}; }
+  static variable_list backward(AutogradContext*, variable_list g) { return {g[0] * 2 + g[1] * 3}; }
+};
+
+TEST(Hooks, AreNotCalledWithAnUndefinedGradient) {
+  // LibTorch 1.13 calls the hook with an undefined tensor here, and its C++
+  // hook wrapper then fails an internal assert (`src.defined()`).
+  Tensor x = leaf({1, 1});
+  variable_list outs = TwoOutputs::apply(x);
+  bool first_called = false, second_called = false;
+  outs[0].register_hook([&](const Tensor&) { first_called = true; });
+  outs[1].register_hook([&](const Tensor&) { second_called = true; });
+  outs[0].sum().backward();
+  EXPECT_TRUE(first_called);
+  EXPECT_FALSE(second_called);
+  EXPECT_TRUE(x.grad().allclose(dvec({2, 2})));  // the missing gradient counted as zeros
 }
 
 TEST(Hooks, LeafHooksRunBeforeAccumulation) {
