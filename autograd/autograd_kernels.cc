@@ -485,6 +485,31 @@ const Tensor& zero_(DispatchKeySet ks, const Tensor& self) {
   return self;
 }
 
+// detach_ as LibTorch's VariableTypeManual: the tensor becomes a leaf that
+// does not require grad; graphs that already use it keep their nodes (and
+// its old hooks, which stay with them). Views are refused: their history is
+// their base's. Under InferenceMode this kernel does not run, and detach_
+// does nothing, as in LibTorch.
+const Tensor& detach_(DispatchKeySet ks, const Tensor& self) {
+  AutogradMeta* meta = impl::get_autograd_meta(self);
+  EMBER_CHECK(meta == nullptr || !meta->is_view_,
+              "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) for "
+              "training, and gradient_as_bucket_view is set as True, gradients are views of DDP buckets, and hence "
+              "detach_() cannot be called on these gradients. To fix this error, please refer to the "
+              "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution. (Ember: detach_ of a "
+              "view of sizes ",
+              self.sizes(), "; detach() returns a tensor without history over the same data.)");
+  if (meta != nullptr) {
+    // A non-leaf's hooks belong to its old grad_fn; a leaf's stay its own.
+    if (meta->grad_fn_ != nullptr) meta->hooks_.reset();
+    meta->requires_grad_ = false;
+    meta->grad_fn_.reset();
+    meta->output_nr_ = 0;
+    meta->fw_grad_ = Tensor();
+  }
+  return ops::detach_.redispatch(keys_after(ks, kKey), self);
+}
+
 // ---- Ops of one tensor and some ints: the common recording shape ----
 
 // Ops linear in their tensor argument: the tangent goes through the same op.
@@ -834,6 +859,7 @@ const bool registered = [] {
   ops::copy_.register_kernel(kKey, &copy_);
   ops::fill_.register_kernel(kKey, &fill_);
   ops::zero_.register_kernel(kKey, &zero_);
+  ops::detach_.register_kernel(kKey, &detach_);
   ops::clone.register_kernel(kKey, &clone);
   ops::_to_copy.register_kernel(kKey, &to_copy);
   ops::sum.register_kernel(kKey, &sum);

@@ -26,6 +26,26 @@ TEST(Engine, IssueExampleFillsGradOfWeight) {
   EXPECT_TRUE(w.grad().allclose(expected));
 }
 
+TEST(Engine, DetachInPlaceMakesALeafThatNoLongerRequiresGrad) {
+  Tensor w = ones({3}, kDouble).set_requires_grad(true);
+  Tensor y = w * 2;
+  Tensor s = (y * 3).sum();
+  EXPECT_EQ(&y.detach_(), &y);
+  EXPECT_TRUE(y.is_leaf());
+  EXPECT_FALSE(y.requires_grad());
+  EXPECT_EQ(y.grad_fn(), nullptr);
+  s.backward();  // the graph made before still reaches w through y's old node
+  EXPECT_TRUE(w.grad().allclose(full({3}, 6.0, kDouble)));
+}
+
+TEST(Engine, ALeafDetachedInPlaceNoLongerAccumulates) {
+  Tensor w = ones({3}, kDouble).set_requires_grad(true);
+  Tensor s = (w * 3).sum();
+  w.detach_();
+  s.backward();
+  EXPECT_FALSE(w.grad().defined());
+}
+
 TEST(Engine, AccumulatesGradientOfTensorUsedTwice) {
   Tensor a = t({1, 2, 3}).set_requires_grad(true);
   Tensor y = (a * a + a).sum();  // dy/da = 2a + 1

@@ -21,6 +21,14 @@ struct GradForDouble : Function<GradForDouble> {
   static variable_list backward(AutogradContext*, variable_list g) { return {g[0], g[0]}; }
 };
 
+TEST(Errors, DetachingAViewInPlaceThrowsWithTheFix) {
+  Tensor v = (dvec({1, 2}).set_requires_grad(true) * 2).view({2});
+  EXPECT_THROW_MSG(v.detach_(), "Can't detach views in-place. Use detach() instead.");
+  EXPECT_THROW_MSG(v.detach_(), "(Ember: detach_ of a view of sizes [2]; detach() returns a tensor without history "
+                                "over the same data.)");
+  EXPECT_FALSE(v.is_leaf());  // refused before any change
+}
+
 TEST(Errors, BaseOfNonViewThrows) {
   EXPECT_THROW_MSG(dvec({1}).set_requires_grad(true)._base(), "Can't get base of non-view Tensor");
 }

@@ -30,6 +30,9 @@ variable_list AccumulateGrad::apply(variable_list&& grads) {
   AutogradMeta* meta = impl::materialize_autograd_meta(variable_);
   // The leaf's hooks see (and may replace) the gradient before it is added.
   if (std::shared_ptr<TensorHooks> hooks = meta->hooks_) g = hooks->run(std::move(g));
+  // A leaf detach_()ed (or set_requires_grad(false)) since this graph was
+  // built gets nothing, as in LibTorch.
+  if (!variable_.requires_grad()) return {};
   std::lock_guard<std::mutex> lock(mutex_);
   if (!meta->grad_.defined()) {
     // A copy: the incoming gradient may be an expanded view or shared.

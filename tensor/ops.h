@@ -84,6 +84,7 @@ extern Operator<Tensor(const Tensor&, int64_t dim)> squeeze_dim;
 extern Operator<Tensor(const Tensor&, int64_t dim)> unsqueeze;
 extern Operator<Tensor(const Tensor&, IntArrayRef size, IntArrayRef stride, int64_t offset)> as_strided;
 extern Unary detach;
+extern UnaryInplace detach_;
 
 }  // namespace ops
 }  // namespace ember

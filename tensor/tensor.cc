@@ -67,6 +67,7 @@ void Tensor::backward(const Tensor& gradient, bool retain_graph, bool create_gra
   GetVariableHooks()->backward(*this, gradient, retain_graph, create_graph);
 }
 Tensor Tensor::detach() const { return ops::detach.call(*this); }
+const Tensor& Tensor::detach_() const { return ops::detach_.call(*this); }
 
 // ---- Elementwise ----
 #define EMBER_BINARY_METHODS(name)                                                                        \

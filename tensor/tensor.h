@@ -108,6 +108,10 @@ class Tensor {
   unsigned _register_hook(std::function<Tensor(const Tensor&)> hook) const;
   void backward(const Tensor& gradient = Tensor(), bool retain_graph = false, bool create_graph = false) const;
   Tensor detach() const;
+  // Makes this tensor a leaf that does not require grad, in place (not a
+  // view: "Can't detach views in-place"). As in LibTorch it does nothing
+  // under InferenceMode, where no Autograd kernel runs.
+  const Tensor& detach_() const;
 
   // Elementwise.
   Tensor add(const Tensor& other, const Scalar& alpha = 1) const;

@@ -180,6 +180,9 @@ Tensor detach_kernel(DispatchKeySet, const Tensor& self) {
   return make_view(self, self.sizes(), self.strides(), self.storage_offset());
 }
 
+// Below autograd a tensor has no history to drop.
+const Tensor& detach__kernel(DispatchKeySet, const Tensor& self) { return self; }
+
 const bool registered = [] {
   ops::view.register_kernel(DispatchKey::CPU, &view_kernel);
   ops::transpose.register_kernel(DispatchKey::CPU, &transpose_kernel);
@@ -192,6 +195,7 @@ const bool registered = [] {
   ops::expand.register_kernel(DispatchKey::CPU, &expand_kernel);
   ops::as_strided.register_kernel(DispatchKey::CPU, &as_strided_kernel);
   ops::detach.register_kernel(DispatchKey::CPU, &detach_kernel);
+  ops::detach_.register_kernel(DispatchKey::CPU, &detach__kernel);
   return true;
 }();
 
