@@ -281,6 +281,16 @@ std::string state(const Tensor& t) {
          (t.is_inference() ? "inf " : "normal ") + (t.is_view() ? "view " : "noview ") + "v" + v;
 }
 
+// The state of what `body` returns, or "error" when it throws.
+template <class Body>
+std::string outcome(Body body) {
+  try {
+    return state(body());
+  } catch (const std::exception&) {
+    return std::string("error");
+  }
+}
+
 template <class Tensor, class InferenceMode, class NoGrad, class Make>
 std::vector<std::string> mode_story(Make make) {
   std::vector<std::string> out;
@@ -321,13 +331,6 @@ TEST(Differential, LeafGradVersionInferenceAndViewStateAfterEachStep) {
 // state of its result, or "error" when it throws.
 template <class Tensor, class InferenceMode, class NoGrad, class Make>
 std::vector<std::string> edge_story(Make make) {
-  auto step = [](auto body) {
-    try {
-      return state(body());
-    } catch (const std::exception&) {
-      return std::string("error");
-    }
-  };
   auto inference = [&] {
     InferenceMode g;
     return make();
@@ -336,17 +339,17 @@ std::vector<std::string> edge_story(Make make) {
   // Inside InferenceMode: a factory that requires grad, and in-place ops on
   // a normal leaf that requires grad and on a view of it (no Autograd kernel
   // runs there, so neither is refused).
-  out.push_back(step([&] {
+  out.push_back(outcome([&] {
     InferenceMode g;
     return make().set_requires_grad(true);
   }));
-  out.push_back(step([&] {
+  out.push_back(outcome([&] {
     Tensor w = make().set_requires_grad(true);
     InferenceMode g;
     w.add_(1);
     return w;
   }));
-  out.push_back(step([&] {
+  out.push_back(outcome([&] {
     Tensor w = make().set_requires_grad(true);
     InferenceMode g;
     Tensor v = w.view({3});
@@ -355,31 +358,31 @@ std::vector<std::string> edge_story(Make make) {
   }));
   // Outside: what functional ops, detach and conversions make of an
   // inference tensor.
-  out.push_back(step([&] { return inference().detach(); }));
-  out.push_back(step([&] { return inference().clone(); }));
-  out.push_back(step([&] { return inference().to(decltype(make().dtype())(make().dtype())); }));
-  out.push_back(step([&] { return inference().neg(); }));
-  out.push_back(step([&] {
+  out.push_back(outcome([&] { return inference().detach(); }));
+  out.push_back(outcome([&] { return inference().clone(); }));
+  out.push_back(outcome([&] { return inference().to(decltype(make().dtype())(make().dtype())); }));
+  out.push_back(outcome([&] { return inference().neg(); }));
+  out.push_back(outcome([&] {
     Tensor i = inference();
     i.detach_();
     return i;
   }));
   // InferenceMode(false) inside InferenceMode is normal mode again; under
   // NoGradGuard inside it, still inference.
-  out.push_back(step([&] {
+  out.push_back(outcome([&] {
     InferenceMode outer;
     InferenceMode inner(false);
     return make();
   }));
-  out.push_back(step([&] {
+  out.push_back(outcome([&] {
     InferenceMode outer;
     NoGrad inner;
     return make();
   }));
   // An inference tensor with a normal one that requires grad, in a
   // functional op outside: refused only when it must be saved.
-  out.push_back(step([&] { return inference() + make().set_requires_grad(true); }));
-  out.push_back(step([&] { return inference() * make().set_requires_grad(true); }));
+  out.push_back(outcome([&] { return inference() + make().set_requires_grad(true); }));
+  out.push_back(outcome([&] { return inference() * make().set_requires_grad(true); }));
   return out;
 }
 
@@ -387,30 +390,23 @@ std::vector<std::string> edge_story(Make make) {
 // modes, and what an existing graph still does with the tensor.
 template <class Tensor, class InferenceMode, class NoGrad, class Make>
 std::vector<std::string> detach_story(Make make) {
-  auto step = [](auto body) {
-    try {
-      return state(body());
-    } catch (const std::exception&) {
-      return std::string("error");
-    }
-  };
   auto grad_of = [](const Tensor& t) {
     return t.grad().defined() ? "grad " + std::to_string(t.grad().sum().template item<double>()) : "no grad";
   };
   std::vector<std::string> out;
-  out.push_back(step([&] {
+  out.push_back(outcome([&] {
     Tensor y = make().set_requires_grad(true) * 2;
     y.detach_();
     return y;
   }));
-  out.push_back(step([&] {
+  out.push_back(outcome([&] {
     Tensor w = make().set_requires_grad(true);
     w.detach_();
     return w;
   }));
-  out.push_back(step([&] { return (make().set_requires_grad(true) * 2).view({3}).detach_(); }));
-  out.push_back(step([&] { return make().view({3}).detach_(); }));
-  out.push_back(step([&] {
+  out.push_back(outcome([&] { return (make().set_requires_grad(true) * 2).view({3}).detach_(); }));
+  out.push_back(outcome([&] { return make().view({3}).detach_(); }));
+  out.push_back(outcome([&] {
     Tensor i;
     {
       InferenceMode g;
@@ -418,7 +414,7 @@ std::vector<std::string> detach_story(Make make) {
     }
     return i.detach_();
   }));
-  out.push_back(step([&] {
+  out.push_back(outcome([&] {
     Tensor w = make().set_requires_grad(true);
     Tensor y = w * 2;
     InferenceMode g;
@@ -426,7 +422,7 @@ std::vector<std::string> detach_story(Make make) {
     y.detach_();
     return y;
   }));
-  out.push_back(step([&] {
+  out.push_back(outcome([&] {
     Tensor y = make().set_requires_grad(true) * 2;
     NoGrad g;
     return y.detach_();
