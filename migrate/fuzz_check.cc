@@ -90,16 +90,13 @@ struct Lexed {
 // The tokens of a piece of the input, comments dropped, by Clang's raw lexer.
 std::vector<Lexed> Tokens(const std::string& text) {
   RawSource source("snippet.cc", text);
-  clang::SourceManager& sm = source.sm();
-  const clang::FileID fid = source.fid();
-  const clang::LangOptions lang = RawCppLangOptions();
-  clang::Lexer lexer(fid, source.buffer(), sm, lang);
+  clang::Lexer& lexer = source.lexer();
   std::vector<Lexed> tokens;
   clang::Token token;
   while (true) {
     lexer.LexFromRawLexer(token);
     if (token.is(clang::tok::eof)) break;
-    tokens.push_back({token.getKind(), clang::Lexer::getSpelling(token, sm, lang)});
+    tokens.push_back({token.getKind(), clang::Lexer::getSpelling(token, source.sm(), source.lang())});
   }
   return tokens;
 }

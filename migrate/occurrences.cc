@@ -172,8 +172,8 @@ std::vector<Occurrence> ScanOccurrences(const std::string& path, const std::stri
   RawSource source(path, text);
   clang::SourceManager& sm = source.sm();
   const clang::FileID fid = source.fid();
-  const clang::LangOptions lang = RawCppLangOptions();
-  clang::Lexer lexer(fid, source.buffer(), sm, lang);
+  const clang::LangOptions& lang = source.lang();
+  clang::Lexer& lexer = source.lexer();
   lexer.SetCommentRetentionState(true);
   std::vector<Conditional> conditionals;
   auto disabled = [&] {

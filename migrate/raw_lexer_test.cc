@@ -12,13 +12,11 @@ namespace {
 
 std::vector<std::string> Spellings(const std::string& text) {
   RawSource source("t.cc", text);
-  clang::SourceManager& sm = source.sm();
-  const clang::LangOptions lang = RawCppLangOptions();
-  clang::Lexer lexer(source.fid(), source.buffer(), sm, lang);
+  clang::Lexer& lexer = source.lexer();
   std::vector<std::string> out;
   clang::Token token;
   for (lexer.LexFromRawLexer(token); !token.is(clang::tok::eof); lexer.LexFromRawLexer(token))
-    out.push_back(clang::Lexer::getSpelling(token, sm, lang));
+    out.push_back(clang::Lexer::getSpelling(token, source.sm(), source.lang()));
   return out;
 }
 

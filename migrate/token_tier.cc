@@ -38,9 +38,7 @@ struct Scope {
 std::vector<Tok> Lex(const std::string& path, const std::string& text) {
   RawSource source(path, text);
   clang::SourceManager& sm = source.sm();
-  const clang::FileID fid = source.fid();
-  const clang::LangOptions lang = RawCppLangOptions();
-  clang::Lexer lexer(fid, source.buffer(), sm, lang);
+  clang::Lexer& lexer = source.lexer();
   std::vector<Tok> tokens;
   // Directive lines are not code, except a #define's body (continued
   // with `\`, which the raw lexer treats as whitespace).
