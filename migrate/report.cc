@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "clang/Tooling/ReplacementsYaml.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/YAMLTraits.h"
 #include "llvm/Support/raw_ostream.h"
@@ -58,20 +59,13 @@ std::vector<const Site*> Sorted(const std::vector<Site>& sites) {
 
 // A spelling on one line: a qualifier split over lines (`at::` / `Auto…`)
 // keeps one space per line break, so a summary line stays one line.
-std::string OneLine(const std::string& spelling) {
-  std::string out;
-  for (size_t i = 0; i < spelling.size(); ++i) {
-    if (spelling[i] != '\n' && spelling[i] != '\r') {
-      out += spelling[i];
-      continue;
-    }
-    while (!out.empty() && (out.back() == ' ' || out.back() == '\t')) out.pop_back();
-    while (i + 1 < spelling.size() && (spelling[i + 1] == ' ' || spelling[i + 1] == '\t' ||
-                                       spelling[i + 1] == '\r' || spelling[i + 1] == '\n'))
-      ++i;
-    out += ' ';
-  }
-  return out;
+std::string OneLine(llvm::StringRef spelling) {
+  llvm::SmallVector<llvm::StringRef, 4> lines;
+  llvm::SplitString(spelling, lines, "\r\n");
+  std::vector<llvm::StringRef> kept;
+  for (llvm::StringRef line : lines)
+    if (!line.trim(" \t").empty()) kept.push_back(line.trim(" \t"));
+  return llvm::join(kept, " ");
 }
 
 }  // namespace
