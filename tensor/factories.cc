@@ -168,15 +168,19 @@ Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step) {
   // Integers are compared and counted exactly: their distance may not fit in
   // int64 (LibTorch's wraps around: arange(INT64_MIN, INT64_MAX, INT64_MAX)
   // is empty there, three elements here), nor in a double's 53 bits.
-  bool toward_end = (st > 0 && e >= s) || (st < 0 && e <= s);
-  double length = std::ceil((e - s) / st);
-  __int128 count = 0;
+  bool toward_end;
+  double length;    // for the message
+  __int128 count;   // exact for integers
   if (integral) {
     const __int128 distance = static_cast<__int128>(end.toLong()) - start.toLong();
     const int64_t by = step.toLong();
     toward_end = (by > 0 && distance >= 0) || (by < 0 && distance <= 0);
     count = distance / by + (distance % by != 0 ? 1 : 0);
     length = static_cast<double>(count);
+  } else {
+    toward_end = (st > 0 && e >= s) || (st < 0 && e <= s);
+    length = std::ceil((e - s) / st);
+    count = 0;
   }
   EMBER_CHECK(toward_end, "arange(", start, ", ", end, ", ", step,
               "): upper bound and larger bound inconsistent with step sign. Use a step whose sign points from "
