@@ -53,14 +53,13 @@ DimVector contiguous_strides(IntArrayRef sizes) {
 }
 
 void TensorImpl::set_sizes_and_strides(IntArrayRef sizes, IntArrayRef strides) {
-  sizes_ = sizes;
-  strides_ = strides;
+  geometry_.set(sizes, strides);
   refresh();
 }
 
 void TensorImpl::refresh() {
   numel_ = 1;
-  for (int64_t s : sizes_) numel_ *= s;
+  for (int64_t s : geometry_.sizes()) numel_ *= s;
   refresh_contiguity();
 }
 
@@ -68,14 +67,16 @@ void TensorImpl::refresh_contiguity() {
   // PyTorch's rule: dims of size 1 may have any stride; an empty tensor is contiguous.
   is_contiguous_ = true;
   if (numel_ == 0) return;
+  const int64_t* sizes = geometry_.size_data();
+  const int64_t* strides = geometry_.stride_data();
   int64_t expected = 1;
-  for (size_t i = sizes_.size(); i-- > 0;) {
-    if (sizes_[i] == 1) continue;
-    if (strides_[i] != expected) {
+  for (size_t i = geometry_.dim(); i-- > 0;) {
+    if (sizes[i] == 1) continue;
+    if (strides[i] != expected) {
       is_contiguous_ = false;
       return;
     }
-    expected *= sizes_[i];
+    expected *= sizes[i];
   }
 }
 

@@ -28,6 +28,7 @@
 #include "tensor/array_ref.h"
 #include "tensor/intrusive_ptr.h"
 #include "tensor/scalar_type.h"
+#include "tensor/sizes_and_strides.h"
 #include "tensor/storage.h"
 
 namespace ember {
@@ -129,9 +130,8 @@ class TensorImpl final : public intrusive_ptr_target {
   TensorImpl(ViewOf, const TensorImpl& base)
       : storage_(base.storage_),
         storage_offset_(base.storage_offset_),
+        geometry_(base.geometry_),
         numel_(base.numel_),
-        sizes_(base.sizes_),
-        strides_(base.strides_),
         version_(base.version_),
         creator_(base.creator_),
         key_set_(base.key_set_),
@@ -146,12 +146,23 @@ class TensorImpl final : public intrusive_ptr_target {
         creator_(base.creator_),
         key_set_(base.key_set_),
         dtype_(base.dtype_) {}
+  // A contiguous view of `base` (view() of a contiguous tensor), each field
+  // written once: the cheapest tensor there is.
+  TensorImpl(ViewOfStorage, const TensorImpl& base, IntArrayRef contiguous_sizes)
+      : storage_(base.storage_),
+        storage_offset_(base.storage_offset_),
+        geometry_(SizesAndStrides::Contiguous{}, contiguous_sizes),
+        numel_(product(contiguous_sizes)),
+        version_(base.version_),
+        creator_(base.creator_),
+        key_set_(base.key_set_),
+        dtype_(base.dtype_) {}
 
-  IntArrayRef sizes() const { return sizes_; }
-  IntArrayRef strides() const { return strides_; }
-  int64_t size(int64_t dim) const { return sizes_[static_cast<size_t>(dim)]; }
-  int64_t stride(int64_t dim) const { return strides_[static_cast<size_t>(dim)]; }
-  int64_t dim() const { return static_cast<int64_t>(sizes_.size()); }
+  IntArrayRef sizes() const { return geometry_.sizes(); }
+  IntArrayRef strides() const { return geometry_.strides(); }
+  int64_t size(int64_t dim) const { return geometry_.size_data()[dim]; }
+  int64_t stride(int64_t dim) const { return geometry_.stride_data()[dim]; }
+  int64_t dim() const { return static_cast<int64_t>(geometry_.dim()); }
   int64_t numel() const { return numel_; }
   int64_t storage_offset() const { return storage_offset_; }
   bool is_contiguous() const { return is_contiguous_; }
@@ -171,26 +182,14 @@ class TensorImpl final : public intrusive_ptr_target {
   // Sets sizes with contiguous strides. Inline: on every op's path (one pass,
   // no fill of the strides before writing them).
   void set_sizes_contiguous(IntArrayRef sizes) {
-    size_t n = sizes.size();
-    sizes_ = sizes;
-    strides_.resize_for_overwrite(n);
-    int64_t* strides = strides_.data();
-    const int64_t* sz = sizes_.data();
-    int64_t running = 1;
-    int64_t numel = 1;
-    for (size_t i = n; i-- > 0;) {
-      strides[i] = running;
-      numel *= sz[i];
-      running *= sz[i] > 1 ? sz[i] : 1;
-    }
-    numel_ = numel;
+    numel_ = geometry_.set_contiguous(sizes);
     is_contiguous_ = true;
   }
   // Swaps two dims' sizes and strides (transpose); numel is unchanged.
   void swap_dims(int64_t d0, int64_t d1) {
     if (d0 == d1) return;
-    std::swap(sizes_[static_cast<size_t>(d0)], sizes_[static_cast<size_t>(d1)]);
-    std::swap(strides_[static_cast<size_t>(d0)], strides_[static_cast<size_t>(d1)]);
+    std::swap(geometry_.size_data()[d0], geometry_.size_data()[d1]);
+    std::swap(geometry_.stride_data()[d0], geometry_.stride_data()[d1]);
     refresh_contiguity();
   }
   void set_storage_offset(int64_t offset) { storage_offset_ = offset; }
@@ -225,12 +224,16 @@ class TensorImpl final : public intrusive_ptr_target {
  private:
   void refresh();
   void refresh_contiguity();
+  static int64_t product(IntArrayRef sizes) {
+    int64_t n = 1;
+    for (int64_t s : sizes) n *= s;
+    return n;
+  }
 
   Storage storage_;
   int64_t storage_offset_ = 0;
-  int64_t numel_ = 1;
-  DimVector sizes_;
-  DimVector strides_;
+  SizesAndStrides geometry_;
+  int64_t numel_ = 1;  // after geometry_, which the contiguous view's initialises first
   intrusive_ptr<VersionCounter> version_;
   std::unique_ptr<AutogradMetaInterface> autograd_meta_;
   const char* creator_;

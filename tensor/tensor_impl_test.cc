@@ -25,6 +25,28 @@ TEST(TensorImplTest, ContiguityIgnoresSizeOneDimsAndEmptyTensors) {
   EXPECT_FALSE(ones({4, 4}).slice(1, 0, 4, 2).is_contiguous());
 }
 
+TEST(TensorImplTest, TensorsOfMoreThanFiveDimsKeepTheirGeometryThroughViews) {
+  // Five dims are held inline; more go to the heap, and views cross between.
+  Tensor t = arange(2 * 3 * 2 * 1 * 2 * 3 * 2).view({2, 3, 2, 1, 2, 3, 2});
+  EXPECT_EQ(t.strides(), IntArrayRef({72, 24, 12, 12, 6, 2, 1}));
+  Tensor flat = t.view({6, 24});
+  EXPECT_EQ(flat.strides(), IntArrayRef({24, 1}));
+  Tensor back = flat.view({2, 3, 2, 1, 2, 3, 2});
+  EXPECT_EQ(back.sizes(), t.sizes());
+  Tensor swapped = t.transpose(0, 6);
+  EXPECT_EQ(swapped.sizes(), IntArrayRef({2, 3, 2, 1, 2, 3, 2}));
+  EXPECT_EQ(swapped.strides(), IntArrayRef({1, 24, 12, 12, 6, 2, 72}));
+  EXPECT_FALSE(swapped.is_contiguous());
+  auto at = [](Tensor x, std::initializer_list<int64_t> index) {
+    for (int64_t i : index) x = x.select(0, i);
+    return x.item<int64_t>();
+  };
+  EXPECT_EQ(at(swapped, {1, 0, 0, 0, 0, 0, 0}), 1);   // t[0, ..., 0, 1]
+  EXPECT_EQ(at(swapped, {0, 0, 0, 0, 0, 0, 1}), 72);  // t[1, 0, ..., 0]
+  EXPECT_EQ(at(swapped, {1, 2, 1, 0, 1, 2, 1}), 143);
+  EXPECT_EQ(t.sizes(), IntArrayRef({2, 3, 2, 1, 2, 3, 2}));  // the base is unchanged
+}
+
 TEST(TensorImplTest, HandlesAreCheapCopiesOfOneImpl) {
   Tensor a = ones({2});
   Tensor b = a;

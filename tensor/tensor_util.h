@@ -26,10 +26,8 @@ Tensor make_view(const Tensor& base, IntArrayRef sizes, IntArrayRef strides, int
 // A view of `base` with `sizes` and contiguous strides, at base's offset.
 // Inline: view() of a contiguous tensor is this and nothing else.
 inline Tensor make_contiguous_view(const Tensor& base, IntArrayRef sizes) {
-  auto* impl = new TensorImpl(TensorImpl::ViewOfStorage{}, *base.unsafeGetTensorImpl());
-  Tensor out(intrusive_ptr<TensorImpl>::adopt_new(impl));
-  impl->set_sizes_contiguous(sizes);
-  return out;
+  return Tensor(
+      intrusive_ptr<TensorImpl>::adopt_new(new TensorImpl(TensorImpl::ViewOfStorage{}, *base.unsafeGetTensorImpl(), sizes)));
 }
 // A view of `base` with the geometry of `base`, which the caller then changes.
 inline Tensor make_alias(const Tensor& base) {
