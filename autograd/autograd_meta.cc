@@ -179,8 +179,11 @@ void set_view_info(const Tensor& view, const Tensor& base, CreationMeta creation
   meta->is_view_ = true;
   if (base_meta != nullptr && base_meta->is_view_) {
     meta->base_ = base_meta->base_;
-    // A view of a view made in a restricted mode stays restricted.
-    if (creation_meta == CreationMeta::DEFAULT) creation_meta = base_meta->creation_meta_;
+    // A view of a view is never less restricted than its base view, and a
+    // view made in InferenceMode stays INFERENCE_MODE, the most restricted,
+    // through views made later in any mode (PyTorch's propagate_creation_meta).
+    CreationMeta previous = base_meta->creation_meta_;
+    if (creation_meta == CreationMeta::DEFAULT || previous == CreationMeta::INFERENCE_MODE) creation_meta = previous;
   } else {
     meta->base_ = base;
   }

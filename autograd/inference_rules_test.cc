@@ -329,6 +329,39 @@ TEST(NoGradViews, InplaceOnNoGradViewThatNeedsGradThrows) {
   EXPECT_EQ(base._version(), 0);
 }
 
+TEST(NoGradViews, AViewOfAnInferenceModeViewStaysInferenceModeUnderNoGrad) {
+  // INFERENCE_MODE is the most restricted CreationMeta: a later view made
+  // under NoGradGuard keeps it (and its error), as PyTorch's
+  // propagate_creation_meta does. A view made with grad enabled keeps it too.
+  Tensor base = normal(true);
+  Tensor made_inside;
+  {
+    InferenceMode guard;
+    made_inside = base.view({3});
+  }
+  Tensor under_no_grad;
+  {
+    NoGradGuard guard;
+    under_no_grad = made_inside.view({3});
+  }
+  EXPECT_EQ(creation_meta(under_no_grad), CreationMeta::INFERENCE_MODE);
+  EXPECT_THROW_MSG(under_no_grad.add_(1), "A view was created in inference mode and is being modified inplace in "
+                                          "normal mode.");
+  EXPECT_EQ(creation_meta(made_inside.view({3})), CreationMeta::INFERENCE_MODE);
+  EXPECT_DOUBLE_EQ(base.sum().item<double>(), 6.0);
+}
+
+TEST(NoGradViews, AViewMadeUnderNoGradOfANoGradViewStaysNoGrad) {
+  Tensor base = normal_nonleaf(true);
+  Tensor v;
+  {
+    NoGradGuard guard;
+    v = base.view({3}).view({3});
+  }
+  EXPECT_EQ(creation_meta(v), CreationMeta::NO_GRAD_MODE);
+  EXPECT_EQ(creation_meta(v.view({3})), CreationMeta::NO_GRAD_MODE);
+}
+
 TEST(LeafInplace, LeafThatRequiresGradRefusesInplaceBeforeWriting) {
   Tensor w = normal(true);
   EXPECT_THROW_MSG(w.add_(1), "a leaf Variable that requires grad is being used in an in-place operation.");
