@@ -266,6 +266,9 @@ TEST(Differential, ErrorPhrasesMatchLibTorch) {
   EXPECT_SAME_PHRASE(ember::Tensor y = ew.sigmoid(); ember::Tensor z = y.sum(); y.add_(1); z.backward(),
                      torch::Tensor y = tw.sigmoid(); torch::Tensor z = y.sum(); y.add_(1); z.backward());
   EXPECT_SAME_PHRASE((ew * 2).backward(), (tw * 2).backward());
+  EXPECT_SAME_PHRASE(ember::mul_out(ei, ew, ew), torch::mul_out(ti, tw, tw));
+  EXPECT_SAME_PHRASE(ember::Tensor n = ember::zeros({3}); ember::add_out(n, ew, ew),
+                     torch::Tensor n = torch::zeros({3}); torch::add_out(n, tw, tw));
 }
 
 // (is_leaf, requires_grad, is_inference, is_view, _version or -1) after each step.
