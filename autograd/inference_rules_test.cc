@@ -89,6 +89,59 @@ TEST_P(InferenceRules, FunctionalOpOnInferenceTensorOutsideGivesNormalTensor) {
   }
 }
 
+TEST_P(InferenceRules, OneTensorOpOnInferenceTensorOutsideRecordsNoGraphEvenIfItRequiresGrad) {
+  // An inference tensor carries no Autograd key, so an op whose only tensor
+  // is one never reaches an autograd kernel, as in LibTorch.
+  Tensor i;
+  {
+    InferenceMode guard;
+    i = ones({3}, kDouble).set_requires_grad(GetParam());
+  }
+  for (const Tensor& y : {i.exp(), i.pow(2), i.neg(), i.sum(), i.relu()}) {
+    EXPECT_FALSE(y.requires_grad());
+    EXPECT_EQ(y.grad_fn(), nullptr);
+  }
+}
+
+TEST_P(InferenceRules, ScalarArithmeticOnInferenceTensorOutsideRecordsAGraphWhenItRequiresGrad) {
+  // LibTorch wraps the Scalar of add/sub/mul/div in a tensor made outside
+  // InferenceMode, whose Autograd key makes the op recorded: a leaf
+  // inference tensor that requires grad then gets a gradient.
+  bool rg = GetParam();
+  Tensor i;
+  {
+    InferenceMode guard;
+    i = ones({3}, kDouble).set_requires_grad(rg);
+  }
+  Tensor y = (i * 2) + (i / 4) - (i - 1) + (1 - i) + (i + 3);
+  EXPECT_FALSE(y.is_inference());
+  EXPECT_EQ(y.requires_grad(), rg);
+  if (rg) {
+    y.sum().backward();
+    // d/di of 2i + i/4 - (i - 1) + (1 - i) + (i + 3) = 2 + 0.25 - 1 - 1 + 1.
+    EXPECT_TRUE(i.grad().allclose(full({3}, 1.25, kDouble)));
+  }
+  {
+    InferenceMode guard;
+    Tensor inside = i * 2;
+    EXPECT_TRUE(inside.is_inference());
+    EXPECT_FALSE(inside.requires_grad());
+  }
+}
+
+TEST_P(InferenceRules, InplaceScalarArithmeticOnInferenceTensorOutsideGivesTheInferencePhrase) {
+  // Not the leaf-requires-grad error: the in-place Scalar ops are refused in
+  // ADInplaceOrView, before any autograd kernel.
+  Tensor i;
+  {
+    InferenceMode guard;
+    i = ones({3}, kDouble).set_requires_grad(GetParam());
+  }
+  EXPECT_THROW_MSG(i.add_(1), kInplaceOutside);
+  EXPECT_THROW_MSG(i.mul_(2), kInplaceOutside);
+  EXPECT_TRUE(i.allclose(ones({3}, kDouble)));
+}
+
 TEST_P(InferenceRules, ViewOfInferenceTensorOutsideIsInferenceLeafNotView) {
   Tensor i = inference_tensor();
   Tensor v = i.view({3, 1});

@@ -56,15 +56,18 @@ class Operator<R(Args...)> final {
   using Kernel = R (*)(DispatchKeySet, Args...);
 
   constexpr explicit Operator(const char* name) : name_(name) {}
+  // `implicit_keys` join every call's keys, as if an argument that is not a
+  // tensor carried them: see ops::add_Scalar.
+  constexpr Operator(const char* name, DispatchKeySet implicit_keys) : name_(name), implicit_keys_(implicit_keys) {}
   Operator(const Operator&) = delete;
   Operator& operator=(const Operator&) = delete;
 
   const char* name() const { return name_; }
 
   // The key set this call dispatches with (before fallthroughs are skipped).
-  static DispatchKeySet compute_dispatch_key_set(const Args&... args) {
+  DispatchKeySet compute_dispatch_key_set(const Args&... args) const {
     const impl::PODLocalDispatchKeySet& tls = impl::raw_local_dispatch_key_set;
-    return ((dispatch_keys_of(args) | ... | DispatchKeySet()) | tls.get_included()) - tls.get_excluded();
+    return ((dispatch_keys_of(args) | ... | implicit_keys_) | tls.get_included()) - tls.get_excluded();
   }
 
   R call(Args... args) const {
@@ -99,6 +102,7 @@ class Operator<R(Args...)> final {
 
  private:
   const char* name_;
+  DispatchKeySet implicit_keys_;
   Kernel kernels_[kNumDispatchKeys + 1] = {};
   DispatchKeySet fallthrough_ = default_fallthrough_keys;
 };

@@ -97,6 +97,20 @@ TEST_F(DispatcherTest, KernelsReceiveTheComputedKeySet) {
   EXPECT_EQ(traced.compute_dispatch_key_set(t, 0), DispatchKeySet({DispatchKey::CPU, DispatchKey::ADInplaceOrView}));
 }
 
+TEST(DispatcherImplicitKeys, JoinEveryCallAndYieldToTheThreadsExcludedKeys) {
+  // As LibTorch's wrapped Scalar tensor: an inference tensor's call gets the
+  // Autograd key outside InferenceMode, and loses it inside.
+  Operator<Tensor(const Tensor&)> op("op_with_implicit_autograd", DispatchKeySet(DispatchKey::AutogradCPU));
+  Tensor i;
+  {
+    InferenceMode guard;
+    i = ones({1});
+  }
+  EXPECT_TRUE(op.compute_dispatch_key_set(i).has(DispatchKey::AutogradCPU));
+  InferenceMode guard;
+  EXPECT_EQ(op.compute_dispatch_key_set(i), DispatchKeySet(DispatchKey::CPU));
+}
+
 TEST_F(DispatcherTest, FallthroughSkipsToTheNextKeyBelow) {
   Operator<Tensor(const Tensor&, int64_t)> op{"op_with_fallthrough"};
   op.register_kernel(DispatchKey::CPU, &cpu_kernel);

@@ -5,13 +5,29 @@ namespace ops {
 
 // Constant-initialised (constexpr constructor): they exist before any static
 // initialiser runs, so kernels can be registered from any translation unit.
-#define EMBER_DEFINE_BINARY(name)                          \
-  Binary name{#name};                                      \
-  BinaryInplace name##_{#name "_"};                        \
-  BinaryOut name##_out{#name "_out"};                      \
-  BinaryScalar name##_Scalar{#name ".Scalar"};             \
+//
+// LibTorch's functional add/sub/mul/div with a Scalar wrap it in a tensor
+// made in the current mode and call the Tensor overload, so outside
+// InferenceMode the call carries the Autograd key even when `self` is an
+// inference tensor: `c * 2` of an inference tensor `c` that requires grad
+// records a graph and backward reaches `c`, while `c.pow(2)` (a native op of
+// one tensor) does not. Those Scalar overloads carry that key here; inside
+// InferenceMode and below autograd the thread's excluded keys remove it, as
+// they would the wrapped tensor's. The in-place Scalar overloads do not:
+// LibTorch's refuse an inference tensor in ADInplaceOrView before any
+// wrapping, and so do these.
+constexpr DispatchKeySet kWrappedScalarKeys{DispatchKey::AutogradCPU};
+#define EMBER_DEFINE_BINARY(name, scalar_keys)              \
+  Binary name{#name};                                       \
+  BinaryInplace name##_{#name "_"};                         \
+  BinaryOut name##_out{#name "_out"};                       \
+  BinaryScalar name##_Scalar{#name ".Scalar", scalar_keys}; \
   BinaryScalarInplace name##__Scalar{#name "_.Scalar"};
-EMBER_BINARY_OPS(EMBER_DEFINE_BINARY)
+EMBER_DEFINE_BINARY(add, kWrappedScalarKeys)
+EMBER_DEFINE_BINARY(sub, kWrappedScalarKeys)
+EMBER_DEFINE_BINARY(mul, kWrappedScalarKeys)
+EMBER_DEFINE_BINARY(div, kWrappedScalarKeys)
+EMBER_DEFINE_BINARY(pow, DispatchKeySet())
 #undef EMBER_DEFINE_BINARY
 
 #define EMBER_DEFINE_COMPARISON(name) \

@@ -342,7 +342,10 @@ Tensor operator+(const Tensor& a, const Scalar& b) { return ops::add_Scalar.call
 Tensor operator+(const Scalar& a, const Tensor& b) { return ops::add_Scalar.call(b, a, 1); }
 Tensor operator-(const Tensor& a, const Tensor& b) { return ops::sub.call(a, b, 1); }
 Tensor operator-(const Tensor& a, const Scalar& b) { return ops::sub_Scalar.call(a, b, 1); }
-Tensor operator-(const Scalar& a, const Tensor& b) { return ops::add_Scalar.call(ops::neg.call(b), a, 1); }
+// -(b - a), not a + (-b): the subtraction goes through sub.Scalar, which
+// records a graph for an inference tensor `b` that requires grad, as
+// LibTorch's `a - b` does (its wrapped scalar carries the Autograd key).
+Tensor operator-(const Scalar& a, const Tensor& b) { return ops::neg.call(ops::sub_Scalar.call(b, a, 1)); }
 Tensor operator*(const Tensor& a, const Tensor& b) { return ops::mul.call(a, b, 1); }
 Tensor operator*(const Tensor& a, const Scalar& b) { return ops::mul_Scalar.call(a, b, 1); }
 Tensor operator*(const Scalar& a, const Tensor& b) { return ops::mul_Scalar.call(b, a, 1); }
