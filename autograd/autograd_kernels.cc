@@ -750,6 +750,10 @@ Tensor view(DispatchKeySet ks, const Tensor& a, IntArrayRef size) {
   return record<decltype(ops::view), IntArrayRef>(ops::view, "ViewBackward0", &reshape_bw, ks, a, &keep_view_sizes,
                                                   size);
 }
+Tensor unsafe_view(DispatchKeySet ks, const Tensor& a, IntArrayRef size) {
+  return record<decltype(ops::_unsafe_view), IntArrayRef>(ops::_unsafe_view, "UnsafeViewBackward0", &reshape_bw, ks,
+                                                          a, &keep_view_sizes, size);
+}
 Tensor expand(DispatchKeySet ks, const Tensor& a, IntArrayRef size) {
   return record<decltype(ops::expand), IntArrayRef>(ops::expand, "ExpandBackward0", &pass_bw, ks, a,
                                                     &keep_view_sizes, size);
@@ -874,6 +878,7 @@ const bool registered = [] {
   ops::bmm.register_kernel(kKey, &matmul_like<ops::bmm>);
   ops::cat.register_kernel(kKey, &cat);
   ops::view.register_kernel(kKey, &view);
+  ops::_unsafe_view.register_kernel(kKey, &unsafe_view);
   ops::expand.register_kernel(kKey, &expand);
   ops::permute.register_kernel(kKey, &permute);
   ops::transpose.register_kernel(kKey, &transpose);

@@ -188,6 +188,22 @@ TEST(Engine, DetachCutsHistoryAndSharesVersion) {
   EXPECT_TRUE(y.allclose(t({3, 5})));
 }
 
+TEST(Engine, ReshapeThatMustCopyGivesATensorThatIsNotAView) {
+  // LibTorch's reshape returns _unsafe_view(clone): a fresh tensor, with no
+  // base, whose in-place updates need no rebase.
+  Tensor w = t({1, 2, 3, 4, 5, 6}).view({2, 3}).set_requires_grad(true);
+  Tensor r = w.t().reshape({6});
+  EXPECT_FALSE(r.is_view());
+  EXPECT_THROW_MSG(r._base(), "Can't get base of non-view Tensor");
+  ASSERT_NE(r.grad_fn(), nullptr);
+  EXPECT_EQ(r.grad_fn()->name(), "UnsafeViewBackward0");
+  r.mul_(2);
+  EXPECT_EQ(r.grad_fn()->name(), "MulBackward1");
+  r.sum().backward();
+  EXPECT_TRUE(w.grad().allclose(full({2, 3}, 2.0, kDouble)));
+  EXPECT_TRUE(w.view({6}).reshape({3, 2}).is_view());  // a reshape that can view does
+}
+
 TEST(Engine, SetRequiresGradFalseOnNonLeafThrows) {
   Tensor y = t({1, 2}).set_requires_grad(true) * 2;
   EXPECT_THROW_MSG(y.set_requires_grad(false), "you can only change requires_grad flags of leaf variables");

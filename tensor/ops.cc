@@ -59,6 +59,7 @@ Operator<Tensor(const Tensor&, const Tensor&)> bmm{"bmm"};
 Operator<Tensor(TensorList, int64_t)> cat{"cat"};
 
 Operator<Tensor(const Tensor&, IntArrayRef)> view{"view"};
+Operator<Tensor(const Tensor&, IntArrayRef)> _unsafe_view{"_unsafe_view"};
 Operator<Tensor(const Tensor&, IntArrayRef)> expand{"expand"};
 Operator<Tensor(const Tensor&, IntArrayRef)> permute{"permute"};
 Operator<Tensor(const Tensor&, int64_t, int64_t)> transpose{"transpose"};

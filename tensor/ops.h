@@ -74,6 +74,10 @@ extern Operator<Tensor(TensorList, int64_t dim)> cat;
 
 // Views.
 extern Operator<Tensor(const Tensor&, IntArrayRef size)> view;
+// view()'s geometry, but not a view to autograd: no view tracking, no base,
+// and in-place ops on it rebase nothing (LibTorch's _unsafe_view). reshape()
+// uses it on the copy it makes, which nothing else can reach.
+extern Operator<Tensor(const Tensor&, IntArrayRef size)> _unsafe_view;
 extern Operator<Tensor(const Tensor&, IntArrayRef size)> expand;
 extern Operator<Tensor(const Tensor&, IntArrayRef dims)> permute;
 extern Operator<Tensor(const Tensor&, int64_t dim0, int64_t dim1)> transpose;

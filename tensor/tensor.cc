@@ -271,7 +271,8 @@ Tensor reshape(const Tensor& self, IntArrayRef size) {
   if (self.is_contiguous() || detail::compute_view_strides(self.sizes(), self.strides(), shape)) {
     return ops::view.call(self, shape);
   }
-  return ops::clone.call(self).view(shape);
+  // A copy that is not a view of anything, as LibTorch's reshape returns.
+  return ops::_unsafe_view.call(ops::clone.call(self), shape);
 }
 
 // ---- Broadcasting and type promotion ----

@@ -185,6 +185,7 @@ const Tensor& detach__kernel(DispatchKeySet, const Tensor& self) { return self; 
 
 const bool registered = [] {
   ops::view.register_kernel(DispatchKey::CPU, &view_kernel);
+  ops::_unsafe_view.register_kernel(DispatchKey::CPU, &view_kernel);
   ops::transpose.register_kernel(DispatchKey::CPU, &transpose_kernel);
   ops::permute.register_kernel(DispatchKey::CPU, &permute_kernel);
   ops::select.register_kernel(DispatchKey::CPU, &select_kernel);
