@@ -142,6 +142,32 @@ TEST_P(InferenceRules, InplaceScalarArithmeticOnInferenceTensorOutsideGivesTheIn
   EXPECT_TRUE(i.allclose(ones({3}, kDouble)));
 }
 
+TEST_P(InferenceRules, ReductionsCatAndBmmOfInferenceTensorsOutsideGiveFreshTensors) {
+  // No Autograd kernel runs above these CPU kernels, so the ops they run on
+  // their own temporaries must not go through ADInplaceOrView: the result is
+  // no tracked view of a temporary, and is at version 0.
+  Tensor i;
+  {
+    InferenceMode guard;
+    i = ones({2, 3}, kDouble).set_requires_grad(GetParam());
+  }
+  Tensor b = i.unsqueeze(0);
+  for (const Tensor& y : {i.sum({0}), i.mean(), i.mean({1}), cat({i, i}), b.bmm(b.transpose(1, 2))}) {
+    EXPECT_FALSE(y.is_inference());
+    EXPECT_FALSE(y.is_view());
+    EXPECT_EQ(y._version(), 0);
+  }
+}
+
+TEST(OutArguments, AnOutOfAnotherDtypeIsBumpedOnce) {
+  // The float result is copied into the double out inside the kernel; only
+  // the out= op itself counts as a write.
+  Tensor out = zeros({3}, kDouble);
+  mul_out(out, ones({3}), ones({3}));
+  EXPECT_EQ(out._version(), 1);
+  EXPECT_TRUE(out.allclose(ones({3}, kDouble)));
+}
+
 TEST_P(InferenceRules, ViewOfInferenceTensorOutsideIsInferenceLeafNotView) {
   Tensor i = inference_tensor();
   Tensor v = i.view({3, 1});

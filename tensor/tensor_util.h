@@ -16,6 +16,13 @@
 namespace ember {
 namespace detail {
 
+// The keys a CPU kernel calls another op with on tensors it made itself:
+// straight to the CPU kernel. Through the full dispatcher, a kernel reached
+// with no Autograd kernel above it (an inference tensor's op outside
+// InferenceMode) would bump the versions of its own temporaries and make its
+// result a tracked view of one.
+constexpr DispatchKeySet kCpuOnly{DispatchKey::CPU};
+
 // A new contiguous tensor of `sizes`; `creator` (a string literal) names the
 // op, for error messages about inference tensors. Checks sizes.
 Tensor make_tensor(IntArrayRef sizes, ScalarType dtype, const char* creator);

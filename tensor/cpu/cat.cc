@@ -36,7 +36,7 @@ Tensor cat_kernel(DispatchKeySet, TensorList tensors, int64_t dim) {
   int64_t offset = 0;
   for (const Tensor& t : tensors) {
     int64_t n = t.size(d);
-    if (n > 0) ops::copy_.call(ops::slice.call(out, d, offset, offset + n, 1), t);
+    if (n > 0) ops::copy_.redispatch(detail::kCpuOnly, ops::slice.redispatch(detail::kCpuOnly, out, d, offset, offset + n, 1), t);
     offset += n;
   }
   return out;

@@ -370,7 +370,7 @@ const Tensor& binary_out(DispatchKeySet, const Tensor& out, const Tensor& a, con
     Tensor b2 = b.to(compute);
     run_binary<K>(out, a.to(compute), &b2, 0, compute, alpha);
   } else {
-    ops::copy_.call(out, binary<K>(DispatchKeySet(), a, b, alpha));
+    ops::copy_.redispatch(detail::kCpuOnly, out, binary<K>(DispatchKeySet(), a, b, alpha));
   }
   return out;
 }

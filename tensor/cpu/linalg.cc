@@ -34,7 +34,7 @@ void gemm_blas(const Tensor& a, const Tensor& b, const Tensor& out) {
   int m = static_cast<int>(a.size(0)), k = static_cast<int>(a.size(1)), n = static_cast<int>(b.size(1));
   if (m == 0 || n == 0) return;
   if (k == 0) {
-    ops::zero_.call(out);
+    ops::zero_.redispatch(detail::kCpuOnly, out);
     return;
   }
   BlasView va = blas_view(a), vb = blas_view(b);
@@ -109,7 +109,8 @@ Tensor bmm_kernel(DispatchKeySet, const Tensor& a, const Tensor& b) {
   check_same_dtype(a, b, "bmm");
   Tensor out = detail::make_tensor({a.size(0), a.size(1), b.size(2)}, a.dtype(), "bmm");
   for (int64_t i = 0; i < a.size(0); ++i) {
-    gemm(ops::select.call(a, 0, i), ops::select.call(b, 0, i), ops::select.call(out, 0, i));
+    gemm(ops::select.redispatch(detail::kCpuOnly, a, 0, i), ops::select.redispatch(detail::kCpuOnly, b, 0, i),
+         ops::select.redispatch(detail::kCpuOnly, out, 0, i));
   }
   return out;
 }

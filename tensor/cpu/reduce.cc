@@ -70,7 +70,7 @@ Tensor sum_dims(const Tensor& self, IntArrayRef dims, bool keepdim, const char* 
     if (!reduced || keepdim) out_sizes.push_back(reduced ? 1 : self.sizes()[d]);
   }
   Tensor out = detail::make_tensor(kept_sizes, out_type, op);
-  ops::zero_.call(out);
+  ops::zero_.redispatch(detail::kCpuOnly, out);
   dispatch_dtype(out_type, [&](auto tag) {
     using T = decltype(tag);
     StridedLoop loop(in.sizes(), {operand(out), operand(in)});
@@ -91,7 +91,7 @@ Tensor sum_dims(const Tensor& self, IntArrayRef dims, bool keepdim, const char* 
       }
     });
   });
-  return keepdim ? out : out.view(out_sizes);
+  return keepdim ? out : ops::view.redispatch(detail::kCpuOnly, out, out_sizes);
 }
 
 Tensor sum_kernel(DispatchKeySet, const Tensor& self) { return sum_all(self, "sum"); }
@@ -110,14 +110,14 @@ Tensor mean_kernel(DispatchKeySet, const Tensor& self) {
   check_mean_dtype(self);
   Tensor out = sum_all(self, "mean");
   // 0/0 is NaN, as in LibTorch.
-  return ops::div__Scalar.call(out, static_cast<double>(self.numel()), 1);
+  return ops::div__Scalar.redispatch(detail::kCpuOnly, out, static_cast<double>(self.numel()), 1);
 }
 
 Tensor mean_dim_kernel(DispatchKeySet, const Tensor& self, IntArrayRef dims, bool keepdim) {
   check_mean_dtype(self);
   int64_t count;
   Tensor out = sum_dims(self, dims, keepdim, "mean", &count);
-  return ops::div__Scalar.call(out, static_cast<double>(count), 1);
+  return ops::div__Scalar.redispatch(detail::kCpuOnly, out, static_cast<double>(count), 1);
 }
 
 const bool registered = [] {
