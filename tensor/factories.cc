@@ -341,6 +341,10 @@ DimVector infer_view_size(IntArrayRef size, int64_t numel, const char* op) {
     known = 0;
     overflow = false;
   }
+  // numel 0 and a 0 among the sizes: any value fits the -1 (LibTorch refuses it).
+  EMBER_CHECK(!(infer >= 0 && known == 0 && numel == 0), "cannot reshape tensor of 0 elements into shape ", size,
+              " because the unspecified dimension size -1 can be any value and is ambiguous (Ember: in ", op,
+              "; give that dim's size instead of -1.)");
   if (!overflow && infer >= 0 && known != 0 && numel % known == 0) {
     out[static_cast<size_t>(infer)] = numel / known;
     return out;

@@ -210,6 +210,12 @@ TEST_F(DiffTest, CatAndStack) {
   Tensor a = values({2, 3}), b = values({4, 3}, kDouble);
   EXPECT_TRUE(Same(cat({a, b}), torch::cat({to_torch(a), to_torch(b)})));
   EXPECT_TRUE(Same(stack({a, a.mul(2)}, 2), torch::stack({to_torch(a), to_torch(a).mul(2)}, 2)));
+  // The legacy empty tensor, 1-D of size 0, joins the dtype and is skipped.
+  Tensor e = zeros({0}, kDouble);
+  torch::Tensor te = torch::zeros({0}, torch::kDouble);
+  EXPECT_TRUE(Same(cat({a, e}, 1), torch::cat({to_torch(a), te}, 1)));
+  EXPECT_TRUE(Same(cat({e, a, e}), torch::cat({te, to_torch(a), te})));
+  EXPECT_TRUE(Same(cat({e, zeros({0})}), torch::cat({te, torch::zeros({0})})));
 }
 
 TEST_F(DiffTest, ViewGeometry) {
@@ -286,6 +292,24 @@ TEST_F(DiffTest, ErrorMessagesKeepLibTorchsPhrase) {
   SamePhrase([] { (void)empty({-1}); }, [] { (void)torch::empty({-1}); });
   SamePhrase([] { (void)arange(3).mean(); }, [] { (void)torch::arange(3).mean(); });
   SamePhrase([] { (void)ones({1}).expand({3}).add_(1); }, [] { (void)torch::ones({1}).expand({3}).add_(1); });
+  SamePhrase([] { (void)arange(3).pow(-1); }, [] { (void)torch::arange(3).pow(-1); });
+  SamePhrase([] { (void)arange(3).pow_(-2); }, [] { (void)torch::arange(3).pow_(-2); });
+  SamePhrase([] { (void)arange(3).pow_(0.5); }, [] { (void)torch::arange(3).pow_(0.5); });
+  SamePhrase([] { (void)ones({2}, kBool).relu(); }, [] { (void)torch::ones({2}, torch::kBool).relu(); });
+  SamePhrase([] { (void)zeros({0, 3}).view({-1, 0}); }, [] { (void)torch::zeros({0, 3}).view({-1, 0}); });
+  SamePhrase([] { (void)zeros({0, 3}).reshape({0, -1}); }, [] { (void)torch::zeros({0, 3}).reshape({0, -1}); });
+  SamePhrase([] { (void)cat({}); }, [] { (void)torch::cat(std::vector<torch::Tensor>{}); });
+  SamePhrase([] { (void)cat({ones({2}), scalar_tensor(1)}); },
+             [] { (void)torch::cat({torch::ones({2}), torch::scalar_tensor(1)}); });
+  SamePhrase([] { (void)stack({}); }, [] { (void)torch::stack(std::vector<torch::Tensor>{}); });
+  SamePhrase([] { (void)mm(ones({2, 2}), ones({2, 2}, kLong)); },
+             [] { (void)torch::mm(torch::ones({2, 2}), torch::ones({2, 2}, torch::kLong)); });
+  SamePhrase([] { (void)bmm(ones({2, 2, 3}), ones({3, 3, 2})); },
+             [] { (void)torch::bmm(torch::ones({2, 2, 3}), torch::ones({3, 3, 2})); });
+  SamePhrase([] { (void)bmm(ones({2, 3}), ones({3, 3, 2})); },
+             [] { (void)torch::bmm(torch::ones({2, 3}), torch::ones({3, 3, 2})); });
+  SamePhrase([] { (void)arange(3).add(arange(3), 2.5); }, [] { (void)torch::arange(3).add(torch::arange(3), 2.5); });
+  SamePhrase([] { (void)ones({2, 3}).sum_to_size({2}); }, [] { (void)torch::ones({2, 3}).sum_to_size({2}); });
   // arange's checks, and an allocation no memory can hold.
   SamePhrase([] { (void)arange(5, 0, 1); }, [] { (void)torch::arange(5, 0, 1); });
   SamePhrase([] { (void)arange(0, HUGE_VAL, 1); }, [] { (void)torch::arange(0, HUGE_VAL, 1); });

@@ -93,14 +93,17 @@ TEST(MmTest, MismatchedShapesThrow) {
   EXPECT_EMBER_ERROR(mm(ones({2, 3}), ones({2, 3})), HAS("mat1 and mat2 shapes cannot be multiplied (2x3 and 2x3)"));
   EXPECT_EMBER_ERROR(mm(ones({2, 3}), ones({3})), HAS("mat2 must be a matrix"));
   EXPECT_EMBER_ERROR(mm(ones({2, 3}), ones({3, 2}, kDouble)),
-                     HAS("expected mat1 and mat2 to have the same dtype, but got: Float != Double"));
+                     HAS("expected scalar type Float but found Double"));
 }
 
 TEST(BmmTest, MultipliesEachBatch) {
   Tensor a = stack({m23(), m23() * 2});
   Tensor b = ones({2, 3, 1});
   EXPECT_EQ(values<float>(bmm(a, b)), (F{3, 12, 6, 24}));
-  EXPECT_EMBER_ERROR(bmm(a, ones({3, 3, 1})), HAS("batch1 and batch2 must have same number of batches, got 2 and 3"));
+  EXPECT_EMBER_ERROR(bmm(a, ones({3, 3, 1})),
+                     HAS("Expected size for first two dimensions of batch2 tensor to be: [2, 3] but got: [3, 3]."));
+  EXPECT_EMBER_ERROR(bmm(ones({2, 3}), b), HAS("batch1 must be a 3D tensor"));
+  EXPECT_EMBER_ERROR(bmm(a, ones({3, 1})), HAS("batch2 must be a 3D tensor"));
 }
 
 TEST(MatmulTest, HandlesVectorsMatricesAndBroadcastBatches) {

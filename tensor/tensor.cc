@@ -147,7 +147,7 @@ Tensor Tensor::mean(IntArrayRef dim, bool keepdim) const { return ops::mean_dim.
 Tensor Tensor::sum_to_size(IntArrayRef size) const {
   IntArrayRef mine = sizes();
   EMBER_CHECK(size.size() <= mine.size(), "size {", size, "} is not expandable to size {", mine,
-              "} (sum_to_size). Pass a shape this tensor was broadcast from.");
+              "}. (Ember: sum_to_size; pass a shape this tensor was broadcast from.)");
   int64_t lead = static_cast<int64_t>(mine.size() - size.size());
   DimVector dims;
   for (int64_t d = 0; d < static_cast<int64_t>(mine.size()); ++d) {
@@ -157,7 +157,7 @@ Tensor Tensor::sum_to_size(IntArrayRef size) const {
     }
     int64_t target = size[d - lead];
     EMBER_CHECK(target == mine[d] || target == 1, "size {", size, "} is not expandable to size {", mine,
-                "} (sum_to_size). Pass a shape this tensor was broadcast from.");
+                "}. (Ember: sum_to_size; pass a shape this tensor was broadcast from.)");
     if (target == 1 && mine[d] != 1) dims.push_back(d);
   }
   if (dims.empty()) return view(size);
@@ -212,7 +212,11 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
 }
 
 // ---- Shape ----
-Tensor cat(TensorList tensors, int64_t dim) { return ops::cat.call(tensors, dim); }
+Tensor cat(TensorList tensors, int64_t dim) {
+  // Checked before dispatch: an empty list has no tensor to dispatch on.
+  EMBER_CHECK(!tensors.empty(), "torch.cat(): expected a non-empty list of Tensors. Pass at least one tensor.");
+  return ops::cat.call(tensors, dim);
+}
 
 Tensor stack(TensorList tensors, int64_t dim) {
   EMBER_CHECK(!tensors.empty(), "stack expects a non-empty TensorList. Pass at least one tensor.");

@@ -171,8 +171,8 @@ ScalarType compute_type(ScalarType common, ScalarType self, bool other_is_bool, 
   }
   if (K == Kind::Add || K == Kind::Sub) {
     EMBER_CHECK(!(isIntegralType(common, true) && alpha.isFloatingPoint()), name_of(K),
-                "(): For integral input tensors, argument alpha must not be a floating point number (alpha=", alpha,
-                " with dtype ", common, "). Convert the inputs with .to(ember::kFloat) or pass an integer alpha.");
+                "(): For integral input tensors, argument alpha must not be a floating point number. (Ember: alpha=",
+                alpha, " with dtype ", common, "; convert the inputs with .to(ember::kFloat) or pass an integer alpha.)");
     EMBER_CHECK(common == kBool || !alpha.isBoolean(), name_of(K),
                 "(): Boolean alpha only supported for Boolean results. Pass a number as alpha.");
   }
@@ -181,6 +181,16 @@ ScalarType compute_type(ScalarType common, ScalarType self, bool other_is_bool, 
 }
 
 bool is_bool_scalar(const Scalar& s) { return s.isBoolean(); }
+
+// LibTorch refuses an integer tensor to a negative integer Scalar power (a
+// negative tensor exponent is computed: only 1 and -1 survive it).
+template <Kind K>
+void check_scalar_exponent(ScalarType self, const Scalar& exponent) {
+  if (K != Kind::Pow) return;
+  EMBER_CHECK(!(isIntegralType(self, true) && !exponent.isFloatingPoint() && exponent.to<double>() < 0),
+              "Integers to negative integer powers are not allowed. (Ember: pow of a ", self, " tensor to ", exponent,
+              "; pass a floating exponent such as ", exponent, ".0, or convert the tensor with .to(ember::kFloat).)");
+}
 
 void check_no_internal_overlap(const Tensor& t, const char* op) {
   for (int64_t d = 0; d < t.dim(); ++d) {
@@ -324,6 +334,7 @@ Tensor binary(DispatchKeySet, const Tensor& a, const Tensor& b, const Scalar& al
 
 template <Kind K>
 Tensor binary_scalar(DispatchKeySet, const Tensor& a, const Scalar& b, const Scalar& alpha) {
+  check_scalar_exponent<K>(a.dtype(), b);
   ScalarType compute = compute_type<K>(result_type(a, b), a.dtype(), is_bool_scalar(b), alpha);
   Tensor out = detail::make_tensor(a.sizes(), is_comparison(K) ? kBool : compute, name_of(K));
   run_binary<K>(out, a.to(compute), nullptr, b, compute, alpha);
@@ -347,7 +358,14 @@ const Tensor& binary_(DispatchKeySet, const Tensor& self, const Tensor& other, c
 
 template <Kind K>
 const Tensor& binary_scalar_(DispatchKeySet, const Tensor& self, const Scalar& other, const Scalar& alpha) {
+  check_scalar_exponent<K>(self.dtype(), other);
   ScalarType compute = compute_type<K>(result_type(self, other), self.dtype(), is_bool_scalar(other), alpha);
+  if (K == Kind::Pow) {
+    // LibTorch's pow_ with a Scalar checks the dtype itself, in its words.
+    EMBER_CHECK(canCast(compute, self.dtype()), "Found dtype ", self.dtype(), " but expected ", compute,
+                " (Ember: pow_ of a ", self.dtype(), " tensor to ", other, " needs a ", compute,
+                " result; use pow(), or convert the tensor first with .to(ember::k", compute, ").)");
+  }
   check_cast(compute, self.dtype(), name_of(K));
   check_no_internal_overlap(self, name_of(K));
   run_binary<K>(self, self, nullptr, other, self.dtype(), alpha);
@@ -425,8 +443,8 @@ ScalarType unary_compute_type(ScalarType t) {
     return t;
   }
   if (K == UKind::Relu) {
-    EMBER_CHECK(t != kBool, "relu(): \"clamp_min\" not implemented for 'Bool'. Convert the tensor with "
-                            ".to(ember::kFloat) first.");
+    EMBER_CHECK(t != kBool, "Boolean inputs not supported for relu (Ember: convert the tensor with "
+                            ".to(ember::kFloat) first.)");
     return t;
   }
   return isFloatingType(t) ? t : kFloat;

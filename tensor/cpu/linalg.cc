@@ -79,9 +79,9 @@ void gemm(const Tensor& a, const Tensor& b, const Tensor& out) {
 }
 
 void check_same_dtype(const Tensor& a, const Tensor& b, const char* op) {
-  EMBER_CHECK(a.dtype() == b.dtype(), "expected mat1 and mat2 to have the same dtype, but got: ", a.dtype(), " != ",
-              b.dtype(), " (in ", op, " of sizes ", a.sizes(), " and ", b.sizes(),
-              "). Convert one with .to(dtype).");
+  EMBER_CHECK(a.dtype() == b.dtype(), "expected scalar type ", a.dtype(), " but found ", b.dtype(), " (Ember: ", op,
+              " of a ", a.dtype(), " ", a.sizes(), " and a ", b.dtype(), " ", b.sizes(),
+              "; convert one with .to(dtype).)");
 }
 
 Tensor mm_kernel(DispatchKeySet, const Tensor& a, const Tensor& b) {
@@ -99,13 +99,15 @@ Tensor mm_kernel(DispatchKeySet, const Tensor& a, const Tensor& b) {
 }
 
 Tensor bmm_kernel(DispatchKeySet, const Tensor& a, const Tensor& b) {
-  EMBER_CHECK(a.dim() == 3 && b.dim() == 3, "batch1 and batch2 must be 3D tensors (bmm of sizes ", a.sizes(), " and ",
-              b.sizes(), "). Use matmul() for other ranks.");
-  EMBER_CHECK(a.size(0) == b.size(0), "batch1 and batch2 must have same number of batches, got ", a.size(0), " and ",
-              b.size(0), " (bmm of sizes ", a.sizes(), " and ", b.sizes(), ").");
-  EMBER_CHECK(a.size(2) == b.size(1), "Expected size for first two dimensions of batch2 tensor to be: [", a.size(0),
-              ", ", a.size(2), "] but got: [", b.size(0), ", ", b.size(1), "] (bmm of sizes ", a.sizes(), " and ",
-              b.sizes(), ").");
+  EMBER_CHECK(a.dim() == 3, "batch1 must be a 3D tensor (bmm of sizes ", a.sizes(), " and ", b.sizes(),
+              "). Use matmul() for other ranks.");
+  EMBER_CHECK(b.dim() == 3, "batch2 must be a 3D tensor (bmm of sizes ", a.sizes(), " and ", b.sizes(),
+              "). Use matmul() for other ranks.");
+  // One check for the batch count and the inner size, as LibTorch's.
+  EMBER_CHECK(a.size(0) == b.size(0) && a.size(2) == b.size(1),
+              "Expected size for first two dimensions of batch2 tensor to be: [", a.size(0), ", ", a.size(2),
+              "] but got: [", b.size(0), ", ", b.size(1), "]. (Ember: bmm of sizes ", a.sizes(), " and ", b.sizes(),
+              ".)");
   check_same_dtype(a, b, "bmm");
   Tensor out = detail::make_tensor({a.size(0), a.size(1), b.size(2)}, a.dtype(), "bmm");
   for (int64_t i = 0; i < a.size(0); ++i) {
