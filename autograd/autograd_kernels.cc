@@ -107,10 +107,22 @@ variable_list div_bw(OpNode& n, const Tensor& g) {
   return {n.should_compute_output(0) ? g / b : Tensor(),
           n.should_compute_output(1) ? -g * n.saved(0) / (b * b) : Tensor()};
 }
+// LibTorch's masks, without a where(): the base's gradient is 0 where the
+// exponent is 0 (not 0 * 0^-1 = nan at a 0 base), and the exponent's is 0
+// where the base is 0 and the exponent >= 0 (not 0 * log 0 = nan). Both
+// masks are constants, so the formulas stay differentiable.
 variable_list pow_bw(OpNode& n, const Tensor& g) {
   Tensor a = n.saved(0), b = n.saved(1);
-  return {n.should_compute_output(0) ? g * b * a.pow(b - 1) : Tensor(),
-          n.should_compute_output(1) ? g * a.pow(b) * a.log() : Tensor()};
+  Tensor grad_base, grad_exponent;
+  if (n.should_compute_output(0)) {
+    Tensor exponent_is_zero = b.eq(0).to(b.dtype());
+    grad_base = g * b * a.pow(b - 1 + exponent_is_zero);
+  }
+  if (n.should_compute_output(1)) {
+    Tensor zero_base = (a.eq(0).to(a.dtype()) * b.ge(0).to(a.dtype())).detach();
+    grad_exponent = g * a.pow(b) * (a + zero_base).log();
+  }
+  return {grad_base, grad_exponent};
 }
 
 struct BinSpec {
@@ -463,7 +475,7 @@ const Tensor& fill_(DispatchKeySet ks, const Tensor& self, const Scalar& value) 
   bool rg = compute_requires_grad(self);
   impl::check_inplace(self, "fill_", rg);
   std::shared_ptr<OpNode> node;
-  if (rg) node = make_node("FillBackward0", &zero_self_bw, self);
+  if (rg) node = make_node("FillBackward2", &zero_self_bw, self);  // LibTorch's name for fill_.Scalar
   InplaceTangents fwd(self, Tensor(), /*keep_self=*/false);
   {
     AutoDispatchBelowAutograd guard;
@@ -561,6 +573,11 @@ Tensor clone(DispatchKeySet ks, const Tensor& a) {
   return record(ops::clone, "CloneBackward0", &pass_bw, ks, a, static_cast<void (*)(OpNode&, const Tensor&)>(nullptr));
 }
 Tensor to_copy(DispatchKeySet ks, const Tensor& a, ScalarType dtype) {
+  if (!isFloatingType(dtype)) {
+    // An integer or bool result cannot require grad: no node, as in LibTorch.
+    AutoDispatchBelowADInplaceOrView guard;
+    return ops::_to_copy.redispatch(keys_after(ks, kKey), a, dtype);
+  }
   return record<decltype(ops::_to_copy), ScalarType>(ops::_to_copy, "ToCopyBackward0", &pass_bw, ks, a,
                                                      static_cast<void (*)(OpNode&, const Tensor&, const ScalarType&)>(nullptr), dtype);
 }
@@ -769,6 +786,14 @@ void keep_transpose(OpNode& n, const Tensor&, const int64_t& d0, const int64_t& 
   n.i0 = d0;
   n.i1 = d1;
 }
+variable_list t_bw(OpNode&, const Tensor& g) { return {g.t()}; }
+Tensor t(DispatchKeySet ks, const Tensor& a) {
+  return record(ops::t, "TBackward0", &t_bw, ks, a, static_cast<void (*)(OpNode&, const Tensor&)>(nullptr));
+}
+Tensor reshape_alias(DispatchKeySet ks, const Tensor& a, IntArrayRef size) {
+  return record<decltype(ops::_reshape_alias), IntArrayRef>(ops::_reshape_alias, "ReshapeAliasBackward0", &reshape_bw,
+                                                            ks, a, &keep_view_sizes, size);
+}
 Tensor transpose(DispatchKeySet ks, const Tensor& a, int64_t d0, int64_t d1) {
   return record<decltype(ops::transpose), int64_t, int64_t>(ops::transpose, "TransposeBackward0", &transpose_bw, ks,
                                                             a, &keep_transpose, d0, d1);
@@ -882,6 +907,8 @@ const bool registered = [] {
   ops::expand.register_kernel(kKey, &expand);
   ops::permute.register_kernel(kKey, &permute);
   ops::transpose.register_kernel(kKey, &transpose);
+  ops::t.register_kernel(kKey, &t);
+  ops::_reshape_alias.register_kernel(kKey, &reshape_alias);
   ops::select.register_kernel(kKey, &select);
   ops::slice.register_kernel(kKey, &slice);
   ops::squeeze.register_kernel(kKey, &squeeze);

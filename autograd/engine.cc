@@ -121,6 +121,16 @@ variable_list run_backward(const std::vector<Edge>& roots, const variable_list& 
   return captured;
 }
 
+// Whether `shape` broadcasts to `target`.
+bool is_expandable_to(IntArrayRef shape, IntArrayRef target) {
+  if (shape.size() > target.size()) return false;
+  size_t lead = target.size() - shape.size();
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (shape[i] != target[lead + i] && shape[i] != 1) return false;
+  }
+  return true;
+}
+
 // The root edges and their seed gradients, with PyTorch's checks.
 void collect_roots(const variable_list& outputs, const variable_list& grad_outputs, std::vector<Edge>* roots,
                    variable_list* grads) {
@@ -140,10 +150,13 @@ void collect_roots(const variable_list& outputs, const variable_list& grad_outpu
                   "sizes ", out.sizes(), "; pass a gradient of that shape, e.g. backward(ember::ones_like(out)), or "
                   "reduce it with sum() first.)");
       g = ones_like(out);
-    } else {
-      EMBER_CHECK(g.sizes() == out.sizes(), "invalid gradient at index ", i, " - got ", g.sizes(),
+    } else if (g.sizes() != out.sizes()) {
+      // A gradient the output's shape broadcasts to is summed back to it,
+      // as LibTorch's validate_outputs does.
+      EMBER_CHECK(is_expandable_to(out.sizes(), g.sizes()), "invalid gradient at index ", i, " - got ", g.sizes(),
                   " but expected shape compatible with ", out.sizes(),
-                  " (Ember: pass a gradient shaped like the output.)");
+                  " (Ember: pass a gradient shaped like the output, or one it broadcasts to.)");
+      g = g.sum_to_size(out.sizes());
     }
     roots->push_back(std::move(edge));
     grads->push_back(std::move(g));

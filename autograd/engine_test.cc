@@ -1,5 +1,6 @@
 #include "autograd/engine.h"
 
+#include <cmath>
 #include <thread>
 #include <vector>
 
@@ -204,6 +205,61 @@ TEST(Engine, ReshapeThatMustCopyGivesATensorThatIsNotAView) {
   EXPECT_TRUE(w.view({6}).reshape({3, 2}).is_view());  // a reshape that can view does
 }
 
+TEST(Engine, ARootGradientTheOutputBroadcastsToIsSummedBack) {
+  // LibTorch's validate_outputs: a [2, 3] gradient for a [3] output is
+  // summed over the new dim; one the output cannot broadcast to is refused.
+  Tensor w = t({1, 2, 3}).set_requires_grad(true);
+  (w * 2).backward(ones({2, 3}, kDouble));
+  EXPECT_TRUE(w.grad().allclose(full({3}, 4.0, kDouble)));
+  Tensor v = t({1, 2, 3}).set_requires_grad(true);
+  v.sum().backward(full({1}, 3.0, kDouble));
+  EXPECT_TRUE(v.grad().allclose(full({3}, 3.0, kDouble)));
+  EXPECT_THROW_MSG((v * 2).backward(ones({2}, kDouble)),
+                   "invalid gradient at index 0 - got [2] but expected shape compatible with [3]");
+}
+
+TEST(Engine, NodesHaveLibTorchsNames) {
+  Tensor w = t({1, 2, 3, 4}).view({2, 2}).set_requires_grad(true);
+  EXPECT_EQ(w.t().grad_fn()->name(), "TBackward0");
+  EXPECT_EQ(w.transpose(0, 1).grad_fn()->name(), "TransposeBackward0");
+  EXPECT_EQ(w.reshape({4}).grad_fn()->name(), "ReshapeAliasBackward0");
+  EXPECT_EQ(w.view({4}).grad_fn()->name(), "ViewBackward0");
+  Tensor h = w * 1;
+  h.fill_(2);
+  EXPECT_EQ(h.grad_fn()->name(), "FillBackward2");
+}
+
+TEST(Engine, TransposeOfAVectorIsItselfAndPassesGradientsThrough) {
+  Tensor w = t({1, 2, 3}).set_requires_grad(true);
+  Tensor v = w.t();
+  EXPECT_TRUE(v.is_view());
+  EXPECT_EQ(v.sizes(), IntArrayRef({3}));
+  (v * t({1, 2, 3})).sum().backward();
+  EXPECT_TRUE(w.grad().allclose(t({1, 2, 3})));
+}
+
+TEST(Engine, AnIntegerCopyOfATensorThatRequiresGradDoesNot) {
+  Tensor w = t({1.5, 2.5}).set_requires_grad(true);
+  Tensor i = (w * 2).to(kLong);
+  EXPECT_FALSE(i.requires_grad());
+  EXPECT_EQ(i.grad_fn(), nullptr);
+  EXPECT_TRUE((w * 2).to(kFloat).requires_grad());
+}
+
+TEST(Engine, PowGradientsAreZeroWhereLibTorchMasksThem) {
+  // d/dbase at exponent 0 is 0 (not 0 * 0^-1); d/dexponent at base 0 with
+  // exponent >= 0 is 0 (not 0 * log 0).
+  Tensor base = t({0, 0, 2, -1}).set_requires_grad(true);
+  Tensor exponent = t({0, 2, 3, 2}).set_requires_grad(true);
+  base.pow(exponent).sum().backward();
+  EXPECT_TRUE(base.grad().allclose(t({0, 0, 12, -2})));
+  Tensor ge = exponent.grad();
+  EXPECT_DOUBLE_EQ(ge.select(0, 0).item<double>(), 0.0);
+  EXPECT_DOUBLE_EQ(ge.select(0, 1).item<double>(), 0.0);
+  EXPECT_NEAR(ge.select(0, 2).item<double>(), 8 * std::log(2.0), 1e-12);
+  EXPECT_TRUE(std::isnan(ge.select(0, 3).item<double>()));  // 1 * log(-1), as in LibTorch
+}
+
 TEST(Engine, SetRequiresGradFalseOnNonLeafThrows) {
   Tensor y = t({1, 2}).set_requires_grad(true) * 2;
   EXPECT_THROW_MSG(y.set_requires_grad(false), "you can only change requires_grad flags of leaf variables");
@@ -211,7 +267,7 @@ TEST(Engine, SetRequiresGradFalseOnNonLeafThrows) {
 
 TEST(Engine, IntegerTensorCannotRequireGrad) {
   EXPECT_THROW_MSG(arange(3).set_requires_grad(true),
-                   "only Tensors of floating point and complex dtype can require gradients");
+                   "Only Tensors of floating point and complex dtype can require gradients");
 }
 
 TEST(Engine, BroadcastGradientIsSummedToInputShape) {

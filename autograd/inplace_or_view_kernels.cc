@@ -75,6 +75,8 @@ Tensor make_view(Op& op, DispatchKeySet ks, const Tensor& self, const Args&... a
 Tensor view(DispatchKeySet ks, const Tensor& a, IntArrayRef s) { return make_view(ops::view, ks, a, s); }
 Tensor expand(DispatchKeySet ks, const Tensor& a, IntArrayRef s) { return make_view(ops::expand, ks, a, s); }
 Tensor permute(DispatchKeySet ks, const Tensor& a, IntArrayRef d) { return make_view(ops::permute, ks, a, d); }
+Tensor t(DispatchKeySet ks, const Tensor& a) { return make_view(ops::t, ks, a); }
+Tensor reshape_alias(DispatchKeySet ks, const Tensor& a, IntArrayRef s) { return make_view(ops::_reshape_alias, ks, a, s); }
 Tensor transpose(DispatchKeySet ks, const Tensor& a, int64_t d0, int64_t d1) {
   return make_view(ops::transpose, ks, a, d0, d1);
 }
@@ -106,6 +108,8 @@ const bool registered = [] {
   ops::expand.register_kernel(kKey, &expand);
   ops::permute.register_kernel(kKey, &permute);
   ops::transpose.register_kernel(kKey, &transpose);
+  ops::t.register_kernel(kKey, &t);
+  ops::_reshape_alias.register_kernel(kKey, &reshape_alias);
   ops::select.register_kernel(kKey, &select);
   ops::slice.register_kernel(kKey, &slice);
   ops::squeeze.register_kernel(kKey, &squeeze);

@@ -23,7 +23,7 @@ class AutogradHooks final : public VariableHooksInterface {
                   self.sizes(), " was created by ", self.unsafeGetTensorImpl()->creator(),
                   " inside InferenceMode; clone() it outside InferenceMode to get a normal tensor.)");
       EMBER_CHECK(self.is_floating_point(),
-                  "only Tensors of floating point and complex dtype can require gradients (Ember: this tensor is ",
+                  "Only Tensors of floating point and complex dtype can require gradients (Ember: this tensor is ",
                   self.dtype(), "; convert it with .to(ember::kFloat) first.)");
     }
     AutogradMeta* meta = impl::get_autograd_meta(self);

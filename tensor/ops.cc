@@ -63,6 +63,8 @@ Operator<Tensor(const Tensor&, IntArrayRef)> _unsafe_view{"_unsafe_view"};
 Operator<Tensor(const Tensor&, IntArrayRef)> expand{"expand"};
 Operator<Tensor(const Tensor&, IntArrayRef)> permute{"permute"};
 Operator<Tensor(const Tensor&, int64_t, int64_t)> transpose{"transpose"};
+Operator<Tensor(const Tensor&)> t{"t"};
+Operator<Tensor(const Tensor&, IntArrayRef)> _reshape_alias{"_reshape_alias"};
 Operator<Tensor(const Tensor&, int64_t, int64_t)> select{"select"};
 Operator<Tensor(const Tensor&, int64_t, int64_t, int64_t, int64_t)> slice{"slice"};
 Unary squeeze{"squeeze"};

@@ -81,6 +81,12 @@ extern Operator<Tensor(const Tensor&, IntArrayRef size)> _unsafe_view;
 extern Operator<Tensor(const Tensor&, IntArrayRef size)> expand;
 extern Operator<Tensor(const Tensor&, IntArrayRef dims)> permute;
 extern Operator<Tensor(const Tensor&, int64_t dim0, int64_t dim1)> transpose;
+// transpose(0, 1) of a matrix, the tensor itself viewed below 2 dims: its own
+// op so that its node is LibTorch's TBackward0.
+extern Operator<Tensor(const Tensor&)> t;
+// reshape() of a tensor a view can express: view()'s kernel, with its own
+// node name (LibTorch 1.13's ReshapeAliasBackward0).
+extern Operator<Tensor(const Tensor&, IntArrayRef size)> _reshape_alias;
 extern Operator<Tensor(const Tensor&, int64_t dim, int64_t index)> select;
 extern Operator<Tensor(const Tensor&, int64_t dim, int64_t start, int64_t end, int64_t step)> slice;
 extern Unary squeeze;

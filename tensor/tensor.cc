@@ -240,7 +240,7 @@ Tensor transpose(const Tensor& self, int64_t dim0, int64_t dim1) { return ops::t
 Tensor Tensor::t() const {
   EMBER_CHECK(dim() <= 2, "t() expects a tensor with <= 2 dimensions, but self is ", dim(), "D (sizes ", sizes(),
               "). Use transpose(dim0, dim1) or permute() for more dims.");
-  return dim() < 2 ? ops::transpose.call(*this, 0, 0) : ops::transpose.call(*this, 0, 1);
+  return ops::t.call(*this);
 }
 Tensor Tensor::permute(IntArrayRef dims) const { return ops::permute.call(*this, dims); }
 Tensor Tensor::select(int64_t dim, int64_t index) const { return ops::select.call(*this, dim, index); }
@@ -273,7 +273,7 @@ Tensor Tensor::reshape(IntArrayRef size) const { return ember::reshape(*this, si
 Tensor reshape(const Tensor& self, IntArrayRef size) {
   DimVector shape = detail::infer_view_size(size, self.numel(), "reshape");
   if (self.is_contiguous() || detail::compute_view_strides(self.sizes(), self.strides(), shape)) {
-    return ops::view.call(self, shape);
+    return ops::_reshape_alias.call(self, shape);
   }
   // A copy that is not a view of anything, as LibTorch's reshape returns.
   return ops::_unsafe_view.call(ops::clone.call(self), shape);

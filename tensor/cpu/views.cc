@@ -50,6 +50,10 @@ Tensor transpose_kernel(DispatchKeySet, const Tensor& self, int64_t dim0, int64_
   return out;
 }
 
+Tensor t_kernel(DispatchKeySet ks, const Tensor& self) {
+  return self.dim() < 2 ? transpose_kernel(ks, self, 0, 0) : transpose_kernel(ks, self, 0, 1);
+}
+
 Tensor permute_kernel(DispatchKeySet, const Tensor& self, IntArrayRef dims) {
   int64_t nd = self.dim();
   EMBER_CHECK(static_cast<int64_t>(dims.size()) == nd,
@@ -187,6 +191,8 @@ const bool registered = [] {
   ops::view.register_kernel(DispatchKey::CPU, &view_kernel);
   ops::_unsafe_view.register_kernel(DispatchKey::CPU, &view_kernel);
   ops::transpose.register_kernel(DispatchKey::CPU, &transpose_kernel);
+  ops::t.register_kernel(DispatchKey::CPU, &t_kernel);
+  ops::_reshape_alias.register_kernel(DispatchKey::CPU, &view_kernel);
   ops::permute.register_kernel(DispatchKey::CPU, &permute_kernel);
   ops::select.register_kernel(DispatchKey::CPU, &select_kernel);
   ops::slice.register_kernel(DispatchKey::CPU, &slice_kernel);
