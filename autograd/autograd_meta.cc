@@ -28,36 +28,50 @@ const char* toString(CreationMeta m) {
 namespace impl {
 namespace {
 
-// PyTorch's handle_view_on_rebase: the phrase for each CreationMeta, direct
-// (this view is modified) or indirect (its base or a sibling was).
+// PyTorch's handle_view_on_rebase: a header naming the view (by its node
+// when it has one) and what was modified, then the reason for its
+// CreationMeta. `indirect`: its base or a sibling was modified, not it.
 [[noreturn]] void throw_view_on_rebase(const Tensor& view, const AutogradMeta& meta, bool indirect, const char* op) {
   std::ostringstream msg;
-  const char* modified = indirect ? "its base or another view of its base has been modified inplace"
-                                  : "is being modified inplace";
-  switch (meta.creation_meta_) {
-    case CreationMeta::INFERENCE_MODE:
-      msg << "A view was created in inference mode and " << modified
-          << " in normal mode. Given that this use case is ambiguous and error-prone, it is forbidden. You can "
-             "clarify your code by moving both the view and the inplace either both inside the inference_mode "
-             "block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to be "
-             "tracked).";
+  const char* modified = indirect ? "its base or another view of its base has been" : "is being";
+  const CreationMeta creation_meta = meta.creation_meta_;
+  const Node* grad_fn = meta.grad_fn_.get();
+  const bool made_in_a_mode = creation_meta == CreationMeta::INFERENCE_MODE || creation_meta == CreationMeta::NO_GRAD_MODE;
+  if (made_in_a_mode || grad_fn == nullptr) {
+    if (grad_fn != nullptr) {
+      msg << "Output " << meta.output_nr_ << " of " << grad_fn->name() << " is a view of a view which was created in";
+    } else {
+      msg << "A view was created in";
+    }
+    if (creation_meta == CreationMeta::INFERENCE_MODE) {
+      msg << " inference mode and " << modified << " modified inplace in normal mode.";
+    } else if (creation_meta == CreationMeta::NO_GRAD_MODE) {
+      msg << " no_grad mode and " << modified << " modified inplace with grad mode enabled.";
+    }
+  } else {
+    msg << "Output " << meta.output_nr_ << " of " << grad_fn->name() << " is a view and " << modified
+        << " modified inplace.";
+  }
+  switch (creation_meta) {
+    case CreationMeta::MULTI_OUTPUT_NODE:
+      msg << " This view is the output of a function that returns multiple views. Such functions do not allow the "
+             "output views to be modified inplace. You should replace the inplace operation by an out-of-place one.";
       break;
     case CreationMeta::NO_GRAD_MODE:
-      msg << "A view was created in no_grad mode and " << modified
-          << " with grad mode enabled. Given that this use case is ambiguous and error-prone, it is forbidden. You "
-             "can clarify your code by moving both the view and the inplace either both inside the no_grad block "
-             "(if you don't want the inplace to be tracked) or both outside (if you want the inplace to be "
-             "tracked).";
+      msg << " Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by "
+             "moving both the view and the inplace either both inside the no_grad block (if you don't want the "
+             "inplace to be tracked) or both outside (if you want the inplace to be tracked).";
+      break;
+    case CreationMeta::INFERENCE_MODE:
+      msg << " Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by "
+             "moving both the view and the inplace either both inside the inference_mode block (if you don't want "
+             "the inplace to be tracked) or both outside (if you want the inplace to be tracked).";
       break;
     case CreationMeta::IN_CUSTOM_FUNCTION:
-      msg << "A view was created inside a custom Function (or because an input was returned as-is) and the "
+      msg << " This view was created inside a custom Function (or because an input was returned as-is) and the "
              "autograd logic to handle view+inplace would override the custom backward associated with the custom "
              "Function, leading to incorrect gradients. This behavior is forbidden. You can fix this by cloning the "
              "output of the custom Function.";
-      break;
-    case CreationMeta::MULTI_OUTPUT_NODE:
-      msg << "A view is the output of a function that returns multiple views. Such functions do not allow the "
-             "output views to be modified inplace. You should replace the inplace operation by an out-of-place one.";
       break;
     case CreationMeta::DEFAULT:
       break;

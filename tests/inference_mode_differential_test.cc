@@ -344,6 +344,28 @@ std::vector<Step> story() {
       c.add_(1);
       return state(c);
     });
+    step(p + "view inside, view of it with grad enabled, add_ outside", [&] {
+      Tensor a = S().clone();
+      Tensor b;
+      {
+        InferenceMode guard;
+        b = a.view({6});
+      }
+      Tensor c = b.view({3, 2});
+      c.add_(1);
+      return state(c);
+    });
+    step(p + "view under NoGradGuard, view of it with grad enabled, add_", [&] {
+      Tensor a = S().clone();
+      Tensor b;
+      {
+        NoGrad guard;
+        b = a.view({6});
+      }
+      Tensor c = b.view({3, 2});
+      c.add_(1);
+      return state(c);
+    });
     step(p + "view of view inside, mul_ inside, versions", [&] {
       Tensor a = S().clone();
       InferenceMode guard;
@@ -412,6 +434,28 @@ TEST(InferenceModeDifferential, EveryStepMatchesLibTorchOrIsAPinnedDifference) {
         "LibTorch's clone of an inference tensor is empty_like + copy_, and the copy_ into a normal tensor "
         "records a graph; Ember's clone is one op of one tensor and records none, as exp() does in both."}},
       {"[rg] ci.detach()", {"leaf norg inf noview v0", "leaf norg inf noview v-", "see below"}},
+      {"[rg] view inside, view of it with grad enabled, add_ outside",
+       {"ERROR: !grad_fn INTERNAL ASSERT FAILED at \"./torch/csrc/autograd/variable.cpp\":800, please report a bug to "
+        "PyTorch. ",
+        "ERROR: Output 0 of ViewBackward0 is a view of a view which was created in inference mode and is being "
+        "modified inplace in normal mode. Given that this use case is ambiguous and error-prone, it is forbidden. "
+        "You can clarify your code by moving both the view and the inplace either both inside the inference_mode "
+        "block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to be "
+        "tracked). (Ember: add_.Scalar of sizes [3, 2] made with CreationMeta::INFERENCE_MODE; its base requires "
+        "grad. Fix: clone() the view, or keep the view and the in-place op on the same side of the InferenceMode "
+        "guard.)",
+        "LibTorch 1.13 fails an internal assert in handle_view_on_rebase for a view of a view that has a grad_fn; "
+        "Ember gives the message PyTorch's code builds for that case."}},
+      {"[rg] view under NoGradGuard, view of it with grad enabled, add_",
+       {"ERROR: !grad_fn INTERNAL ASSERT FAILED at \"./torch/csrc/autograd/variable.cpp\":792, please report a bug to "
+        "PyTorch. ",
+        "ERROR: Output 0 of ViewBackward0 is a view of a view which was created in no_grad mode and is being "
+        "modified inplace with grad mode enabled. Given that this use case is ambiguous and error-prone, it is "
+        "forbidden. You can clarify your code by moving both the view and the inplace either both inside the "
+        "no_grad block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to "
+        "be tracked). (Ember: add_.Scalar of sizes [3, 2] made with CreationMeta::NO_GRAD_MODE; its base requires "
+        "grad. Fix: clone() the view, or keep the view and the in-place op in the same mode.)",
+        "as the step before, for NO_GRAD_MODE"}},
       {"[norg] ci.detach()",
        {"leaf norg inf noview v0", "leaf norg inf noview v-",
         "LibTorch's detach() of an inference tensor gives it a fresh version counter although it stays an "
