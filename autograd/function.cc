@@ -95,6 +95,20 @@ variable_list check_backward_result(variable_list grads, const std::vector<bool>
 
 void wrap_outputs(const variable_list& inputs, variable_list& outputs, AutogradContext& ctx,
                   const std::shared_ptr<Node>& node) {
+  // The inputs marked dirty count as written once more, whether or not a
+  // graph is recorded (LibTorch's get_and_bump_dirty).
+  for (const Tensor& in : inputs) {
+    if (in.defined() && ctx.dirty().count(in.unsafeGetTensorImpl()) > 0) {
+      in.unsafeGetTensorImpl()->bump_version("a custom Function's mark_dirty");
+    }
+  }
+  size_t dirty_outputs = 0;
+  for (const Tensor& out : outputs) dirty_outputs += out.defined() && ctx.dirty().count(out.unsafeGetTensorImpl()) > 0;
+  EMBER_CHECK(dirty_outputs >= ctx.dirty().size(),
+              "Some elements marked as dirty during the forward method were not returned as output. The inputs that "
+              "are modified inplace must all be outputs of the Function. (Ember: ",
+              ctx.dirty().size(), " tensors were marked dirty and ", dirty_outputs,
+              " of them returned; return each one you modify, or do not mark it.)");
   for (size_t i = 0; i < outputs.size(); ++i) {
     Tensor& out = outputs[i];
     if (!out.defined()) continue;
@@ -104,13 +118,29 @@ void wrap_outputs(const variable_list& inputs, variable_list& outputs, AutogradC
     bool differentiable = node != nullptr && ctx.non_differentiable().count(out.unsafeGetTensorImpl()) == 0 &&
                           out.is_floating_point();
     if (!differentiable) {
-      // An input returned as-is comes back as a detached alias, so that its
-      // own requires_grad does not leak into the result.
-      if (is_input && out.requires_grad()) out = out.detach();
+      // An input returned as-is comes back as a new tensor: a detached alias
+      // if it requires grad (so that its requires_grad does not leak into
+      // the result), else a view of it, as LibTorch's.
+      if (is_input && out.requires_grad()) {
+        out = out.detach();
+      } else if (is_input) {
+        AutoGradMode no_grad(false);
+        out = out.view_as(out);
+        if (AutogradMeta* meta = impl::get_autograd_meta(out); meta != nullptr && meta->is_view_) {
+          meta->creation_meta_ = CreationMeta::IN_CUSTOM_FUNCTION;
+        }
+      }
       continue;
     }
     if (dirty) {
-      impl::check_inplace(out, "a custom Function's in-place forward", true);
+      // Its forward has written it already: LibTorch's check comes after.
+      EMBER_CHECK(!(out.is_leaf() && out.requires_grad()),
+                  "a leaf Variable that requires grad has been used in an in-place operation. (Ember: a custom "
+                  "Function marked a leaf of sizes ",
+                  out.sizes(), " dirty, and its forward has modified it; pass it a clone(), or update the leaf "
+                  "under NoGradGuard outside the Function.)");
+      // A view keeps the in-place rules of views (its CreationMeta, a view of a leaf).
+      if (out.is_view()) impl::check_inplace(out, "a custom Function's in-place forward", true);
       if (impl::get_autograd_meta(out) != nullptr && impl::get_autograd_meta(out)->is_view_ && i == 0) {
         impl::rebase_history(out, node);
       } else {

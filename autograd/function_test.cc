@@ -75,6 +75,15 @@ struct ReluWithMask : Function<ReluWithMask> {
 };
 
 // Returns its input unchanged.
+struct DirtyButNotReturned : Function<DirtyButNotReturned> {
+  static Tensor forward(AutogradContext* ctx, Tensor x) {
+    ctx->mark_dirty({x});
+    x.mul_(2);
+    return x * 1;
+  }
+  static variable_list backward(AutogradContext*, variable_list g) { return {g[0] * 2}; }
+};
+
 struct Identity : Function<Identity> {
   static Tensor forward(AutogradContext*, Tensor x) { return x; }
   static variable_list backward(AutogradContext*, variable_list g) { return {g[0]}; }
@@ -151,7 +160,9 @@ TEST(CustomFunction, MarkDirtyRebasesHistoryOfInput) {
   Tensor x = w * 1;
   Tensor y = DoubleInplace::apply(x);
   EXPECT_TRUE(y.is_same(x));
-  EXPECT_EQ(x._version(), 0);  // The kernel guard skipped the bump; the node owns the history.
+  // The kernel guard skipped the in-place op's bump; mark_dirty counts the
+  // write once, as LibTorch's get_and_bump_dirty does. The node owns the history.
+  EXPECT_EQ(x._version(), 1);
   EXPECT_EQ(x.grad_fn()->name(), "CppNode<ember::autograd::(anonymous namespace)::DoubleInplace>");
   y.sum().backward();
   EXPECT_TRUE(w.grad().allclose(dvec({2, 2})));
@@ -159,7 +170,22 @@ TEST(CustomFunction, MarkDirtyRebasesHistoryOfInput) {
 
 TEST(CustomFunction, MarkDirtyOnLeafThatRequiresGradThrows) {
   Tensor w = dvec({1, 2}).set_requires_grad(true);
-  EXPECT_THROW_MSG(DoubleInplace::apply(w), "a leaf Variable that requires grad is being used in an in-place operation.");
+  EXPECT_THROW_MSG(DoubleInplace::apply(w), "a leaf Variable that requires grad has been used in an in-place operation.");
+}
+
+TEST(CustomFunction, ATensorMarkedDirtyMustBeReturned) {
+  Tensor x = dvec({1, 2}).set_requires_grad(true) * 1;
+  EXPECT_THROW_MSG(DirtyButNotReturned::apply(x), "Some elements marked as dirty during the forward method were not "
+                                                  "returned as output.");
+}
+
+TEST(CustomFunction, WithoutGradAnInputReturnedAsIsIsANewViewOfIt) {
+  Tensor x = dvec({1, 2});
+  Tensor y = Identity::apply(x);
+  EXPECT_FALSE(y.is_same(x));
+  EXPECT_TRUE(y.is_view());
+  EXPECT_TRUE(y._base().is_same(x));
+  EXPECT_EQ(y._version(), 0);
 }
 
 TEST(CustomFunction, MarkNonDifferentiable) {
@@ -177,7 +203,9 @@ TEST(CustomFunction, InputReturnedAsIsIsCustomFunctionViewThatRefusesInplace) {
   EXPECT_FALSE(y.is_same(x));
   EXPECT_TRUE(y.is_view());
   EXPECT_EQ(impl::get_autograd_meta(y)->creation_meta_, CreationMeta::IN_CUSTOM_FUNCTION);
-  EXPECT_THROW_MSG(y.mul_(2), "A view was created inside a custom Function (or because an input was returned as-is)");
+  EXPECT_THROW_MSG(y.mul_(2), "Output 0 of CppNode<ember::autograd::(anonymous namespace)::Identity> is a view and is "
+                              "being modified inplace. This view was created inside a custom Function (or because an "
+                              "input was returned as-is)");
   EXPECT_TRUE(x.equal(dvec({1, 2})));
   Tensor z = y.clone();  // The fix.
   z.mul_(2);
