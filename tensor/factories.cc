@@ -104,9 +104,11 @@ void fill_contiguous(const Tensor& t, const Scalar& value) {
 // Uniform doubles in [0, 1) from 53 random bits.
 double uniform01(std::mt19937_64& gen) { return static_cast<double>(gen() >> 11) * 0x1.0p-53; }
 
-void check_floating(ScalarType dtype, const char* op) {
-  EMBER_CHECK(isFloatingType(dtype), op, "(): expected a floating point dtype (kFloat or kDouble), but got ", dtype,
-              ". Use ", op, "(size, ember::kFloat) and convert with .to(dtype) if you need integers.");
+// `kernel`: the name LibTorch's refusal gives, its kernel's.
+void check_floating(ScalarType dtype, const char* op, const char* kernel) {
+  EMBER_CHECK(isFloatingType(dtype), "\"", kernel, "\" not implemented for '", dtype, "' (Ember: ", op,
+              "() makes floating values, kFloat or kDouble; use ", op,
+              "(size, ember::kFloat) and convert with .to(dtype) if you need integers.)");
 }
 
 }  // namespace
@@ -124,7 +126,8 @@ Tensor empty_strided(IntArrayRef size, IntArrayRef stride, ScalarType dtype) {
   int64_t extent = 1;
   detail::checked_numel(size, elementSize(dtype), "empty_strided");
   for (size_t i = 0; i < size.size(); ++i) {
-    EMBER_CHECK(stride[i] >= 0, "empty_strided(): negative stride ", stride[i], " in ", stride, ".");
+    EMBER_CHECK(stride[i] >= 0, "Storage size calculation overflowed with sizes=", size, " and strides=", stride,
+                " (Ember: empty_strided() takes strides >= 0.)");
     if (size[i] == 0) extent = 0;
   }
   if (extent != 0)
@@ -156,7 +159,11 @@ Tensor full(IntArrayRef size, const Scalar& value, ScalarType dtype) {
 
 Tensor arange(const Scalar& end) { return arange(0, end, 1); }
 
-Tensor arange(const Scalar& end, ScalarType dtype) { return arange(0, end, 1).to(dtype); }
+Tensor arange(const Scalar& end, ScalarType dtype) {
+  EMBER_CHECK(dtype != kBool, "\"arange_cpu\" not implemented for 'Bool' (Ember: count in kLong and compare, e.g. "
+              "arange(n) != 0.)");
+  return arange(0, end, 1).to(dtype);
+}
 
 Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step) {
   const bool integral = !start.isFloatingPoint() && !end.isFloatingPoint() && !step.isFloatingPoint();
@@ -204,7 +211,7 @@ Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step) {
 }
 
 Tensor rand(IntArrayRef size, ScalarType dtype) {
-  check_floating(dtype, "rand");
+  check_floating(dtype, "rand", "check_uniform_bounds");
   Tensor t = detail::make_tensor(size, dtype, "rand");
   std::lock_guard<std::mutex> lock(generator_mutex);
   auto& gen = generator();
@@ -220,7 +227,7 @@ Tensor rand(IntArrayRef size, ScalarType dtype) {
 }
 
 Tensor randn(IntArrayRef size, ScalarType dtype) {
-  check_floating(dtype, "randn");
+  check_floating(dtype, "randn", "normal_kernel_cpu");
   Tensor t = detail::make_tensor(size, dtype, "randn");
   std::lock_guard<std::mutex> lock(generator_mutex);
   auto& gen = generator();
@@ -301,7 +308,8 @@ Tensor tensor(ArrayRef<double> values, ScalarType dtype) {
   return dtype == kDouble ? t : t.to(dtype);
 }
 
-Tensor scalar_tensor(const Scalar& value) { return scalar_tensor(value, value.type()); }
+// LibTorch's default dtype, kFloat, whatever the value's kind.
+Tensor scalar_tensor(const Scalar& value) { return scalar_tensor(value, kFloat); }
 Tensor scalar_tensor(const Scalar& value, ScalarType dtype) { return full({}, value, dtype); }
 
 Tensor empty_like(const Tensor& t) { return empty(t.sizes(), t.dtype()); }

@@ -92,7 +92,7 @@ TEST(RandomTest, RandIsInUnitIntervalAndRandnLooksNormal) {
   Tensor n = randn({10000}, kDouble);
   EXPECT_NEAR(n.mean().item<double>(), 0.0, 0.05);
   EXPECT_NEAR((n * n).mean().item<double>(), 1.0, 0.05);
-  EXPECT_EMBER_ERROR(rand({2}, kLong), HAS("rand(): expected a floating point dtype"));
+  EXPECT_EMBER_ERROR(rand({2}, kLong), HAS("\"check_uniform_bounds\" not implemented for 'Long'"), HAS("rand()"));
 }
 
 TEST(FromBlobTest, WrapsUserMemoryWithoutCopying) {
@@ -129,6 +129,10 @@ TEST(TensorFromValuesTest, PicksLibTorchsDefaultDtypes) {
   EXPECT_EQ(tensor({true}).dtype(), kBool);
   EXPECT_EQ(values<double>(tensor(std::vector<double>{0.1, 0.2}, kDouble)), (std::vector<double>{0.1, 0.2}));
   EXPECT_EQ(scalar_tensor(3).dim(), 0);
+  // LibTorch's default dtype whatever the value's kind; a dtype overrides it.
+  EXPECT_EQ(scalar_tensor(3).dtype(), kFloat);
+  EXPECT_EQ(scalar_tensor(true).dtype(), kFloat);
+  EXPECT_EQ(scalar_tensor(3, kLong).dtype(), kLong);
 }
 
 TEST(LikeTest, CopiesSizesAndDtype) {

@@ -302,6 +302,10 @@ TEST_F(DiffTest, ErrorMessagesKeepLibTorchsPhrase) {
   SamePhrase([] { (void)cat({ones({2}), scalar_tensor(1)}); },
              [] { (void)torch::cat({torch::ones({2}), torch::scalar_tensor(1)}); });
   SamePhrase([] { (void)stack({}); }, [] { (void)torch::stack(std::vector<torch::Tensor>{}); });
+  SamePhrase([] { (void)arange(3, kBool); }, [] { (void)torch::arange(3, torch::kBool); });
+  SamePhrase([] { (void)rand({2}, kLong); }, [] { (void)torch::rand({2}, torch::kLong); });
+  SamePhrase([] { (void)randn({2}, kLong); }, [] { (void)torch::randn({2}, torch::kLong); });
+  SamePhrase([] { (void)empty_strided({2, 3}, {-1, 2}); }, [] { (void)torch::empty_strided({2, 3}, {-1, 2}); });
   SamePhrase([] { (void)mm(ones({2, 2}), ones({2, 2}, kLong)); },
              [] { (void)torch::mm(torch::ones({2, 2}), torch::ones({2, 2}, torch::kLong)); });
   SamePhrase([] { (void)bmm(ones({2, 2, 3}), ones({3, 3, 2})); },

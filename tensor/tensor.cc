@@ -356,7 +356,7 @@ Tensor operator*(const Tensor& a, const Scalar& b) { return ops::mul_Scalar.call
 Tensor operator*(const Scalar& a, const Tensor& b) { return ops::mul_Scalar.call(b, a, 1); }
 Tensor operator/(const Tensor& a, const Tensor& b) { return ops::div.call(a, b, 1); }
 Tensor operator/(const Tensor& a, const Scalar& b) { return ops::div_Scalar.call(a, b, 1); }
-Tensor operator/(const Scalar& a, const Tensor& b) { return ops::div.call(scalar_tensor(a), b, 1); }
+Tensor operator/(const Scalar& a, const Tensor& b) { return ops::div.call(scalar_tensor(a, a.type()), b, 1); }
 Tensor operator-(const Tensor& a) { return ops::neg.call(a); }
 Tensor operator==(const Tensor& a, const Tensor& b) { return ops::eq.call(a, b, 1); }
 Tensor operator==(const Tensor& a, const Scalar& b) { return ops::eq_Scalar.call(a, b, 1); }
