@@ -46,8 +46,10 @@ class RatioReporter : public benchmark::ConsoleReporter {
       if (slash == std::string::npos) continue;
       std::string c = name.substr(0, slash);
       // CPU time per iteration, in ns: on a shared machine, real time also
-      // counts the time other processes held the core.
-      times_[c][name.substr(slash + 1)] = run.GetAdjustedCPUTime();
+      // counts the time other processes held the core. GetAdjustedCPUTime
+      // is in the benchmark's own unit (->Unit(kMicrosecond) for the MLP).
+      times_[c][name.substr(slash + 1)] =
+          run.GetAdjustedCPUTime() * 1e9 / benchmark::GetTimeUnitMultiplier(run.time_unit);
       if (std::find(order_.begin(), order_.end(), c) == order_.end()) order_.push_back(c);
     }
     ConsoleReporter::ReportRuns(runs);
