@@ -2,8 +2,10 @@
 
 #include <cxxabi.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <sstream>
+#include <vector>
 
 #include "tensor/check.h"
 
@@ -97,10 +99,13 @@ void wrap_outputs(const variable_list& inputs, variable_list& outputs, AutogradC
                   const std::shared_ptr<Node>& node) {
   // The inputs marked dirty count as written once more, whether or not a
   // graph is recorded (LibTorch's get_and_bump_dirty).
+  std::vector<const TensorImpl*> bumped;  // an input passed twice is one write
   for (const Tensor& in : inputs) {
-    if (in.defined() && ctx.dirty().count(in.unsafeGetTensorImpl()) > 0) {
-      in.unsafeGetTensorImpl()->bump_version("a custom Function's mark_dirty");
-    }
+    TensorImpl* impl = in.defined() ? in.unsafeGetTensorImpl() : nullptr;
+    if (impl == nullptr || ctx.dirty().count(impl) == 0) continue;
+    if (std::find(bumped.begin(), bumped.end(), impl) != bumped.end()) continue;
+    bumped.push_back(impl);
+    impl->bump_version("a custom Function's mark_dirty");
   }
   size_t dirty_outputs = 0;
   for (const Tensor& out : outputs) dirty_outputs += out.defined() && ctx.dirty().count(out.unsafeGetTensorImpl()) > 0;

@@ -75,6 +75,16 @@ struct ReluWithMask : Function<ReluWithMask> {
 };
 
 // Returns its input unchanged.
+// Scales x in place by y; both are marked dirty, so the same tensor may come twice.
+struct ScaleInPlace : Function<ScaleInPlace> {
+  static Tensor forward(AutogradContext* ctx, Tensor x, Tensor y) {
+    ctx->mark_dirty({x, y});
+    x.mul_(2);
+    return x;
+  }
+  static variable_list backward(AutogradContext*, variable_list g) { return {g[0] * 2, Tensor()}; }
+};
+
 struct DirtyButNotReturned : Function<DirtyButNotReturned> {
   static Tensor forward(AutogradContext* ctx, Tensor x) {
     ctx->mark_dirty({x});
@@ -171,6 +181,13 @@ TEST(CustomFunction, MarkDirtyRebasesHistoryOfInput) {
 TEST(CustomFunction, MarkDirtyOnLeafThatRequiresGradThrows) {
   Tensor w = dvec({1, 2}).set_requires_grad(true);
   EXPECT_THROW_MSG(DoubleInplace::apply(w), "a leaf Variable that requires grad has been used in an in-place operation.");
+}
+
+TEST(CustomFunction, ADirtyInputPassedTwiceIsBumpedOnce) {
+  Tensor x = dvec({1, 2});
+  ScaleInPlace::apply(x, x);
+  EXPECT_EQ(x._version(), 2);  // mul_ in forward, then mark_dirty's one bump
+  EXPECT_TRUE(x.equal(dvec({2, 4})));
 }
 
 TEST(CustomFunction, ATensorMarkedDirtyMustBeReturned) {
