@@ -292,6 +292,17 @@ TEST_F(DiffTest, ErrorMessagesKeepLibTorchsPhrase) {
   SamePhrase([] { (void)empty({-1}); }, [] { (void)torch::empty({-1}); });
   SamePhrase([] { (void)arange(3).mean(); }, [] { (void)torch::arange(3).mean(); });
   SamePhrase([] { (void)ones({1}).expand({3}).add_(1); }, [] { (void)torch::ones({1}).expand({3}).add_(1); });
+  // Overlap is checked before shapes and dtypes, as LibTorch's TensorIterator does.
+  SamePhrase([] { (void)ones({1}, kLong).expand({3}).add_(1.5); },
+             [] { (void)torch::ones({1}, torch::kLong).expand({3}).add_(1.5); });
+  SamePhrase([] { (void)ones({1}, kLong).expand({3}).exp_(); },
+             [] { (void)torch::ones({1}, torch::kLong).expand({3}).exp_(); });
+  SamePhrase([] { (void)ones({1}, kLong).expand({3}).pow_(0.5); },
+             [] { (void)torch::ones({1}, torch::kLong).expand({3}).pow_(0.5); });
+  SamePhrase([] { (void)ones({1}).expand({3}).copy_(ones({2})); },
+             [] { (void)torch::ones({1}).expand({3}).copy_(torch::ones({2})); });
+  SamePhrase([] { Tensor a = arange(12).to(kDouble); (void)a.view({4, 3}).add_(a.view({3, 4})); },
+             [] { torch::Tensor a = torch::arange(12, torch::kDouble); (void)a.view({4, 3}).add_(a.view({3, 4})); });
   SamePhrase([] { (void)arange(3).pow(-1); }, [] { (void)torch::arange(3).pow(-1); });
   SamePhrase([] { (void)arange(3).pow_(-2); }, [] { (void)torch::arange(3).pow_(-2); });
   SamePhrase([] { (void)arange(3).pow_(0.5); }, [] { (void)torch::arange(3).pow_(0.5); });

@@ -345,10 +345,11 @@ template <Kind K>
 const Tensor& binary_(DispatchKeySet, const Tensor& self, const Tensor& other, const Scalar& alpha) {
   check_defined(other, 1, "other", name_of(K));
   ScalarType compute = compute_type<K>(result_type(self, other), self.dtype(), other.dtype() == kBool, alpha);
-  check_cast(compute, self.dtype(), name_of(K));
-  if (self.sizes() != other.sizes()) check_inplace_shape(self, infer_size(self.sizes(), other.sizes(), name_of(K)), name_of(K));
+  // LibTorch's TensorIterator order: memory overlap, then shapes, then dtypes.
   check_no_internal_overlap(self, name_of(K));
   check_no_partial_overlap(self, other, name_of(K));
+  if (self.sizes() != other.sizes()) check_inplace_shape(self, infer_size(self.sizes(), other.sizes(), name_of(K)), name_of(K));
+  check_cast(compute, self.dtype(), name_of(K));
   if (binary_contiguous<K>(self, self, other, alpha)) return self;
   // Compute in self's dtype: canCast says no information is lost that matters.
   Tensor o = other.to(self.dtype());
@@ -360,6 +361,7 @@ template <Kind K>
 const Tensor& binary_scalar_(DispatchKeySet, const Tensor& self, const Scalar& other, const Scalar& alpha) {
   check_scalar_exponent<K>(self.dtype(), other);
   ScalarType compute = compute_type<K>(result_type(self, other), self.dtype(), is_bool_scalar(other), alpha);
+  check_no_internal_overlap(self, name_of(K));  // first, as LibTorch's TensorIterator
   if (K == Kind::Pow) {
     // LibTorch's pow_ with a Scalar checks the dtype itself, in its words.
     EMBER_CHECK(canCast(compute, self.dtype()), "Found dtype ", self.dtype(), " but expected ", compute,
@@ -367,7 +369,6 @@ const Tensor& binary_scalar_(DispatchKeySet, const Tensor& self, const Scalar& o
                 " result; use pow(), or convert the tensor first with .to(ember::k", compute, ").)");
   }
   check_cast(compute, self.dtype(), name_of(K));
-  check_no_internal_overlap(self, name_of(K));
   run_binary<K>(self, self, nullptr, other, self.dtype(), alpha);
   return self;
 }
@@ -481,8 +482,9 @@ Tensor unary(DispatchKeySet, const Tensor& a) {
 
 template <UKind K>
 const Tensor& unary_(DispatchKeySet, const Tensor& self) {
-  check_cast(unary_compute_type<K>(self.dtype()), self.dtype(), name_of(K));
-  check_no_internal_overlap(self, name_of(K));
+  ScalarType compute = unary_compute_type<K>(self.dtype());
+  check_no_internal_overlap(self, name_of(K));  // first, as LibTorch's TensorIterator
+  check_cast(compute, self.dtype(), name_of(K));
   run_unary<K>(self, self);
   return self;
 }
@@ -518,10 +520,11 @@ void copy_impl(const Tensor& dst, const Tensor& src) {
 }
 
 const Tensor& copy_kernel(DispatchKeySet, const Tensor& self, const Tensor& src) {
-  if (self.sizes() != src.sizes()) check_inplace_shape(self, infer_size(self.sizes(), src.sizes(), "copy_"), "copy_");
   check_defined(src, 1, "src", "copy_");
+  // LibTorch's TensorIterator order: memory overlap, then shapes.
   check_no_internal_overlap(self, "copy_");
   check_no_partial_overlap(self, src, "copy_");
+  if (self.sizes() != src.sizes()) check_inplace_shape(self, infer_size(self.sizes(), src.sizes(), "copy_"), "copy_");
   copy_impl(self, src);
   return self;
 }
