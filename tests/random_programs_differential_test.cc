@@ -9,9 +9,12 @@
 //   elementwise ops and clone(); Ember's results are contiguous. So
 //   .contiguous() of a result may alias in LibTorch and copy in Ember, and
 //   LibTorch's dense-only overlap check may pass a view Ember's catches (or
-//   the reverse), turning an overlap refusal into a shape refusal. The
-//   program has no op whose values depend on that aliasing, and a refusal
-//   for overlap or for shapes counts as the same refusal.
+//   the reverse), turning an overlap refusal into a shape refusal. A
+//   refusal for overlap or for shapes counts as the same refusal. Values
+//   can depend on that aliasing too (an in-place op on a tensor whose
+//   .contiguous() or .reshape() aliased it in one library only), so the
+//   op list has t().clone() where t().contiguous() would make that common;
+//   in the fixed seeds no value depends on it.
 // - When several saved tensors are stale, the two engines may report a
 //   different one first; the phrase is compared, not which tensor it names.
 #include <torch/torch.h>
