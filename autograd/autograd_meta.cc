@@ -130,7 +130,12 @@ std::shared_ptr<Node> grad_accumulator(const Tensor& t) {
 Edge gradient_edge(const Tensor& t) {
   const std::shared_ptr<Node>& fn = grad_fn(t);
   if (fn) return Edge(fn, get_autograd_meta(t)->output_nr_);
-  if (t.requires_grad()) return Edge(grad_accumulator(t), 0);
+  // A leaf accumulates only if it was made to require grad itself, as
+  // LibTorch's grad_accumulator: a view made under NoGradGuard or in
+  // InferenceMode of a base that requires grad says requires_grad() (from
+  // its base) but has no edge, so no gradient reaches it or its base.
+  const AutogradMeta* meta = get_autograd_meta(t);
+  if (meta != nullptr && meta->requires_grad_) return Edge(grad_accumulator(t), 0);
   return Edge();
 }
 

@@ -1,5 +1,6 @@
 // Every row of ARCHITECTURE.md's "inference-tensor rules" table, each for an
 // input that requires grad and one that does not, with PyTorch's phrases.
+#include <optional>
 #include <thread>
 
 #include "autograd/autograd_meta.h"
@@ -428,6 +429,30 @@ TEST(NoGradViews, AViewOfAnInferenceModeViewStaysInferenceModeUnderNoGrad) {
                                           "normal mode.");
   EXPECT_EQ(creation_meta(made_inside.view({3})), CreationMeta::INFERENCE_MODE);
   EXPECT_DOUBLE_EQ(base.sum().item<double>(), 6.0);
+}
+
+TEST(NoGradViews, AViewOfALeafMadeInAModeGetsNoGradientNorDoesItsBase) {
+  // It says requires_grad() (from its base) and is a leaf, but it has no
+  // grad accumulator of its own, as in LibTorch: backward through it
+  // reaches nothing, and an op pairing it with an inference tensor saves
+  // nothing, so it is not refused.
+  for (bool inference : {true, false}) {
+    Tensor base = normal(true);
+    Tensor v;
+    {
+      std::optional<InferenceMode> im;
+      std::optional<NoGradGuard> no_grad;
+      if (inference) im.emplace(); else no_grad.emplace();
+      v = base.view({3});
+    }
+    EXPECT_TRUE(v.requires_grad());
+    EXPECT_TRUE(v.is_leaf());
+    (v * 2).sum().backward();
+    EXPECT_FALSE(v.grad().defined());
+    EXPECT_FALSE(base.grad().defined());
+    Tensor product = inference_tensor() * v;
+    EXPECT_TRUE(product.requires_grad());
+  }
 }
 
 TEST(NoGradViews, AViewMadeUnderNoGradOfANoGradViewStaysNoGrad) {

@@ -366,6 +366,38 @@ std::vector<Step> story() {
       c.add_(1);
       return state(c);
     });
+    step(p + "view of a leaf inside, backward through it outside", [&] {
+      Tensor s = S();
+      Tensor v;
+      {
+        InferenceMode guard;
+        v = s.select(1, 0);
+      }
+      Tensor y = (v * 2).sum();
+      if (y.requires_grad()) y.backward();
+      return state(v) + " | " + state(s);
+    });
+    step(p + "view of a leaf under NoGradGuard, backward through it", [&] {
+      Tensor s = S();
+      Tensor v;
+      {
+        NoGrad guard;
+        v = s.select(1, 0);
+      }
+      Tensor y = (v * 2).sum();
+      if (y.requires_grad()) y.backward();
+      return state(v) + " | " + state(s);
+    });
+    step(p + "inference tensor times a view of a leaf made inside", [&] {
+      Tensor s = S();
+      Tensor v, c;
+      {
+        InferenceMode guard;
+        v = s.select(1, 0);
+        c = L::ones().select(1, 0);
+      }
+      return state(c * v);
+    });
     step(p + "view of view inside, mul_ inside, versions", [&] {
       Tensor a = S().clone();
       InferenceMode guard;
