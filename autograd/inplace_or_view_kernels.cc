@@ -19,15 +19,26 @@ namespace {
 
 constexpr DispatchKey kKey = DispatchKey::ADInplaceOrView;
 
-inline void check_writable(const Tensor& self, const char* op) {
-  if (__builtin_expect(self.is_inference() && !InferenceMode::is_enabled(), 0)) {
-    self.unsafeGetTensorImpl()->throw_inplace_update_of_inference_tensor(op);
+// An in-place op on an inference tensor outside InferenceMode. LibTorch
+// runs the kernel and then refuses, so the kernel's own errors (shapes,
+// dtypes) come first there; Ember runs it on a copy, for the same errors in
+// the same order with nothing written, then refuses.
+template <class Op, class... Args>
+[[noreturn, gnu::noinline, gnu::cold]] void refuse_inference_tensor(Op& op, DispatchKeySet ks, const Tensor& self,
+                                                                    const Args&... args) {
+  {
+    AutoDispatchBelowADInplaceOrView guard;
+    Tensor scratch = ops::clone.redispatch(DispatchKeySet(DispatchKey::CPU), self);
+    op.redispatch(keys_after(ks, kKey), scratch, args...);
   }
+  self.unsafeGetTensorImpl()->throw_inplace_update_of_inference_tensor(op.name());
 }
 
 template <class Op, class... Args>
 const Tensor& inplace(Op& op, DispatchKeySet ks, const Tensor& self, const Args&... args) {
-  check_writable(self, op.name());
+  if (__builtin_expect(self.is_inference() && !InferenceMode::is_enabled(), 0)) {
+    refuse_inference_tensor(op, ks, self, args...);
+  }
   {
     AutoDispatchBelowADInplaceOrView guard;
     op.redispatch(keys_after(ks, kKey), self, args...);

@@ -267,6 +267,19 @@ TEST(Differential, ErrorPhrasesMatchLibTorch) {
                      torch::Tensor y = tw.sigmoid(); torch::Tensor z = y.sum(); y.add_(1); z.backward());
   EXPECT_SAME_PHRASE((ew * 2).backward(), (tw * 2).backward());
   EXPECT_SAME_PHRASE(ember::mul_out(ei, ew, ew), torch::mul_out(ti, tw, tw));
+  // An in-place op on an inference tensor outside the mode that is also
+  // invalid: LibTorch's kernel runs first, so its error wins (Ember runs the
+  // kernel on a copy, and still writes nothing).
+  EXPECT_SAME_PHRASE(ei.add_(ember::ones({4}, ember::kDouble)), ti.add_(torch::ones({4}, torch::kDouble)));
+  EXPECT_SAME_PHRASE(ei.copy_(ember::ones({2}, ember::kDouble)), ti.copy_(torch::ones({2}, torch::kDouble)));
+  EXPECT_SAME_PHRASE(ember::Tensor l; {
+    ember::InferenceMode g;
+    l = ember::ones({3}, ember::kLong);
+  } l.add_(1.5), torch::Tensor l; {
+    c10::InferenceMode g;
+    l = torch::ones({3}, torch::kLong);
+  } l.add_(1.5));
+  EXPECT_TRUE(ei.equal(ember::ones({3}, ember::kDouble)));
   EXPECT_SAME_PHRASE(ember::Tensor n = ember::zeros({3}); ember::add_out(n, ew, ew),
                      torch::Tensor n = torch::zeros({3}); torch::add_out(n, tw, tw));
 }
