@@ -9,6 +9,7 @@
 #include "autograd/functions.h"
 #include "modes/grad_mode.h"
 #include "tensor/check.h"
+#include "tensor/tensor_util.h"
 
 namespace ember {
 namespace autograd {
@@ -121,16 +122,6 @@ variable_list run_backward(const std::vector<Edge>& roots, const variable_list& 
   return captured;
 }
 
-// Whether `shape` broadcasts to `target`.
-bool is_expandable_to(IntArrayRef shape, IntArrayRef target) {
-  if (shape.size() > target.size()) return false;
-  size_t lead = target.size() - shape.size();
-  for (size_t i = 0; i < shape.size(); ++i) {
-    if (shape[i] != target[lead + i] && shape[i] != 1) return false;
-  }
-  return true;
-}
-
 // The root edges and their seed gradients, with PyTorch's checks.
 void collect_roots(const variable_list& outputs, const variable_list& grad_outputs, std::vector<Edge>* roots,
                    variable_list* grads) {
@@ -153,7 +144,7 @@ void collect_roots(const variable_list& outputs, const variable_list& grad_outpu
     } else if (g.sizes() != out.sizes()) {
       // A gradient the output's shape broadcasts to is summed back to it,
       // as LibTorch's validate_outputs does.
-      EMBER_CHECK(is_expandable_to(out.sizes(), g.sizes()), "invalid gradient at index ", i, " - got ", g.sizes(),
+      EMBER_CHECK(detail::is_expandable_to(out.sizes(), g.sizes()), "invalid gradient at index ", i, " - got ", g.sizes(),
                   " but expected shape compatible with ", out.sizes(),
                   " (Ember: pass a gradient shaped like the output, or one it broadcasts to.)");
       g = g.sum_to_size(out.sizes());

@@ -146,19 +146,12 @@ Tensor Tensor::mean() const { return ops::mean.call(*this); }
 Tensor Tensor::mean(IntArrayRef dim, bool keepdim) const { return ops::mean_dim.call(*this, dim, keepdim); }
 Tensor Tensor::sum_to_size(IntArrayRef size) const {
   IntArrayRef mine = sizes();
-  EMBER_CHECK(size.size() <= mine.size(), "size {", size, "} is not expandable to size {", mine,
+  EMBER_CHECK(detail::is_expandable_to(size, mine), "size {", size, "} is not expandable to size {", mine,
               "}. (Ember: sum_to_size; pass a shape this tensor was broadcast from.)");
   int64_t lead = static_cast<int64_t>(mine.size() - size.size());
   DimVector dims;
   for (int64_t d = 0; d < static_cast<int64_t>(mine.size()); ++d) {
-    if (d < lead) {
-      dims.push_back(d);
-      continue;
-    }
-    int64_t target = size[d - lead];
-    EMBER_CHECK(target == mine[d] || target == 1, "size {", size, "} is not expandable to size {", mine,
-                "}. (Ember: sum_to_size; pass a shape this tensor was broadcast from.)");
-    if (target == 1 && mine[d] != 1) dims.push_back(d);
+    if (d < lead || (size[d - lead] == 1 && mine[d] != 1)) dims.push_back(d);
   }
   if (dims.empty()) return view(size);
   return ops::sum_dim.call(*this, dims, true).view(size);
@@ -278,6 +271,17 @@ Tensor reshape(const Tensor& self, IntArrayRef size) {
   // A copy that is not a view of anything, as LibTorch's reshape returns.
   return ops::_unsafe_view.call(ops::clone.call(self), shape);
 }
+
+namespace detail {
+bool is_expandable_to(IntArrayRef shape, IntArrayRef target) {
+  if (shape.size() > target.size()) return false;
+  size_t lead = target.size() - shape.size();
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (shape[i] != target[lead + i] && shape[i] != 1) return false;
+  }
+  return true;
+}
+}  // namespace detail
 
 // ---- Broadcasting and type promotion ----
 DimVector infer_size(IntArrayRef a, IntArrayRef b, const char* op) {

@@ -62,6 +62,9 @@ T checked_fill_value(const Scalar& value, const char* op) {
 DimVector infer_view_size(IntArrayRef size, int64_t numel, const char* op);
 // Strides that let `new_sizes` view memory laid out as (sizes, strides)
 // without copying, or false when no such strides exist (PyTorch's computeStride).
+// Whether a tensor of `shape` broadcasts to `target` (LibTorch's
+// is_expandable_to): right-aligned, each dim equal or 1.
+bool is_expandable_to(IntArrayRef shape, IntArrayRef target);
 bool compute_view_strides(IntArrayRef sizes, IntArrayRef strides, IntArrayRef new_sizes,
                           DimVector* new_strides = nullptr);
 
