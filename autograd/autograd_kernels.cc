@@ -6,8 +6,7 @@
 // are undone by the engine (conform_gradient). They call ops through the
 // dispatcher, so under create_graph they record a graph themselves.
 #include <algorithm>
-#include <cstring>
-#include <string>
+#include <string_view>
 
 #include "autograd/autograd_meta.h"
 #include "autograd/forward_ad.h"
@@ -236,8 +235,9 @@ const Tensor& binary_(DispatchKeySet ks, const Tensor& self, const Tensor& other
 
 template <ops::BinaryOut& Op>
 const Tensor& binary_out(DispatchKeySet ks, const Tensor& out, const Tensor& a, const Tensor& b, const Scalar& alpha) {
-  // LibTorch names the op without its overload: "mul(): ...", for mul_out.
-  EMBER_CHECK(!compute_requires_grad(out, a, b), std::string(Op.name(), std::strlen(Op.name()) - 4),
+  // LibTorch names the op without its overload: "mul(): ...", for mul.out.
+  const std::string_view name = Op.name();
+  EMBER_CHECK(!compute_requires_grad(out, a, b), name.substr(0, name.find('.')),
               "(): functions with out=... arguments don't support automatic differentiation, but one of the "
               "arguments requires grad. (Ember: ",
               Op.name(), " wrote nothing; use the out-of-place form, or run it under NoGradGuard.)");

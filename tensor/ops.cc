@@ -20,7 +20,7 @@ constexpr DispatchKeySet kWrappedScalarKeys{DispatchKey::AutogradCPU};
 #define EMBER_DEFINE_BINARY(name, scalar_keys)              \
   Binary name{#name};                                       \
   BinaryInplace name##_{#name "_"};                         \
-  BinaryOut name##_out{#name "_out"};                       \
+  BinaryOut name##_out{#name ".out"};                       \
   BinaryScalar name##_Scalar{#name ".Scalar", scalar_keys}; \
   BinaryScalarInplace name##__Scalar{#name "_.Scalar"};
 EMBER_DEFINE_BINARY(add, kWrappedScalarKeys)

@@ -1,5 +1,5 @@
 // The operators: one dispatcher table per op, named as in PyTorch's schema
-// (`add`, `add_`, `add_out`, `add_Scalar` for add.Scalar, ...).
+// (`add`, `add_`, `add_out` for add.out, `add_Scalar` for add.Scalar, ...).
 //
 // //tensor's CPU kernels register the CPU slots (tensor/cpu/*.cc); //autograd
 // registers the Autograd and ADInplaceOrView slots. Tensor methods and free
