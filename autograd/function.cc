@@ -95,10 +95,11 @@ variable_list check_backward_result(variable_list grads, const std::vector<bool>
   return out;
 }
 
-void wrap_outputs(const variable_list& inputs, variable_list& outputs, AutogradContext& ctx,
-                  const std::shared_ptr<Node>& node) {
-  // The inputs marked dirty count as written once more, whether or not a
-  // graph is recorded (LibTorch's get_and_bump_dirty).
+namespace {
+// The inputs marked dirty count as written once more, whether or not a
+// graph is recorded (LibTorch's get_and_bump_dirty), and each must be
+// returned.
+void check_and_bump_dirty(const variable_list& inputs, const variable_list& outputs, const AutogradContext& ctx) {
   std::vector<const TensorImpl*> bumped;  // an input passed twice is one write
   for (const Tensor& in : inputs) {
     TensorImpl* impl = in.defined() ? in.unsafeGetTensorImpl() : nullptr;
@@ -114,6 +115,12 @@ void wrap_outputs(const variable_list& inputs, variable_list& outputs, AutogradC
               "are modified inplace must all be outputs of the Function. (Ember: ",
               ctx.dirty().size(), " tensors were marked dirty and ", dirty_outputs,
               " of them returned; return each one you modify, or do not mark it.)");
+}
+}  // namespace
+
+void wrap_outputs(const variable_list& inputs, variable_list& outputs, AutogradContext& ctx,
+                  const std::shared_ptr<Node>& node) {
+  if (!ctx.dirty().empty()) check_and_bump_dirty(inputs, outputs, ctx);
   for (size_t i = 0; i < outputs.size(); ++i) {
     Tensor& out = outputs[i];
     if (!out.defined()) continue;

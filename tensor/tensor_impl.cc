@@ -58,8 +58,7 @@ void TensorImpl::set_sizes_and_strides(IntArrayRef sizes, IntArrayRef strides) {
 }
 
 void TensorImpl::refresh() {
-  numel_ = 1;
-  for (int64_t s : geometry_.sizes()) numel_ *= s;
+  numel_ = product(geometry_.sizes());
   refresh_contiguity();
 }
 
