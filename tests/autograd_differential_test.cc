@@ -11,6 +11,7 @@
 #include "modes/grad_mode.h"
 #include "modes/inference_mode.h"
 #include "tensor/tensor.h"
+#include "tests/differential.h"
 
 namespace {
 
@@ -210,28 +211,12 @@ TEST(Differential, DoubleBackward) {
   expect_near(values(ex.grad()), values(tx.grad()));
 }
 
-std::string ember_error(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-std::string torch_error(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const c10::Error& e) {
-    return e.what_without_backtrace();
-  }
-  return "(no error)";
-}
-#define EXPECT_SAME_PHRASE(ember_stmt, torch_stmt)                               \
-  do {                                                                           \
-    std::string t_ = torch_error([&] { torch_stmt; });                           \
-    std::string e_ = ember_error([&] { ember_stmt; });                           \
-    EXPECT_NE(t_, "(no error)");                                                 \
-    EXPECT_NE(e_.find(t_), std::string::npos) << "LibTorch: " << t_ << "\nEmber: " << e_; \
+#define EXPECT_SAME_PHRASE(ember_stmt, torch_stmt)                                            \
+  do {                                                                                        \
+    std::string t_ = differential::TorchLib::error_of([&] { torch_stmt; });                   \
+    std::string e_ = differential::EmberLib::error_of([&] { ember_stmt; });                   \
+    EXPECT_NE(t_, "") << "LibTorch did not refuse it";                                        \
+    EXPECT_NE(e_.find(t_), std::string::npos) << "LibTorch: " << t_ << "\nEmber: " << e_;     \
   } while (0)
 
 TEST(Differential, ErrorPhrasesMatchLibTorch) {
@@ -284,18 +269,7 @@ TEST(Differential, ErrorPhrasesMatchLibTorch) {
                      torch::Tensor n = torch::zeros({3}); torch::add_out(n, tw, tw));
 }
 
-// (is_leaf, requires_grad, is_inference, is_view, _version or -1) after each step.
-template <class Tensor>
-std::string state(const Tensor& t) {
-  std::string v;
-  try {
-    v = std::to_string(t._version());
-  } catch (...) {
-    v = "-";
-  }
-  return std::string(t.is_leaf() ? "leaf " : "nonleaf ") + (t.requires_grad() ? "rg " : "norg ") +
-         (t.is_inference() ? "inf " : "normal ") + (t.is_view() ? "view " : "noview ") + "v" + v;
-}
+using differential::state;
 
 // The state of what `body` returns, or "error" when it throws.
 template <class Body>

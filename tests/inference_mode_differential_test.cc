@@ -21,60 +21,31 @@
 #include "modes/grad_mode.h"
 #include "modes/inference_mode.h"
 #include "tensor/tensor.h"
+#include "tests/differential.h"
 
 namespace {
 
-struct TorchLib {
-  using Tensor = torch::Tensor;
-  using InferenceMode = c10::InferenceMode;
-  using NoGrad = torch::NoGradGuard;
+// The ops the steps use beyond the shared names.
+struct TorchLib : differential::TorchLib {
   static Tensor ones() { return torch::ones({2, 3}, torch::kDouble); }
   static Tensor stack(std::vector<Tensor> v) { return torch::stack(v); }
   static Tensor cat(std::vector<Tensor> v) { return torch::cat(v); }
   static void mul_out(Tensor out, const Tensor& a, const Tensor& b) { torch::mul_out(out, a, b); }
   static void add_out(Tensor out, const Tensor& a, const Tensor& b) { torch::add_out(out, a, b); }
-  static std::string error_of(const std::function<void()>& f) {
-    try {
-      f();
-    } catch (const c10::Error& e) {
-      return e.what_without_backtrace();
-    }
-    return "";
-  }
 };
-struct EmberLib {
-  using Tensor = ember::Tensor;
-  using InferenceMode = ember::InferenceMode;
-  using NoGrad = ember::NoGradGuard;
+struct EmberLib : differential::EmberLib {
   static Tensor ones() { return ember::ones({2, 3}, ember::kDouble); }
   static Tensor stack(std::vector<Tensor> v) { return ember::stack(v); }
   static Tensor cat(std::vector<Tensor> v) { return ember::cat(v); }
   static void mul_out(const Tensor& out, const Tensor& a, const Tensor& b) { ember::mul_out(out, a, b); }
   static void add_out(const Tensor& out, const Tensor& a, const Tensor& b) { ember::add_out(out, a, b); }
-  static std::string error_of(const std::function<void()>& f) {
-    try {
-      f();
-    } catch (const std::exception& e) {
-      return e.what();
-    }
-    return "";
-  }
 };
 
-// "leaf rg inf noview v0 grad=6": is_leaf, requires_grad, inference, view,
-// version ("v-" when it has none), and the sum of .grad of a leaf.
+// differential::state, then the sum of a leaf's .grad: "leaf rg inf noview v0 grad=6".
 template <class Tensor>
 std::string state(const Tensor& t) {
-  std::string version;
-  try {
-    version = std::to_string(t._version());
-  } catch (...) {
-    version = "-";
-  }
-  bool leaf = t.is_leaf();
-  std::string grad = leaf && t.grad().defined() ? " grad=" + std::to_string(t.grad().sum().template item<double>()) : "";
-  return std::string(leaf ? "leaf " : "nonleaf ") + (t.requires_grad() ? "rg " : "norg ") +
-         (t.is_inference() ? "inf " : "normal ") + (t.is_view() ? "view " : "noview ") + "v" + version + grad;
+  bool with_grad = t.is_leaf() && t.grad().defined();
+  return differential::state(t) + (with_grad ? " grad=" + std::to_string(t.grad().sum().template item<double>()) : "");
 }
 
 struct Step {
