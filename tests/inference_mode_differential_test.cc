@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -315,50 +316,33 @@ std::vector<Step> story() {
       c.add_(1);
       return state(c);
     });
-    step(p + "view inside, view of it with grad enabled, add_ outside", [&] {
-      Tensor a = S().clone();
-      Tensor b;
-      {
-        InferenceMode guard;
-        b = a.view({6});
-      }
-      Tensor c = b.view({3, 2});
-      c.add_(1);
-      return state(c);
-    });
-    step(p + "view under NoGradGuard, view of it with grad enabled, add_", [&] {
-      Tensor a = S().clone();
-      Tensor b;
-      {
-        NoGrad guard;
-        b = a.view({6});
-      }
-      Tensor c = b.view({3, 2});
-      c.add_(1);
-      return state(c);
-    });
-    step(p + "view of a leaf inside, backward through it outside", [&] {
-      Tensor s = S();
-      Tensor v;
-      {
-        InferenceMode guard;
-        v = s.select(1, 0);
-      }
-      Tensor y = (v * 2).sum();
-      if (y.requires_grad()) y.backward();
-      return state(v) + " | " + state(s);
-    });
-    step(p + "view of a leaf under NoGradGuard, backward through it", [&] {
-      Tensor s = S();
-      Tensor v;
-      {
-        NoGrad guard;
-        v = s.select(1, 0);
-      }
-      Tensor y = (v * 2).sum();
-      if (y.requires_grad()) y.backward();
-      return state(v) + " | " + state(s);
-    });
+    // Views of a tensor that requires grad made in each mode, used outside it.
+    for (bool inference : {true, false}) {
+      const std::string mode = inference ? "InferenceMode" : "NoGradGuard";
+      auto made_in_mode = [&](auto make) {
+        std::optional<InferenceMode> im;
+        std::optional<NoGrad> no_grad;
+        if (inference) {
+          im.emplace();
+        } else {
+          no_grad.emplace();
+        }
+        return make();
+      };
+      step(p + "view made under " + mode + ", view of it with grad enabled, add_", [&] {
+        Tensor a = S().clone();
+        Tensor c = made_in_mode([&] { return a.view({6}); }).view({3, 2});
+        c.add_(1);
+        return state(c);
+      });
+      step(p + "view of a leaf made under " + mode + ", backward through it", [&] {
+        Tensor s = S();
+        Tensor v = made_in_mode([&] { return s.select(1, 0); });
+        Tensor y = (v * 2).sum();
+        if (y.requires_grad()) y.backward();
+        return state(v) + " | " + state(s);
+      });
+    }
     step(p + "inference tensor times a view of a leaf made inside", [&] {
       Tensor s = S();
       Tensor v, c;
@@ -437,7 +421,7 @@ TEST(InferenceModeDifferential, EveryStepMatchesLibTorchOrIsAPinnedDifference) {
         "LibTorch's clone of an inference tensor is empty_like + copy_, and the copy_ into a normal tensor "
         "records a graph; Ember's clone is one op of one tensor and records none, as exp() does in both."}},
       {"[rg] ci.detach()", {"leaf norg inf noview v0", "leaf norg inf noview v-", "see below"}},
-      {"[rg] view inside, view of it with grad enabled, add_ outside",
+      {"[rg] view made under InferenceMode, view of it with grad enabled, add_",
        {"ERROR: !grad_fn INTERNAL ASSERT FAILED at \"./torch/csrc/autograd/variable.cpp\":800, please report a bug to "
         "PyTorch. ",
         "ERROR: Output 0 of ViewBackward0 is a view of a view which was created in inference mode and is being "
@@ -449,7 +433,7 @@ TEST(InferenceModeDifferential, EveryStepMatchesLibTorchOrIsAPinnedDifference) {
         "guard.)",
         "LibTorch 1.13 fails an internal assert in handle_view_on_rebase for a view of a view that has a grad_fn; "
         "Ember gives the message PyTorch's code builds for that case."}},
-      {"[rg] view under NoGradGuard, view of it with grad enabled, add_",
+      {"[rg] view made under NoGradGuard, view of it with grad enabled, add_",
        {"ERROR: !grad_fn INTERNAL ASSERT FAILED at \"./torch/csrc/autograd/variable.cpp\":792, please report a bug to "
         "PyTorch. ",
         "ERROR: Output 0 of ViewBackward0 is a view of a view which was created in no_grad mode and is being "
