@@ -79,6 +79,22 @@ TEST(PowTest, FloatAndIntegerPowers) {
   EXPECT_EQ(values<int64_t>(tensor({2, 3, -1, 5}).pow(tensor({3, 2, -3, -1}))), (L{8, 9, -1, 0}));
 }
 
+TEST(PowTest, SmallIntegerPowersAreProductsAsInLibTorch) {
+  // LibTorch computes x^3 as x * x * x (two roundings), not pow(x, 3); for
+  // 0.17 the two differ in the last bit. (volatile: no constant folding.)
+  volatile double v = 0.17;
+  const double x = v;
+  ASSERT_NE(x * x * x, std::pow(x, 3.0));
+  Tensor t = full({1}, x, kDouble);
+  EXPECT_EQ(t.pow(3).item<double>(), x * x * x);
+  EXPECT_EQ(t.clone().pow_(3).item<double>(), x * x * x);
+  EXPECT_EQ(t.pow(-2).item<double>(), 1 / (x * x));
+  EXPECT_EQ(t.pow(0.5).item<double>(), std::sqrt(x));
+  EXPECT_EQ(t.pow(-0.5).item<double>(), 1 / std::sqrt(x));
+  EXPECT_EQ(t.pow(-1).item<double>(), 1 / x);
+  EXPECT_EQ(t.pow(2.5).item<double>(), std::pow(x, 2.5));
+}
+
 TEST(InPlaceTest, ReturnsSelfAndChains) {
   Tensor x = ones({3});
   const Tensor& r = x.add_(1).mul_(0.5);

@@ -332,11 +332,41 @@ Tensor binary(DispatchKeySet, const Tensor& a, const Tensor& b, const Scalar& al
   return out;
 }
 
+// LibTorch computes a floating tensor to these Scalar powers without pow()
+// (its pow_tensor_scalar_kernel), so x.pow(3) is x * x * x, rounded twice,
+// not the correctly rounded pow(x, 3). Ember does the same, bit for bit.
+// Returns false for any other exponent.
+bool pow_by_multiplication(const Tensor& out, const Tensor& base, const Scalar& exponent) {
+  if (exponent.isBoolean()) return false;
+  const double e = exponent.toDouble();
+  if (e != 2.0 && e != 3.0 && e != -2.0 && e != 0.5 && e != -0.5 && e != -1.0) return false;
+  dispatch_dtype(out.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    if constexpr (std::is_floating_point<T>::value) {
+      StridedLoop loop(out.sizes(), {operand(out), operand(base)});
+      auto run = [&loop](auto f) {
+        loop.run([f](char** p, const int64_t* s, int64_t n) {
+          for (int64_t i = 0; i < n; ++i)
+            *reinterpret_cast<T*>(p[0] + i * s[0]) = f(*reinterpret_cast<const T*>(p[1] + i * s[1]));
+        });
+      };
+      if (e == 2.0) run([](T x) { return x * x; });
+      else if (e == 3.0) run([](T x) { return x * x * x; });
+      else if (e == -2.0) run([](T x) { return T(1) / (x * x); });
+      else if (e == 0.5) run([](T x) { return std::sqrt(x); });
+      else if (e == -0.5) run([](T x) { return T(1) / std::sqrt(x); });
+      else run([](T x) { return T(1) / x; });
+    }
+  });
+  return true;
+}
+
 template <Kind K>
 Tensor binary_scalar(DispatchKeySet, const Tensor& a, const Scalar& b, const Scalar& alpha) {
   check_scalar_exponent<K>(a.dtype(), b);
   ScalarType compute = compute_type<K>(result_type(a, b), a.dtype(), is_bool_scalar(b), alpha);
   Tensor out = detail::make_tensor(a.sizes(), is_comparison(K) ? kBool : compute, name_of(K));
+  if (K == Kind::Pow && isFloatingType(compute) && pow_by_multiplication(out, a.to(compute), b)) return out;
   run_binary<K>(out, a.to(compute), nullptr, b, compute, alpha);
   return out;
 }
@@ -369,6 +399,7 @@ const Tensor& binary_scalar_(DispatchKeySet, const Tensor& self, const Scalar& o
                 " result; use pow(), or convert the tensor first with .to(ember::k", compute, ").)");
   }
   check_cast(compute, self.dtype(), name_of(K));
+  if (K == Kind::Pow && isFloatingType(self.dtype()) && pow_by_multiplication(self, self, other)) return self;
   run_binary<K>(self, self, nullptr, other, self.dtype(), alpha);
   return self;
 }
