@@ -81,8 +81,8 @@ void save_if(OpNode& node, bool needed, const Tensor& t, const char* op) {
 // With history when self has some, so that double backward (create_graph)
 // sees how the saved value depends on the inputs, as PyTorch's original_self.
 Tensor original_self(DispatchKeySet ks, const Tensor& self) {
-  if (self.requires_grad()) return ops::clone.call(self);
-  return ops::clone.redispatch(keys_after(ks, kKey), self);
+  if (self.requires_grad()) return ops::clone.call(self, MemoryFormat::Preserve);
+  return ops::clone.redispatch(keys_after(ks, kKey), self, MemoryFormat::Preserve);
 }
 
 Tensor scale(const Tensor& g, const Scalar& alpha) {
@@ -569,8 +569,10 @@ Tensor record_only(Op& op, const char* name, OpNode::Formula formula, DispatchKe
 void keep_sizes(OpNode&, const Tensor&) {}
 IntArrayRef in_sizes(const OpNode& n) { return n.input_metas()[0].sizes; }
 
-Tensor clone(DispatchKeySet ks, const Tensor& a) {
-  return record(ops::clone, "CloneBackward0", &pass_bw, ks, a, static_cast<void (*)(OpNode&, const Tensor&)>(nullptr));
+Tensor clone(DispatchKeySet ks, const Tensor& a, MemoryFormat format) {
+  return record<decltype(ops::clone), MemoryFormat>(
+      ops::clone, "CloneBackward0", &pass_bw, ks, a,
+      static_cast<void (*)(OpNode&, const Tensor&, const MemoryFormat&)>(nullptr), format);
 }
 Tensor to_copy(DispatchKeySet ks, const Tensor& a, ScalarType dtype) {
   if (!isFloatingType(dtype)) {

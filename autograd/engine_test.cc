@@ -260,6 +260,25 @@ TEST(Engine, PowGradientsAreZeroWhereLibTorchMasksThem) {
   EXPECT_TRUE(std::isnan(ge.select(0, 3).item<double>()));  // 1 * log(-1), as in LibTorch
 }
 
+// LibTorch's gradient layout contract: a dense leaf's .grad has the leaf's
+// strides, whatever layout backward computed it in; any other leaf's is
+// contiguous.
+TEST(Engine, ADenseLeafsGradHasTheLeafsStrides) {
+  Tensor leaf = ones({3, 4}).t().clone().set_requires_grad(true);  // strides (1, 4)
+  (leaf * ones({4, 3})).sum().backward();
+  EXPECT_EQ(leaf.grad().strides(), IntArrayRef({1, 4}));
+  Tensor row_major = ones({3, 4}).set_requires_grad(true);
+  (row_major.t() * ones({3, 4}).t()).sum().backward();
+  EXPECT_EQ(row_major.grad().strides(), IntArrayRef({4, 1}));
+}
+
+TEST(Engine, ALeafThatIsNotDenseGetsAContiguousGrad) {
+  Tensor leaf = ones({4, 6}).narrow(1, 0, 3).set_requires_grad(true);  // strides (6, 1)
+  (leaf * ones({3, 4}).t()).sum().backward();
+  EXPECT_TRUE(leaf.grad().is_contiguous());
+  EXPECT_EQ(leaf.grad().strides(), IntArrayRef({3, 1}));
+}
+
 TEST(Engine, SetRequiresGradFalseOnNonLeafThrows) {
   Tensor y = t({1, 2}).set_requires_grad(true) * 2;
   EXPECT_THROW_MSG(y.set_requires_grad(false), "you can only change requires_grad flags of leaf variables");

@@ -21,6 +21,27 @@ void OpNode::release_variables() {
   for (SavedVariable& s : saved_) s.reset_data();
 }
 
+namespace {
+
+// LibTorch's utils::obeys_layout_contract: a dense leaf's gradient has the
+// leaf's strides (where a dim has more than one element); any other leaf's
+// gradient is contiguous.
+bool obeys_layout_contract(const Tensor& grad, const Tensor& variable) {
+  if (!variable.is_non_overlapping_and_dense()) return grad.is_contiguous();
+  for (int64_t d = 0; d < grad.dim(); ++d)
+    if (grad.size(d) != 1 && grad.stride(d) != variable.stride(d)) return false;
+  return true;
+}
+
+Tensor clone_obey_contract(const Tensor& grad, const Tensor& variable) {
+  if (!variable.is_non_overlapping_and_dense()) return grad.clone(MemoryFormat::Contiguous);
+  Tensor out = empty_strided(variable.sizes(), variable.strides(), grad.dtype());
+  out.copy_(grad);
+  return out;
+}
+
+}  // namespace
+
 // Leaves run as soon as they are ready: nothing after them depends on it.
 AccumulateGrad::AccumulateGrad(Tensor variable) : Node(1, UINT64_MAX), variable_(std::move(variable)) {}
 
@@ -35,8 +56,10 @@ variable_list AccumulateGrad::apply(variable_list&& grads) {
   if (!variable_.requires_grad()) return {};
   std::lock_guard<std::mutex> lock(mutex_);
   if (!meta->grad_.defined()) {
-    // A copy: the incoming gradient may be an expanded view or shared.
-    meta->grad_ = g.clone();
+    // A copy: the incoming gradient may be an expanded view or shared. Laid
+    // out as LibTorch's gradient layout contract says: like the leaf when the
+    // leaf is dense, else contiguous.
+    meta->grad_ = obeys_layout_contract(g, variable_) ? g.clone() : clone_obey_contract(g, variable_);
   } else if (GradMode::is_enabled()) {
     meta->grad_ = meta->grad_ + g;  // create_graph: keep the history of both.
   } else {

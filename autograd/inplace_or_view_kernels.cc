@@ -28,7 +28,7 @@ template <class Op, class... Args>
                                                                     const Args&... args) {
   {
     AutoDispatchBelowADInplaceOrView guard;
-    Tensor scratch = ops::clone.redispatch(DispatchKeySet(DispatchKey::CPU), self);
+    Tensor scratch = ops::clone.redispatch(DispatchKeySet(DispatchKey::CPU), self, MemoryFormat::Preserve);
     op.redispatch(keys_after(ks, kKey), scratch, args...);
   }
   self.unsafeGetTensorImpl()->throw_inplace_update_of_inference_tensor(op.name());

@@ -272,12 +272,88 @@ TEST(FillTest, FillsAndZeroesThroughViews) {
   EXPECT_EQ(values<float>(x), F(6, 0));
 }
 
-TEST(CloneTest, CopiesIntoNewContiguousStorage) {
+TEST(CloneTest, CopiesIntoNewStorageKeepingTheStridesOfADenseTensor) {
   Tensor a = arange(6).view({2, 3}).t();
   Tensor c = a.clone();
   EXPECT_FALSE(c.storage().is_alias_of(a.storage()));
+  EXPECT_EQ(c.strides(), IntArrayRef({1, 3}));
+  EXPECT_EQ(values<int64_t>(c), (L{0, 3, 1, 4, 2, 5}));
+}
+
+TEST(CloneTest, GivesANonDenseTensorDenseStridesInItsDimOrder) {
+  Tensor a = arange(24).view({4, 6}).t().narrow(0, 0, 4).narrow(1, 0, 3);  // strides (1, 6)
+  Tensor c = a.clone();
+  EXPECT_EQ(c.strides(), IntArrayRef({1, 4}));
+  EXPECT_EQ(values<int64_t>(c), values<int64_t>(a));
+  Tensor e = arange(4).view({4, 1}).expand({4, 3}).clone();
+  EXPECT_EQ(e.strides(), IntArrayRef({3, 1}));
+}
+
+TEST(CloneTest, CopiesInTheFormatAsked) {
+  Tensor a = arange(6).view({2, 3}).t();
+  Tensor c = a.clone(MemoryFormat::Contiguous);
   EXPECT_TRUE(c.is_contiguous());
   EXPECT_EQ(values<int64_t>(c), (L{0, 3, 1, 4, 2, 5}));
+  Tensor x = arange(120).view({2, 3, 4, 5});
+  Tensor cl = x.clone(MemoryFormat::ChannelsLast);
+  EXPECT_EQ(cl.strides(), IntArrayRef({60, 1, 15, 3}));
+  EXPECT_TRUE(cl.is_contiguous(MemoryFormat::ChannelsLast));
+  EXPECT_FALSE(cl.is_contiguous());
+  EXPECT_EQ(cl.suggest_memory_format(), MemoryFormat::ChannelsLast);
+  EXPECT_EQ(values<int64_t>(cl), values<int64_t>(x));
+}
+
+TEST(CloneTest, RefusesChannelsLastOfTheWrongRank) {
+  EXPECT_EMBER_ERROR(ones({2, 3}).clone(MemoryFormat::ChannelsLast),
+                     HAS("required rank 4 tensor to use channels_last format"));
+}
+
+// LibTorch's TensorIterator keeps its inputs' dim order in the result.
+TEST(ElementwiseLayoutTest, ResultsKeepTheDimOrderOfTheirInputs) {
+  Tensor x = arange(12).view({3, 4}).t().to(kFloat);  // (4, 3), strides (1, 4)
+  Tensor c = ones({4, 3});
+  EXPECT_EQ((x * 2).strides(), IntArrayRef({1, 4}));
+  EXPECT_EQ((x + x).strides(), IntArrayRef({1, 4}));
+  EXPECT_EQ(x.exp().strides(), IntArrayRef({1, 4}));
+  EXPECT_EQ((x > 0).strides(), IntArrayRef({1, 4}));
+  EXPECT_EQ((x + c).strides(), IntArrayRef({1, 4}));
+  EXPECT_EQ((c + x).strides(), IntArrayRef({3, 1}));
+  EXPECT_EQ(values<float>(x + c), values<float>(c + x));
+}
+
+TEST(ElementwiseLayoutTest, ViewOfATransposedResultFailsAsInLibTorch) {
+  Tensor x = ones({3, 4}).t();
+  EXPECT_EMBER_ERROR((x * 2).view({12}), HAS("view size is not compatible with input tensor's size and stride"));
+  EXPECT_EQ((x * 2).reshape({12}).sizes(), IntArrayRef({12}));
+  EXPECT_TRUE((x * 2).contiguous().view({12}).defined());
+}
+
+TEST(ElementwiseLayoutTest, LikeFactoriesAndToKeepTheLayout) {
+  Tensor x = ones({3, 4}).t();
+  EXPECT_EQ(zeros_like(x).strides(), IntArrayRef({1, 4}));
+  EXPECT_EQ(ones_like(x).strides(), IntArrayRef({1, 4}));
+  EXPECT_EQ(empty_like(x, kDouble).strides(), IntArrayRef({1, 4}));
+  EXPECT_EQ(rand_like(x).strides(), IntArrayRef({1, 4}));
+  EXPECT_EQ(full_like(x, 3).strides(), IntArrayRef({1, 4}));
+  EXPECT_EQ(x.to(kDouble).strides(), IntArrayRef({1, 4}));
+  EXPECT_EQ(values<double>(x.to(kDouble)), std::vector<double>(12, 1.0));
+}
+
+TEST(ElementwiseLayoutTest, AResizedOutTensorGetsTheResultsLayout) {
+  Tensor x = ones({3, 4}).t();
+  Tensor out = empty({0});
+  add_out(out, x, x);
+  EXPECT_EQ(out.strides(), IntArrayRef({1, 4}));
+  Tensor same = empty({4, 3});
+  add_out(same, x, x);
+  EXPECT_TRUE(same.is_contiguous());
+}
+
+TEST(ElementwiseLayoutTest, CatKeepsChannelsLastWhenEveryInputIsChannelsLast) {
+  Tensor cl = ones({2, 3, 4, 5}).clone(MemoryFormat::ChannelsLast);
+  EXPECT_EQ(cat({cl, cl}).strides(), IntArrayRef({60, 1, 15, 3}));
+  EXPECT_TRUE(cat({cl, ones({2, 3, 4, 5})}).is_contiguous());
+  EXPECT_TRUE(cat({ones({3, 4}).t(), ones({3, 4}).t()}).is_contiguous());
 }
 
 TEST(ContiguousTest, ReturnsSelfWhenAlreadyContiguous) {

@@ -44,8 +44,13 @@ Tensor make_tensor(IntArrayRef sizes, ScalarType dtype, const char* creator) {
   return Tensor(std::move(impl));
 }
 
-Tensor make_tensor_like(const Tensor& like, ScalarType dtype, const char* creator) {
-  return make_tensor(like.sizes(), dtype, creator);
+Tensor make_tensor(IntArrayRef sizes, IntArrayRef strides, ScalarType dtype, const char* creator) {
+  int64_t numel = checked_numel(sizes, elementSize(dtype), creator);
+  int64_t extent = numel == 0 ? 0 : 1;
+  for (size_t i = 0; i < sizes.size() && numel != 0; ++i) extent += (sizes[i] - 1) * strides[i];
+  Tensor t = make_tensor({extent}, dtype, creator);
+  t.unsafeGetTensorImpl()->set_sizes_and_strides(sizes, strides);
+  return t;
 }
 
 Tensor make_view(const Tensor& base, IntArrayRef sizes, IntArrayRef strides, int64_t storage_offset) {
@@ -210,9 +215,9 @@ Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step) {
   return t;
 }
 
-Tensor rand(IntArrayRef size, ScalarType dtype) {
-  check_floating(dtype, "rand", "check_uniform_bounds");
-  Tensor t = detail::make_tensor(size, dtype, "rand");
+// Fills t's numel() elements from its data pointer on: t is dense.
+void fill_uniform(const Tensor& t) {
+  const ScalarType dtype = t.dtype();
   std::lock_guard<std::mutex> lock(generator_mutex);
   auto& gen = generator();
   if (dtype == kFloat) {
@@ -223,12 +228,17 @@ Tensor rand(IntArrayRef size, ScalarType dtype) {
     double* p = t.data_ptr<double>();
     for (int64_t i = 0, n = t.numel(); i < n; ++i) p[i] = uniform01(gen);
   }
+}
+
+Tensor rand(IntArrayRef size, ScalarType dtype) {
+  check_floating(dtype, "rand", "check_uniform_bounds");
+  Tensor t = detail::make_tensor(size, dtype, "rand");
+  fill_uniform(t);
   return t;
 }
 
-Tensor randn(IntArrayRef size, ScalarType dtype) {
-  check_floating(dtype, "randn", "normal_kernel_cpu");
-  Tensor t = detail::make_tensor(size, dtype, "randn");
+void fill_normal(const Tensor& t) {
+  const ScalarType dtype = t.dtype();
   std::lock_guard<std::mutex> lock(generator_mutex);
   auto& gen = generator();
   int64_t n = t.numel();
@@ -253,6 +263,12 @@ Tensor randn(IntArrayRef size, ScalarType dtype) {
       if (i + 1 < n) p[i + 1] = b;
     }
   }
+}
+
+Tensor randn(IntArrayRef size, ScalarType dtype) {
+  check_floating(dtype, "randn", "normal_kernel_cpu");
+  Tensor t = detail::make_tensor(size, dtype, "randn");
+  fill_normal(t);
   return t;
 }
 
@@ -312,15 +328,46 @@ Tensor tensor(ArrayRef<double> values, ScalarType dtype) {
 Tensor scalar_tensor(const Scalar& value) { return scalar_tensor(value, kFloat); }
 Tensor scalar_tensor(const Scalar& value, ScalarType dtype) { return full({}, value, dtype); }
 
-Tensor empty_like(const Tensor& t) { return empty(t.sizes(), t.dtype()); }
-Tensor empty_like(const Tensor& t, ScalarType dtype) { return empty(t.sizes(), dtype); }
-Tensor zeros_like(const Tensor& t) { return zeros(t.sizes(), t.dtype()); }
-Tensor zeros_like(const Tensor& t, ScalarType dtype) { return zeros(t.sizes(), dtype); }
-Tensor ones_like(const Tensor& t) { return ones(t.sizes(), t.dtype()); }
-Tensor ones_like(const Tensor& t, ScalarType dtype) { return ones(t.sizes(), dtype); }
-Tensor full_like(const Tensor& t, const Scalar& value) { return full(t.sizes(), value, t.dtype()); }
-Tensor rand_like(const Tensor& t) { return rand(t.sizes(), t.dtype()); }
-Tensor randn_like(const Tensor& t) { return randn(t.sizes(), t.dtype()); }
+// LibTorch's empty_like with MemoryFormat::Preserve, which all the *_like
+// factories start from: t's strides when they are dense, else its dim order.
+// The result is dense, so its elements fill memory from data_ptr() on.
+namespace {
+Tensor preserving_empty_like(const Tensor& t, ScalarType dtype, const char* creator) {
+  return detail::make_tensor(t.sizes(), detail::preserved_strides(t.sizes(), t.strides()), dtype, creator);
+}
+}  // namespace
+
+Tensor empty_like(const Tensor& t) { return preserving_empty_like(t, t.dtype(), "empty_like"); }
+Tensor empty_like(const Tensor& t, ScalarType dtype) { return preserving_empty_like(t, dtype, "empty_like"); }
+Tensor zeros_like(const Tensor& t) { return zeros_like(t, t.dtype()); }
+Tensor zeros_like(const Tensor& t, ScalarType dtype) {
+  Tensor out = preserving_empty_like(t, dtype, "zeros_like");
+  if (out.numel() > 0) std::memset(out.data_ptr(), 0, out.nbytes());
+  return out;
+}
+Tensor ones_like(const Tensor& t) { return ones_like(t, t.dtype()); }
+Tensor ones_like(const Tensor& t, ScalarType dtype) {
+  Tensor out = preserving_empty_like(t, dtype, "ones_like");
+  fill_contiguous(out, 1);
+  return out;
+}
+Tensor full_like(const Tensor& t, const Scalar& value) {
+  Tensor out = preserving_empty_like(t, t.dtype(), "full_like");
+  fill_contiguous(out, value);
+  return out;
+}
+Tensor rand_like(const Tensor& t) {
+  check_floating(t.dtype(), "rand", "check_uniform_bounds");
+  Tensor out = preserving_empty_like(t, t.dtype(), "rand_like");
+  fill_uniform(out);
+  return out;
+}
+Tensor randn_like(const Tensor& t) {
+  check_floating(t.dtype(), "randn", "normal_kernel_cpu");
+  Tensor out = preserving_empty_like(t, t.dtype(), "randn_like");
+  fill_normal(out);
+  return out;
+}
 
 }  // namespace ember
 

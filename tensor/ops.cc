@@ -46,7 +46,7 @@ Operator<const Tensor&(const Tensor&, const Tensor&)> copy_{"copy_"};
 Operator<const Tensor&(const Tensor&, const Scalar&)> fill_{"fill_"};
 UnaryInplace zero_{"zero_"};
 UnaryInplace detach_{"detach_"};
-Unary clone{"clone"};
+Operator<Tensor(const Tensor&, MemoryFormat)> clone{"clone"};
 Operator<Tensor(const Tensor&, ScalarType)> _to_copy{"_to_copy"};
 
 Unary sum{"sum"};

@@ -60,7 +60,7 @@ EMBER_UNARY_OPS(EMBER_DECLARE_UNARY)
 extern Operator<const Tensor&(const Tensor& self, const Tensor& src)> copy_;
 extern Operator<const Tensor&(const Tensor& self, const Scalar& value)> fill_;
 extern UnaryInplace zero_;
-extern Unary clone;
+extern Operator<Tensor(const Tensor&, MemoryFormat)> clone;
 extern Operator<Tensor(const Tensor&, ScalarType)> _to_copy;
 
 extern Unary sum;

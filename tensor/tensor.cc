@@ -134,9 +134,24 @@ EMBER_UNARY_OPS(EMBER_UNARY_METHODS)
 const Tensor& Tensor::copy_(const Tensor& src) const { return ops::copy_.call(*this, src); }
 const Tensor& Tensor::fill_(const Scalar& value) const { return ops::fill_.call(*this, value); }
 const Tensor& Tensor::zero_() const { return ops::zero_.call(*this); }
-Tensor Tensor::clone() const { return ops::clone.call(*this); }
-Tensor clone(const Tensor& self) { return ops::clone.call(self); }
-Tensor Tensor::contiguous() const { return is_contiguous() ? *this : clone(); }
+Tensor Tensor::clone(MemoryFormat format) const { return ops::clone.call(*this, format); }
+Tensor clone(const Tensor& self, MemoryFormat format) { return ops::clone.call(self, format); }
+Tensor Tensor::contiguous() const { return is_contiguous() ? *this : clone(MemoryFormat::Contiguous); }
+
+bool Tensor::is_contiguous(MemoryFormat format) const {
+  switch (format) {
+    case MemoryFormat::ChannelsLast:
+      return detail::is_channels_last_contiguous(sizes(), strides());
+    case MemoryFormat::ChannelsLast3d:
+      return detail::is_channels_last_3d_contiguous(sizes(), strides());
+    case MemoryFormat::Contiguous:
+    case MemoryFormat::Preserve:  // as LibTorch: the row-major answer
+      break;
+  }
+  return is_contiguous();
+}
+bool Tensor::is_non_overlapping_and_dense() const { return detail::is_non_overlapping_and_dense(sizes(), strides()); }
+MemoryFormat Tensor::suggest_memory_format() const { return detail::suggest_memory_format(sizes(), strides()); }
 Tensor Tensor::to(ScalarType dtype) const { return dtype == this->dtype() ? *this : ops::_to_copy.call(*this, dtype); }
 
 // ---- Reductions ----
@@ -269,7 +284,7 @@ Tensor reshape(const Tensor& self, IntArrayRef size) {
     return ops::_reshape_alias.call(self, shape);
   }
   // A copy that is not a view of anything, as LibTorch's reshape returns.
-  return ops::_unsafe_view.call(ops::clone.call(self), shape);
+  return ops::_unsafe_view.call(ops::clone.call(self, MemoryFormat::Contiguous), shape);
 }
 
 namespace detail {

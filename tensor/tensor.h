@@ -29,6 +29,7 @@
 #include "tensor/array_ref.h"
 #include "tensor/check.h"
 #include "tensor/intrusive_ptr.h"
+#include "tensor/memory_layout.h"
 #include "tensor/scalar_type.h"
 #include "tensor/storage.h"
 #include "tensor/tensor_impl.h"
@@ -67,6 +68,12 @@ class Tensor {
   ScalarType dtype() const { return impl_->dtype(); }
   bool is_floating_point() const { return isFloatingType(dtype()); }
   bool is_contiguous() const { return impl_->is_contiguous(); }
+  // Whether the elements are dense in `format`'s order (ChannelsLast: NHWC).
+  bool is_contiguous(MemoryFormat format) const;
+  // Whether the elements tile one block of memory, in any dim order.
+  bool is_non_overlapping_and_dense() const;
+  // The channels-last format the strides follow, else Contiguous.
+  MemoryFormat suggest_memory_format() const;
   int64_t storage_offset() const { return impl_->storage_offset(); }
   const Storage& storage() const { return impl_->storage(); }
   DispatchKeySet key_set() const { return impl_->key_set(); }
@@ -163,7 +170,9 @@ class Tensor {
   const Tensor& copy_(const Tensor& src) const;
   const Tensor& fill_(const Scalar& value) const;
   const Tensor& zero_() const;
-  Tensor clone() const;
+  // Preserve: a dense copy keeps the strides, others keep their dim order.
+  Tensor clone(MemoryFormat format = MemoryFormat::Preserve) const;
+  // This tensor if it is contiguous, else clone(MemoryFormat::Contiguous).
   Tensor contiguous() const;
   Tensor to(ScalarType dtype) const;
 
@@ -313,7 +322,7 @@ Tensor log(const Tensor& self);
 Tensor relu(const Tensor& self);
 Tensor sigmoid(const Tensor& self);
 Tensor tanh(const Tensor& self);
-Tensor clone(const Tensor& self);
+Tensor clone(const Tensor& self, MemoryFormat format = MemoryFormat::Preserve);
 Tensor sum(const Tensor& self);
 Tensor sum(const Tensor& self, IntArrayRef dim, bool keepdim = false);
 Tensor mean(const Tensor& self);

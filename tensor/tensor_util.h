@@ -26,8 +26,9 @@ constexpr DispatchKeySet kCpuOnly{DispatchKey::CPU};
 // A new contiguous tensor of `sizes`; `creator` (a string literal) names the
 // op, for error messages about inference tensors. Checks sizes.
 Tensor make_tensor(IntArrayRef sizes, ScalarType dtype, const char* creator);
-// A tensor with the geometry of `like` (contiguous), of `dtype`.
-Tensor make_tensor_like(const Tensor& like, ScalarType dtype, const char* creator);
+// A new tensor of `sizes` with `strides` (dense in some dim order: what
+// memory_layout.h computes); storage for exactly the elements they reach.
+Tensor make_tensor(IntArrayRef sizes, IntArrayRef strides, ScalarType dtype, const char* creator);
 // A view of `base`'s storage with the given geometry.
 Tensor make_view(const Tensor& base, IntArrayRef sizes, IntArrayRef strides, int64_t storage_offset);
 // A view of `base` with `sizes` and contiguous strides, at base's offset.

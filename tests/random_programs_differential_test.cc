@@ -1,22 +1,16 @@
 // Random programs of tensor and autograd ops (elementwise, broadcasting,
 // views, in-place ops on results and views, reductions, mm, cat, detach,
 // NoGradGuard), each run in Ember and in LibTorch 1.13 from the same seed:
-// the values of every live tensor, the leaf's gradient, and which steps are
-// refused must agree.
+// the sizes, strides and values of every live tensor, the leaf's gradient,
+// and which steps are refused must agree.
 //
 // Two known differences are normalised, not hidden:
-// - LibTorch keeps a permuted input's memory layout in the results of
-//   elementwise ops and clone(); Ember's results are contiguous. So
-//   .contiguous() of a result may alias in LibTorch and copy in Ember, and
-//   LibTorch's dense-only overlap check may pass a view Ember's catches (or
-//   the reverse), turning an overlap refusal into a shape refusal. A
-//   refusal for overlap or for shapes counts as the same refusal. Values
-//   can depend on that aliasing too (an in-place op on a tensor whose
-//   .contiguous() or .reshape() aliased it in one library only), so the
-//   op list has t().clone() where t().contiguous() would make that common;
-//   in the fixed seeds no value depends on it.
 // - When several saved tensors are stale, the two engines may report a
 //   different one first; the phrase is compared, not which tensor it names.
+// - An in-place op on a view of a view made in inference mode, whose base has
+//   a grad_fn, fails an internal assert in LibTorch 1.13's
+//   handle_view_on_rebase; Ember gives the message that PyTorch's code
+//   builds for that case (inference_mode_differential_test pins both).
 #include <torch/torch.h>
 
 #include <cmath>
@@ -70,6 +64,8 @@ std::vector<std::string> run(const std::vector<Instr>& prog, bool with_inference
     std::ostringstream o;
     o << "[";
     for (auto s : t.sizes()) o << s << ",";
+    o << "] strides [";
+    for (auto s : t.strides()) o << s << ",";
     o << "] ";
     for (double d : flat<L>(t)) o << (std::abs(d) < 1e-12 ? 0 : std::round(d * 1e6) / 1e6) << " ";
     return o.str();
@@ -79,15 +75,12 @@ std::vector<std::string> run(const std::vector<Instr>& prog, bool with_inference
     T& a = live[in.a % live.size()];
     T& b = live[in.b % live.size()];
     // With InferenceMode: a third of the ops run inside it. Not attempted:
-    // - reshape inside it or of an inference tensor: whether it views or
-    //   copies, and so whether its result is an inference tensor, depends
-    //   on the layout difference above;
-    // - an in-place op on an inference tensor outside it: LibTorch writes
-    //   before it refuses, Ember refuses first (on purpose), so the data
-    //   would differ.
-    const bool inside = with_inference_mode && in.i2 % 3 == 0 && in.op != 12;
+    // an in-place op on an inference tensor outside it. LibTorch writes
+    // before it refuses, Ember refuses first (on purpose), so the data would
+    // differ.
+    const bool inside = with_inference_mode && in.i2 % 3 == 0;
     const bool in_place = in.op == 15 || in.op == 16 || in.op == 17 || in.op == 22;
-    if (with_inference_mode && ((in_place && !inside) || in.op == 12) && a.is_inference()) {
+    if (with_inference_mode && in_place && !inside && a.is_inference()) {
       log.push_back("step " + std::to_string(k) + " skipped");
       continue;
     }
@@ -115,7 +108,7 @@ std::vector<std::string> run(const std::vector<Instr>& prog, bool with_inference
         case 15: a.add_(b); return;
         case 16: a.mul_(in.s); return;
         case 17: a.copy_(b); return;
-        case 18: r = a.dim() >= 2 ? a.t().clone() : a.clone(); break;
+        case 18: r = a.dim() >= 2 ? a.t().contiguous() : a.contiguous(); break;
         case 19: { if (a.dim() == 2 && b.dim() == 2) r = a.mm(b.t()); else r = a.exp(); break; }
         case 20: r = a.dim() ? L::cat({a, b}, d) : a; break;
         case 21: r = a.dim() ? a.expand(a.sizes().vec()) : a; break;
@@ -123,12 +116,14 @@ std::vector<std::string> run(const std::vector<Instr>& prog, bool with_inference
         case 23: r = a.pow(in.s > 0.5 ? 2.0 : 3.0); break;
         case 24: r = a.detach(); break;
         case 25: r = a.dim() >= 2 ? a.permute({1, 0}) : a.neg(); break;
-        case 26: {
+        case 26: r = a.clone(); break;
+        case 27: r = a.view({-1}); break;
+        case 28: {
           typename L::InferenceMode g;
           r = L::arange_d(12).view({3, 4}) * in.s;
           break;
         }
-        case 27: {
+        case 29: {
           typename L::InferenceMode g;
           r = a * b;
           break;
@@ -166,7 +161,7 @@ std::vector<std::string> run(const std::vector<Instr>& prog, bool with_inference
 
 // Whether Ember's log line says what LibTorch's does: equal lines, or the
 // same refusal (LibTorch's sentence inside Ember's message, with the known
-// differences above normalised).
+// difference above normalised).
 bool agree(const std::string& theirs, const std::string& mine) {
   if (theirs == mine) return true;
   size_t te = theirs.find("ERROR "), me = mine.find("ERROR ");
@@ -177,14 +172,12 @@ bool agree(const std::string& theirs, const std::string& mine) {
                   0) == 0) {
       return "stale saved tensor";
     }
-    if (msg.find("refer to a single memory location") != std::string::npos ||
-        msg.find("must match the size of tensor") != std::string::npos ||
-        msg.find("doesn't match the broadcast shape") != std::string::npos) {
-      return "overlap or shapes";
-    }
     return "";
   };
   if (!kind(t).empty()) return kind(t) == kind(m);
+  if (t.find("!grad_fn INTERNAL ASSERT FAILED at \"./torch/csrc/autograd/variable.cpp\"") == 0) {
+    return m.find(" is a view of a view which was created in ") != std::string::npos;
+  }
   // LibTorch's own nodes are named with their C++ namespace; its sentence
   // may end where Ember's context begins.
   for (size_t p; (p = t.find("torch::autograd::")) != std::string::npos;) t.erase(p, 17);
@@ -216,7 +209,7 @@ void run_seeds(bool with_inference_mode) {
     // test keeps its leak check.
     __lsan::ScopedDisabler not_leaks;
 #endif
-    std::vector<Instr> prog = program(seed, with_inference_mode ? 28 : 26);
+    std::vector<Instr> prog = program(seed, with_inference_mode ? 30 : 28);
     std::vector<std::string> theirs = run<TorchLib>(prog, with_inference_mode);
     std::vector<std::string> mine = run<EmberLib>(prog, with_inference_mode);
     ASSERT_EQ(theirs.size(), mine.size()) << "seed " << seed;

@@ -13,6 +13,18 @@ namespace {
 // tensors of any rank: it joins the result dtype and is otherwise skipped.
 bool is_legacy_empty(const Tensor& t) { return t.dim() == 1 && t.size(0) == 0; }
 
+// LibTorch's cat keeps a channels-last layout that every input suggests;
+// anything else is row-major.
+MemoryFormat output_memory_format(TensorList tensors) {
+  MemoryFormat format = MemoryFormat::Contiguous;
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    MemoryFormat f = tensors[i].suggest_memory_format();
+    if (f == MemoryFormat::Contiguous || (i > 0 && f != format)) return MemoryFormat::Contiguous;
+    format = f;
+  }
+  return format;
+}
+
 Tensor cat_kernel(DispatchKeySet, TensorList tensors, int64_t dim) {
   EMBER_CHECK(!tensors.empty(), "torch.cat(): expected a non-empty list of Tensors. Pass at least one tensor.");
   ScalarType dtype = tensors[0].dtype();
@@ -43,7 +55,7 @@ Tensor cat_kernel(DispatchKeySet, TensorList tensors, int64_t dim) {
   }
   DimVector sizes(first->sizes());
   sizes[d] = total;
-  Tensor out = detail::make_tensor(sizes, dtype, "cat");
+  Tensor out = detail::make_tensor(sizes, detail::strides_for(sizes, output_memory_format(tensors)), dtype, "cat");
   int64_t offset = 0;
   for (const Tensor& t : tensors) {
     if (is_legacy_empty(t)) continue;

@@ -207,24 +207,6 @@ void check_defined(const Tensor& t, int position, const char* name, const char* 
               position, " '", name, "' (in ", op, "). Pass a defined tensor.");
 }
 
-// Whether the elements tile one block of memory exactly (any dim order), as
-// LibTorch's is_non_overlapping_and_dense.
-bool non_overlapping_and_dense(const Tensor& t) {
-  if (t.is_contiguous()) return true;
-  DimVector order;
-  for (int64_t d = 0; d < t.dim(); ++d)
-    if (t.size(d) != 1) order.push_back(d);
-  // Insertion sort by stride: a handful of dims.
-  for (size_t i = 1; i < order.size(); ++i)
-    for (size_t j = i; j > 0 && t.stride(order[j]) < t.stride(order[j - 1]); --j) std::swap(order[j], order[j - 1]);
-  int64_t expected = 1;
-  for (int64_t d : order) {
-    if (t.stride(d) != expected) return false;
-    expected *= t.size(d);
-  }
-  return true;
-}
-
 // An input that shares memory with the written tensor is fine when every
 // element reads exactly what it then overwrites; otherwise the result would
 // depend on the loop order, so refuse, as LibTorch does.
@@ -236,7 +218,7 @@ void check_no_partial_overlap(const Tensor& written, const Tensor& input, const 
   }
   // Interleaved strided views may not overlap at all; like LibTorch, only
   // judge the dense case.
-  if (!non_overlapping_and_dense(written) || !non_overlapping_and_dense(input)) return;
+  if (!written.is_non_overlapping_and_dense() || !input.is_non_overlapping_and_dense()) return;
   auto begin = [](const Tensor& t) { return static_cast<const char*>(t.data_ptr()); };
   auto end = [&](const Tensor& t) { return begin(t) + t.nbytes(); };
   EMBER_CHECK(end(written) <= begin(input) || end(input) <= begin(written),
@@ -247,8 +229,9 @@ void check_no_partial_overlap(const Tensor& written, const Tensor& input, const 
 }
 
 // Makes `out` the given shape, as LibTorch's resize_output: silently when it
-// is empty, with a warning otherwise.
-void resize_output(const Tensor& out, IntArrayRef shape, const char* op) {
+// is empty, with a warning otherwise. A resized `out` gets `strides`, the
+// layout the op would give a result it allocates.
+void resize_output(const Tensor& out, IntArrayRef shape, IntArrayRef strides, const char* op) {
   if (out.sizes() == shape) return;
   if (out.numel() != 0) {
     warn(detail::str("An output with one or more elements was resized since it had shape ", out.sizes(),
@@ -260,7 +243,7 @@ void resize_output(const Tensor& out, IntArrayRef shape, const char* op) {
   int64_t numel = detail::checked_numel(shape, out.itemsize(), op);
   TensorImpl* impl = out.unsafeGetTensorImpl();
   impl->set_storage(Storage::allocate(static_cast<size_t>(numel) * out.itemsize()), 0);
-  impl->set_sizes_contiguous(shape);
+  impl->set_sizes_and_strides(shape, strides);
 }
 
 void check_inplace_shape(const Tensor& self, IntArrayRef shape, const char* op) {
@@ -311,6 +294,15 @@ bool binary_contiguous(const Tensor& out, const Tensor& a, const Tensor& b, cons
   return true;
 }
 
+// The result of an elementwise op over `inputs`, laid out as LibTorch's
+// TensorIterator lays it out (see memory_layout.h).
+Tensor make_result(IntArrayRef shape, std::initializer_list<detail::Geometry> inputs, bool has_scalar,
+                   ScalarType dtype, const char* op) {
+  return detail::make_tensor(shape, detail::elementwise_output_strides(shape, inputs, has_scalar), dtype, op);
+}
+
+detail::Geometry geometry(const Tensor& t) { return {t.sizes(), t.strides()}; }
+
 template <Kind K>
 Tensor binary(DispatchKeySet, const Tensor& a, const Tensor& b, const Scalar& alpha) {
   check_defined(a, 0, "self", name_of(K));
@@ -318,15 +310,19 @@ Tensor binary(DispatchKeySet, const Tensor& a, const Tensor& b, const Scalar& al
   if (a.dtype() == b.dtype() && a.sizes() == b.sizes()) {
     ScalarType compute = compute_type<K>(a.dtype(), a.dtype(), b.dtype() == kBool, alpha);
     if (compute == a.dtype()) {
-      Tensor out = detail::make_tensor(a.sizes(), is_comparison(K) ? kBool : compute, name_of(K));
-      if (binary_contiguous<K>(out, a, b, alpha, /*fresh=*/true)) return out;
+      const ScalarType dtype = is_comparison(K) ? kBool : compute;
+      if (a.is_contiguous() && b.is_contiguous()) {
+        Tensor out = detail::make_tensor(a.sizes(), dtype, name_of(K));
+        if (binary_contiguous<K>(out, a, b, alpha, /*fresh=*/true)) return out;
+      }
+      Tensor out = make_result(a.sizes(), {geometry(a), geometry(b)}, false, dtype, name_of(K));
       run_binary<K>(out, a, &b, 0, compute, alpha);
       return out;
     }
   }
   ScalarType compute = compute_type<K>(result_type(a, b), a.dtype(), b.dtype() == kBool, alpha);
   DimVector shape = a.sizes() == b.sizes() ? DimVector(a.sizes()) : infer_size(a.sizes(), b.sizes(), name_of(K));
-  Tensor out = detail::make_tensor(shape, is_comparison(K) ? kBool : compute, name_of(K));
+  Tensor out = make_result(shape, {geometry(a), geometry(b)}, false, is_comparison(K) ? kBool : compute, name_of(K));
   Tensor b2 = b.to(compute);
   run_binary<K>(out, a.to(compute), &b2, 0, compute, alpha);
   return out;
@@ -365,7 +361,10 @@ template <Kind K>
 Tensor binary_scalar(DispatchKeySet, const Tensor& a, const Scalar& b, const Scalar& alpha) {
   check_scalar_exponent<K>(a.dtype(), b);
   ScalarType compute = compute_type<K>(result_type(a, b), a.dtype(), is_bool_scalar(b), alpha);
-  Tensor out = detail::make_tensor(a.sizes(), is_comparison(K) ? kBool : compute, name_of(K));
+  // LibTorch wraps the Scalar in a 0-dim tensor operand, except for pow,
+  // which runs as a unary op of self.
+  Tensor out = make_result(a.sizes(), {geometry(a)}, /*has_scalar=*/K != Kind::Pow, is_comparison(K) ? kBool : compute,
+                           name_of(K));
   if (K == Kind::Pow && isFloatingType(compute) && pow_by_multiplication(out, a.to(compute), b)) return out;
   run_binary<K>(out, a.to(compute), nullptr, b, compute, alpha);
   return out;
@@ -414,7 +413,7 @@ const Tensor& binary_out(DispatchKeySet, const Tensor& out, const Tensor& a, con
   check_cast(compute, out.dtype(), name_of(K));
   check_no_partial_overlap(out, a, name_of(K));
   check_no_partial_overlap(out, b, name_of(K));
-  resize_output(out, shape, name_of(K));
+  resize_output(out, shape, detail::elementwise_output_strides(shape, {geometry(a), geometry(b)}), name_of(K));
   check_no_internal_overlap(out, name_of(K));
   if (out.dtype() == compute) {
     Tensor b2 = b.to(compute);
@@ -506,7 +505,8 @@ void run_unary(const Tensor& out, const Tensor& a) {
 template <UKind K>
 Tensor unary(DispatchKeySet, const Tensor& a) {
   ScalarType compute = unary_compute_type<K>(a.dtype());
-  Tensor out = detail::make_tensor(a.sizes(), compute, name_of(K));
+  Tensor out = a.is_contiguous() ? detail::make_tensor(a.sizes(), compute, name_of(K))
+                                 : make_result(a.sizes(), {geometry(a)}, false, compute, name_of(K));
   run_unary<K>(out, a.to(compute));
   return out;
 }
@@ -580,14 +580,19 @@ const Tensor& fill_kernel(DispatchKeySet, const Tensor& self, const Scalar& valu
 
 const Tensor& zero_kernel(DispatchKeySet ks, const Tensor& self) { return fill_kernel(ks, self, 0); }
 
-Tensor clone_kernel(DispatchKeySet, const Tensor& self) {
-  Tensor out = detail::make_tensor(self.sizes(), self.dtype(), "clone");
+Tensor clone_kernel(DispatchKeySet, const Tensor& self, MemoryFormat format) {
+  Tensor out = format == MemoryFormat::Preserve
+                   ? detail::make_tensor(self.sizes(), detail::preserved_strides(self.sizes(), self.strides()),
+                                         self.dtype(), "clone")
+                   : detail::make_tensor(self.sizes(), detail::strides_for(self.sizes(), format), self.dtype(), "clone");
   copy_impl(out, self);
   return out;
 }
 
 Tensor to_copy_kernel(DispatchKeySet, const Tensor& self, ScalarType dtype) {
-  Tensor out = detail::make_tensor(self.sizes(), dtype, "to");
+  // A dense tensor's exact strides, even a contiguous one's odd strides of
+  // size-1 dims, as LibTorch's _to_copy.
+  Tensor out = detail::make_tensor(self.sizes(), detail::preserved_strides(self.sizes(), self.strides()), dtype, "to");
   copy_impl(out, self);
   return out;
 }
