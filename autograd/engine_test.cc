@@ -279,6 +279,19 @@ TEST(Engine, ALeafThatIsNotDenseGetsAContiguousGrad) {
   EXPECT_EQ(leaf.grad().strides(), IntArrayRef({3, 1}));
 }
 
+// The C++ operators with a Scalar on the left are LibTorch's composites:
+// empty_like(b).fill_(a).sub_(b), so the node is the in-place op's.
+TEST(Engine, AScalarMinusATensorRecordsSubBackward) {
+  Tensor x = t({1, 2}).set_requires_grad(true);
+  Tensor y = 1 - x;
+  EXPECT_EQ(y.grad_fn()->name(), "SubBackward0");
+  EXPECT_EQ(y._version(), 2);
+  y.sum().backward();
+  EXPECT_TRUE(x.grad().equal(t({-1, -1})));
+  Tensor z = 2 / x;
+  EXPECT_EQ(z.grad_fn()->name(), "DivBackward0");
+}
+
 TEST(Engine, SetRequiresGradFalseOnNonLeafThrows) {
   Tensor y = t({1, 2}).set_requires_grad(true) * 2;
   EXPECT_THROW_MSG(y.set_requires_grad(false), "you can only change requires_grad flags of leaf variables");

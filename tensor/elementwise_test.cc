@@ -95,6 +95,18 @@ TEST(PowTest, SmallIntegerPowersAreProductsAsInLibTorch) {
   EXPECT_EQ(t.pow(2.5).item<double>(), std::pow(x, 2.5));
 }
 
+// LibTorch's C++ `a - b` and `a / b` for a Scalar a: b's dtype and layout.
+TEST(ScalarOnTheLeftTest, KeepsTheTensorsDtypeAsLibTorchsOperatorsDo) {
+  Tensor i = tensor({1, 2, 3});
+  Tensor d = 2.5 - i;
+  EXPECT_EQ(d.dtype(), kLong);
+  EXPECT_EQ(values<int64_t>(d), (L{1, 0, -1}));
+  EXPECT_EMBER_ERROR(2.5 / i, HAS("result type Float can't be cast to the desired output type Long"));
+  EXPECT_EQ(values<float>(2 / tensor({4.f, 8.f})), (F{0.5, 0.25}));
+  EXPECT_EQ((1 - ones({3, 4}).t()).strides(), IntArrayRef({1, 4}));
+  EXPECT_EMBER_ERROR(1 - Tensor(), HAS("Expected a proper Tensor but got None"));
+}
+
 TEST(InPlaceTest, ReturnsSelfAndChains) {
   Tensor x = ones({3});
   const Tensor& r = x.add_(1).mul_(0.5);

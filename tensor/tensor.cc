@@ -366,16 +366,36 @@ Tensor operator+(const Tensor& a, const Scalar& b) { return ops::add_Scalar.call
 Tensor operator+(const Scalar& a, const Tensor& b) { return ops::add_Scalar.call(b, a, 1); }
 Tensor operator-(const Tensor& a, const Tensor& b) { return ops::sub.call(a, b, 1); }
 Tensor operator-(const Tensor& a, const Scalar& b) { return ops::sub_Scalar.call(a, b, 1); }
-// -(b - a), not a + (-b): the subtraction goes through sub.Scalar, which
-// records a graph for an inference tensor `b` that requires grad, as
-// LibTorch's `a - b` does (its wrapped scalar carries the Autograd key).
-Tensor operator-(const Scalar& a, const Tensor& b) { return ops::neg.call(ops::sub_Scalar.call(b, a, 1)); }
+namespace {
+// LibTorch's C++ operators with a Scalar on the left of - and / (its
+// TensorOperators.h): a tensor laid out like `b` and of b's dtype, filled
+// with `a`, then the in-place op with `b`. So, exactly as there, the result
+// keeps b's dtype (2.5 - an integer tensor is an integer tensor, 2.5 / one
+// is refused), b's layout, and records SubBackward0 / DivBackward0.
+Tensor filled_like(const Scalar& a, const Tensor& b, const char* op) {
+  EMBER_CHECK(b.defined(), "Expected a proper Tensor but got None (or an undefined Tensor in C++) for argument #1 "
+              "'other' (in ", op, "). Pass a defined tensor.");
+  Tensor out = empty_like(b);
+  out.fill_(a);
+  return out;
+}
+}  // namespace
+
+Tensor operator-(const Scalar& a, const Tensor& b) {
+  Tensor out = filled_like(a, b, "sub");
+  out.sub_(b);
+  return out;
+}
 Tensor operator*(const Tensor& a, const Tensor& b) { return ops::mul.call(a, b, 1); }
 Tensor operator*(const Tensor& a, const Scalar& b) { return ops::mul_Scalar.call(a, b, 1); }
 Tensor operator*(const Scalar& a, const Tensor& b) { return ops::mul_Scalar.call(b, a, 1); }
 Tensor operator/(const Tensor& a, const Tensor& b) { return ops::div.call(a, b, 1); }
 Tensor operator/(const Tensor& a, const Scalar& b) { return ops::div_Scalar.call(a, b, 1); }
-Tensor operator/(const Scalar& a, const Tensor& b) { return ops::div.call(scalar_tensor(a, a.type()), b, 1); }
+Tensor operator/(const Scalar& a, const Tensor& b) {
+  Tensor out = filled_like(a, b, "div");
+  out.div_(b);
+  return out;
+}
 Tensor operator-(const Tensor& a) { return ops::neg.call(a); }
 Tensor operator==(const Tensor& a, const Tensor& b) { return ops::eq.call(a, b, 1); }
 Tensor operator==(const Tensor& a, const Scalar& b) { return ops::eq_Scalar.call(a, b, 1); }

@@ -104,6 +104,8 @@ std::vector<std::pair<std::string, std::function<typename L::Tensor(const typena
       {"t.pow(2)", [](const T& t) { return t.pow(2); }},
       {"t.pow(2.5)", [](const T& t) { return t.pow(2.5); }},
       {"t.pow(t)", [](const T& t) { return t.pow(t); }},
+      {"1 - t", [](const T& t) { return 1 - t; }},
+      {"2 / t", [](const T& t) { return 2 / t; }},
       {"t + contiguous", [](const T& t) { return t + L::ones(t.sizes().vec()); }},
       {"contiguous + t", [](const T& t) { return L::ones(t.sizes().vec()) + t; }},
       {"t + last dim", [](const T& t) { return t.dim() ? t + L::ones({t.size(-1)}) : t + 1; }},
