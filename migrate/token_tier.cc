@@ -18,6 +18,10 @@ struct Tok {
   clang::tok::TokenKind kind;
   std::string text;
   unsigned offset = 0;
+  // Of the raw text: more than the spelling when the token holds a line
+  // splice (`\` newline) or is a digraph. A token after a splice starts at
+  // the backslash.
+  unsigned length = 0;
   unsigned line = 0;
   std::string macro;  // the #define whose body holds the token
   bool line_start = false;
@@ -86,6 +90,7 @@ std::vector<Tok> Lex(const std::string& path, const std::string& text) {
     Tok tok;
     tok.kind = token.getKind();
     tok.offset = sm.getFileOffset(token.getLocation());
+    tok.length = token.getLength();
     // A punctuator by its kind's spelling: the digraph `<%` is a `{`.
     const char* punctuator = clang::tok::getPunctuatorSpelling(tok.kind);
     tok.text = punctuator ? punctuator : text.substr(tok.offset, token.getLength());
@@ -279,7 +284,7 @@ std::vector<Site> TokenSites(const std::string& path, const std::string& display
       first = *name;
     }
     Site site;
-    site.span = Span{path, t[first].offset, t[i].offset + static_cast<unsigned>(t[i].text.size()) - t[first].offset};
+    site.span = Span{path, t[first].offset, t[i].offset + t[i].length - t[first].offset};
     site.spelling = text.substr(site.span.offset, site.span.length);
     site.display = display;
     site.line = t[first].line;
@@ -315,9 +320,9 @@ std::vector<Site> TokenSites(const std::string& path, const std::string& display
       } else if (k + 2 < t.size() && t[k + 2].Is(close) && (t[k + 1].Is("true") || t[k + 1].Is("false"))) {
         use.arg = t[k + 1].Is("true") ? Arg::kTrue : Arg::kFalse;
         if (paren && declaration)
-          use.arg_span = Span{path, t[k].offset, t[k + 2].offset + 1 - t[k].offset};
+          use.arg_span = Span{path, t[k].offset, t[k + 2].offset + t[k + 2].length - t[k].offset};
         else
-          use.arg_span = Span{path, t[k + 1].offset, static_cast<unsigned>(t[k + 1].text.size())};
+          use.arg_span = Span{path, t[k + 1].offset, t[k + 1].length};
         if (HoldsDirective(text.substr(use.arg_span->offset, use.arg_span->length))) {
           use.arg_span.reset();
           use.arg_uneditable = "is split by a preprocessor directive";

@@ -41,6 +41,18 @@ TEST(TokenSites, AnArgumentSplitByADirectiveHasNoSpanAndSaysWhy) {
   EXPECT_EQ(sites[0].uses[0].arg_uneditable, "is split by a preprocessor directive");
 }
 
+// A token after a line splice starts at the backslash: the argument's span
+// must end after the `)`, not one character after the backslash (a fuzz
+// finding: dropping `(true\` left the `)` behind).
+TEST(TokenSites, AnArgumentSpanEndsAfterAParenThatFollowsALineSplice) {
+  const std::string text = "void f() {\n  at::AutoNonVariableTypeMode g(true\\\n);\n}\n";
+  const std::vector<Site> sites = Decide("/p/splice.cpp", text);
+  ASSERT_EQ(sites.size(), 1u);
+  ASSERT_TRUE(sites[0].uses.at(0).arg_span.has_value());
+  const Span& span = *sites[0].uses[0].arg_span;
+  EXPECT_EQ(text.substr(span.offset, span.length), "(true\\\n)");
+}
+
 TEST(TokenSites, DigraphBracesOpenAndCloseScopes) {
   const std::vector<Site> sites =
       Decide("/p/digraphs.cpp", "void predict() <%\n  at::AutoNonVariableTypeMode g(true);\n%>\n");
