@@ -615,10 +615,20 @@ variable_list mean_bw(OpNode& n, const Tensor& g) {
   return {g.expand(in_sizes(n)) / c};
 }
 variable_list sum_dim_bw(OpNode& n, const Tensor& g) { return {unreduce(n, g)}; }
-variable_list mean_dim_bw(OpNode& n, const Tensor& g) { return {unreduce(n, g) / reduced_count(n)}; }
+variable_list mean_dim_bw(OpNode& n, const Tensor& g) {
+  (void)n.saved(0);  // read, as LibTorch's formula reads self: its version is checked
+  return {unreduce(n, g) / reduced_count(n)};
+}
 void keep_reduction(OpNode& n, const Tensor& a, const IntArrayRef& dims, const bool& keepdim) {
   n.ints = reduced_dims(dims, a.dim());
   n.flag = keepdim;
+}
+// LibTorch's MeanBackward1 saves self (its formula takes self.numel()), so
+// an in-place change of self between mean(dim) and backward is refused
+// there, and an inference tensor cannot be saved: the same here.
+void keep_mean_reduction(OpNode& n, const Tensor& a, const IntArrayRef& dims, const bool& keepdim) {
+  keep_reduction(n, a, dims, keepdim);
+  n.save(a, false, "mean");
 }
 
 Tensor sum(DispatchKeySet ks, const Tensor& a) {
@@ -633,7 +643,7 @@ Tensor sum_dim(DispatchKeySet ks, const Tensor& a, IntArrayRef dims, bool keepdi
 }
 Tensor mean_dim(DispatchKeySet ks, const Tensor& a, IntArrayRef dims, bool keepdim) {
   return record<decltype(ops::mean_dim), IntArrayRef, bool>(ops::mean_dim, "MeanBackward1", &mean_dim_bw, ks, a,
-                                                            &keep_reduction, dims, keepdim);
+                                                            &keep_mean_reduction, dims, keepdim);
 }
 
 // ---- Linear algebra ----

@@ -69,6 +69,21 @@ TEST(Engine, BackwardAccumulatesIntoGradAcrossCalls) {
   EXPECT_TRUE(a.grad().allclose(t({6, 6})));
 }
 
+// LibTorch's MeanBackward1 (mean over dims) saves its input; MeanBackward0
+// (mean of all) keeps only the sizes.
+TEST(Engine, MeanOverDimsChecksItsInputsVersionAndMeanOfAllDoesNot) {
+  Tensor x = t({1, 2, 3, 4}).view({2, 2}).set_requires_grad(true);
+  Tensor y = x * 1;
+  Tensor over_dims = y.mean({0});
+  Tensor all = y.mean();
+  y.mul_(2);
+  EXPECT_NO_THROW(all.backward());
+  EXPECT_THROW_MSG(over_dims.sum().backward(),
+                   "one of the variables needed for gradient computation has been modified by an inplace operation: "
+                   "[CPUDoubleType [2, 2]], which is output 0 of MulBackward1, is at version 1; expected version 0 "
+                   "instead.");
+}
+
 TEST(Engine, SecondBackwardThroughFreedGraphThrows) {
   Tensor w = t({1, 2, 3}).set_requires_grad(true);
   Tensor y = (w * w).sum();
