@@ -365,8 +365,9 @@ Tensor binary_scalar(DispatchKeySet, const Tensor& a, const Scalar& b, const Sca
   // which runs as a unary op of self.
   Tensor out = make_result(a.sizes(), {geometry(a)}, /*has_scalar=*/K != Kind::Pow, is_comparison(K) ? kBool : compute,
                            name_of(K));
-  if (K == Kind::Pow && isFloatingType(compute) && pow_by_multiplication(out, a.to(compute), b)) return out;
-  run_binary<K>(out, a.to(compute), nullptr, b, compute, alpha);
+  const Tensor base = a.to(compute);
+  if (K == Kind::Pow && isFloatingType(compute) && pow_by_multiplication(out, base, b)) return out;
+  run_binary<K>(out, base, nullptr, b, compute, alpha);
   return out;
 }
 
