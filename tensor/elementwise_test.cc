@@ -284,6 +284,18 @@ TEST(FillTest, FillsAndZeroesThroughViews) {
   EXPECT_EQ(values<float>(x), F(6, 0));
 }
 
+// Filling is idempotent, so LibTorch fills an expanded tensor (every element
+// of it is the one it writes); other in-place ops refuse one.
+TEST(FillTest, FillsAnExpandedTensor) {
+  Tensor base = ones({3, 1});
+  Tensor expanded = base.expand({3, 4});
+  expanded.fill_(2);
+  EXPECT_EQ(values<float>(base), (F{2, 2, 2}));
+  expanded.zero_();
+  EXPECT_EQ(values<float>(base), (F{0, 0, 0}));
+  EXPECT_EMBER_ERROR(expanded.add_(1), HAS("more than one element of the written-to tensor refers to a single"));
+}
+
 TEST(CloneTest, CopiesIntoNewStorageKeepingTheStridesOfADenseTensor) {
   Tensor a = arange(6).view({2, 3}).t();
   Tensor c = a.clone();

@@ -561,8 +561,9 @@ const Tensor& copy_kernel(DispatchKeySet, const Tensor& self, const Tensor& src)
   return self;
 }
 
+// No overlap check: filling is idempotent, so an expanded tensor may be
+// filled, as in LibTorch.
 const Tensor& fill_kernel(DispatchKeySet, const Tensor& self, const Scalar& value) {
-  check_no_internal_overlap(self, "fill_");
   dispatch_dtype(self.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T v = detail::checked_fill_value<T>(value, "fill_");
