@@ -657,6 +657,17 @@ variable_list bmm_bw(OpNode& n, const Tensor& g) {
           n.should_compute_output(1) ? n.saved(0).transpose(1, 2).bmm(g) : Tensor()};
 }
 
+variable_list dot_bw(OpNode& n, const Tensor& g) {
+  return {n.should_compute_output(0) ? g * n.saved(1) : Tensor(),
+          n.should_compute_output(1) ? g * n.saved(0) : Tensor()};
+}
+// LibTorch's: grad.ger(vec) (an outer product: each element one product) and
+// self.t().mv(grad).
+variable_list mv_bw(OpNode& n, const Tensor& g) {
+  return {n.should_compute_output(0) ? g.reshape({g.size(0), 1}) * n.saved(1) : Tensor(),
+          n.should_compute_output(1) ? n.saved(0).t().mv(g) : Tensor()};
+}
+
 template <Operator<Tensor(const Tensor&, const Tensor&)>& Op>
 Tensor matmul_record(DispatchKeySet ks, const Tensor& a, const Tensor& b);
 
@@ -682,8 +693,15 @@ Tensor matmul_record(DispatchKeySet ks, const Tensor& a, const Tensor& b) {
     AutoDispatchBelowADInplaceOrView guard;
     return Op.redispatch(keys_after(ks, kKey), a, b);
   }
-  bool is_mm = &Op == &ops::mm;
-  auto node = make_node(is_mm ? "MmBackward0" : "BmmBackward0", is_mm ? &mm_bw : &bmm_bw, a, b);
+  const char* name = &Op == &ops::mm    ? "MmBackward0"
+                     : &Op == &ops::bmm ? "BmmBackward0"
+                     : &Op == &ops::dot ? "DotBackward0"
+                                        : "MvBackward0";
+  OpNode::Formula formula = &Op == &ops::mm    ? &mm_bw
+                            : &Op == &ops::bmm ? &bmm_bw
+                            : &Op == &ops::dot ? &dot_bw
+                                               : &mv_bw;
+  auto node = make_node(name, formula, a, b);
   save_if(*node, node->should_compute_output(1), a, Op.name());
   save_if(*node, node->should_compute_output(0), b, Op.name());
   Tensor out;
@@ -913,6 +931,8 @@ const bool registered = [] {
   ops::mean_dim.register_kernel(kKey, &mean_dim);
   ops::mm.register_kernel(kKey, &matmul_like<ops::mm>);
   ops::bmm.register_kernel(kKey, &matmul_like<ops::bmm>);
+  ops::dot.register_kernel(kKey, &matmul_like<ops::dot>);
+  ops::mv.register_kernel(kKey, &matmul_like<ops::mv>);
   ops::cat.register_kernel(kKey, &cat);
   ops::view.register_kernel(kKey, &view);
   ops::_unsafe_view.register_kernel(kKey, &unsafe_view);

@@ -244,6 +244,39 @@ TEST(Engine, NodesHaveLibTorchsNames) {
   EXPECT_EQ(h.grad_fn()->name(), "FillBackward2");
 }
 
+// matmul is LibTorch 1.13's composite, case by case: the nodes it leaves
+// are LibTorch's (but for vector @ matrix, where LibTorch's in-place
+// squeeze_ leaves SqueezeBackward3 and Ember an UnsafeViewBackward0), and no
+// result is a view.
+TEST(Engine, MatmulLeavesLibTorchsNodesForEachCase) {
+  auto in = [](std::initializer_list<int64_t> sizes) { return ones(sizes, kDouble).set_requires_grad(true); };
+  struct Case {
+    Tensor a, b;
+    std::string top, next;
+  };
+  const std::vector<Case> cases = {
+      {in({3}), in({3}), "DotBackward0", ""},
+      {in({4, 3}), in({3}), "MvBackward0", ""},
+      {in({3}), in({3, 5}), "UnsafeViewBackward0", "MmBackward0"},
+      {in({4, 3}), in({3, 5}), "MmBackward0", ""},
+      {in({2, 4, 3}), in({3}), "UnsafeViewBackward0", "MvBackward0"},
+      {in({2, 4, 3}), in({3, 5}), "UnsafeViewBackward0", "MmBackward0"},
+      {in({3}), in({2, 3, 5}), "UnsafeViewBackward0", "MvBackward0"},
+      {in({4, 3}), in({2, 3, 5}), "CloneBackward0", "TransposeBackward0"},
+      {in({2, 4, 3}), in({2, 3, 5}), "UnsafeViewBackward0", "BmmBackward0"},
+  };
+  for (const Case& c : cases) {
+    Tensor r = c.a.matmul(c.b);
+    SCOPED_TRACE(::testing::Message() << c.a.sizes() << " @ " << c.b.sizes());
+    EXPECT_FALSE(r.is_view());
+    ASSERT_TRUE(r.grad_fn());
+    EXPECT_EQ(r.grad_fn()->name(), c.top);
+    if (!c.next.empty()) {
+      EXPECT_EQ(r.grad_fn()->next_edges()[0].function->name(), c.next);
+    }
+  }
+}
+
 TEST(Engine, TransposeOfAVectorIsItselfAndPassesGradientsThrough) {
   Tensor w = t({1, 2, 3}).set_requires_grad(true);
   Tensor v = w.t();

@@ -118,6 +118,13 @@ TEST_F(GradCheck, LinearAlgebra) {
   EXPECT_TRUE(gradcheck(FN(x[0].matmul(x[1])), {a, v}));
   EXPECT_TRUE(gradcheck(FN(x[0].matmul(x[1])), {v, v}));
   EXPECT_TRUE(gradcheck(FN(x[0].matmul(x[1])), {ba, b}));
+  EXPECT_TRUE(gradcheck(FN(x[0].dot(x[1])), {v, v}));
+  EXPECT_TRUE(gradcheck(FN(x[0].mv(x[1])), {a, v}));
+  EXPECT_TRUE(gradcheck(FN(x[0].matmul(x[1])), {v, b}));
+  EXPECT_TRUE(gradcheck(FN(x[0].matmul(x[1])), {ba, v}));
+  EXPECT_TRUE(gradcheck(FN(x[0].matmul(x[1])), {v, bb}));
+  EXPECT_TRUE(gradcheck(FN(x[0].matmul(x[1])), {a, bb}));
+  EXPECT_TRUE(gradcheck(FN(x[0].matmul(x[1])), {ba, bb}));
 }
 
 TEST_F(GradCheck, CatAndStack) {
@@ -276,6 +283,8 @@ TEST_F(GradCheck, DoubleBackward) {
   EXPECT_TRUE(gradgradcheck(FN(x[0].sigmoid()), {a}));
   EXPECT_TRUE(gradgradcheck(FN(x[0].tanh()), {a}));
   EXPECT_TRUE(gradgradcheck(FN(x[0].mm(x[1]).sum({1})), {m, n}));
+  EXPECT_TRUE(gradgradcheck(FN(x[0].dot(x[1])), {a, b}));
+  EXPECT_TRUE(gradgradcheck(FN(x[0].mv(x[1])), {m, a}));
   EXPECT_TRUE(gradgradcheck(FN(x[0].select(1, 1) * x[0].sum(1)), {m}));
 }
 

@@ -56,6 +56,8 @@ Operator<Tensor(const Tensor&, IntArrayRef, bool)> mean_dim{"mean.dim"};
 
 Operator<Tensor(const Tensor&, const Tensor&)> mm{"mm"};
 Operator<Tensor(const Tensor&, const Tensor&)> bmm{"bmm"};
+Operator<Tensor(const Tensor&, const Tensor&)> dot{"dot"};
+Operator<Tensor(const Tensor&, const Tensor&)> mv{"mv"};
 Operator<Tensor(TensorList, int64_t)> cat{"cat"};
 
 Operator<Tensor(const Tensor&, IntArrayRef)> view{"view"};

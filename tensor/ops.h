@@ -70,6 +70,8 @@ extern Operator<Tensor(const Tensor&, IntArrayRef dim, bool keepdim)> mean_dim;
 
 extern Operator<Tensor(const Tensor&, const Tensor&)> mm;
 extern Operator<Tensor(const Tensor&, const Tensor&)> bmm;
+extern Operator<Tensor(const Tensor&, const Tensor&)> dot;
+extern Operator<Tensor(const Tensor&, const Tensor&)> mv;
 extern Operator<Tensor(TensorList, int64_t dim)> cat;
 
 // Views.

@@ -117,9 +117,57 @@ TEST(MatmulTest, HandlesVectorsMatricesAndBroadcastBatches) {
   EXPECT_EQ(values<float>(r), (F{5, 14, 14, 50, 5, 14, 14, 50}));
 }
 
-TEST(MatmulTest, MismatchedInnerDimsThrow) {
+// Each case fails where LibTorch 1.13's matmul fails, in its words: dot, mv,
+// mm, the folded mm/mv of a batch, the transposed fold, bmm, broadcasting.
+TEST(MatmulTest, MismatchedShapesFailAsInLibTorchForEachCase) {
+  EXPECT_EMBER_ERROR(matmul(ones({3}), ones({4})),
+                     HAS("inconsistent tensor size, expected tensor [3] and src [4] to have the same number of "
+                         "elements, but got 3 and 4 elements respectively"));
+  EXPECT_EMBER_ERROR(matmul(ones({4, 3}), ones({4})), HAS("size mismatch, got 4, 4x3,4"));
+  EXPECT_EMBER_ERROR(matmul(ones({3}), ones({4, 5})), HAS("mat1 and mat2 shapes cannot be multiplied (1x3 and 4x5)"));
   EXPECT_EMBER_ERROR(matmul(ones({2, 3}), ones({4, 2})), HAS("mat1 and mat2 shapes cannot be multiplied (2x3 and 4x2)"));
-  EXPECT_EMBER_ERROR(matmul(ones({2, 2, 3}), ones({4, 2})), HAS("mat1 and mat2 shapes cannot be multiplied (2x3 and 4x2)"));
+  EXPECT_EMBER_ERROR(matmul(ones({2, 4, 3}), ones({4})), HAS("size mismatch, got 8, 8x3,4"));
+  EXPECT_EMBER_ERROR(matmul(ones({2, 4, 3}), ones({4, 5})), HAS("mat1 and mat2 shapes cannot be multiplied (8x3 and 4x5)"));
+  EXPECT_EMBER_ERROR(matmul(ones({3}), ones({2, 4, 5})), HAS("size mismatch, got 10, 10x4,3"));
+  EXPECT_EMBER_ERROR(matmul(ones({4, 3}), ones({2, 4, 5})),
+                     HAS("mat1 and mat2 shapes cannot be multiplied (10x4 and 3x4)"));
+  EXPECT_EMBER_ERROR(matmul(ones({2, 4, 3}), ones({2, 4, 5})),
+                     HAS("Expected size for first two dimensions of batch2 tensor to be: [2, 3] but got: [2, 4]."));
+  EXPECT_EMBER_ERROR(matmul(ones({2, 4, 3}), ones({3, 4, 5})),
+                     HAS("The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0"));
+  EXPECT_EMBER_ERROR(matmul(ones({}), ones({3})),
+                     HAS("both arguments to matmul need to be at least 1D, but they are 0D and 1D"));
+}
+
+TEST(DotTest, SumsTheProductsOfTwoVectors) {
+  EXPECT_EQ(ones({3}).mul(2).dot(arange(3).to(kFloat)).item<float>(), 6.f);
+  EXPECT_EQ(dot(arange(4), arange(4)).item<int64_t>(), 14);
+  EXPECT_EQ(dot(ones({0}), ones({0})).item<float>(), 0.f);
+  EXPECT_EQ(ones({3}).dot(ones({3})).dim(), 0);
+}
+
+TEST(DotTest, RefusesWithLibTorchsMessages) {
+  EXPECT_EMBER_ERROR(ones({2, 3}).dot(ones({3})), HAS("1D tensors expected, but got 2D and 1D tensors"));
+  EXPECT_EMBER_ERROR(ones({3}).dot(ones({3}).to(kDouble)),
+                     HAS("dot : expected both vectors to have same dtype, but found Float and Double"));
+}
+
+TEST(MvTest, MultipliesAMatrixOfAnyLayoutByAVector) {
+  Tensor m = arange(6).to(kDouble).view({2, 3});
+  Tensor v = arange(3).to(kDouble);
+  const std::vector<double> expected{5, 14};
+  EXPECT_EQ(values<double>(m.mv(v)), expected);
+  EXPECT_EQ(values<double>(m.t().contiguous().t().mv(v)), expected);           // column-major
+  EXPECT_EQ(values<double>(arange(12).to(kDouble).view({2, 6}).slice(1, 0, 6, 2).mv(v)),
+            (std::vector<double>{0 * 0 + 2 * 1 + 4 * 2, 6 * 0 + 8 * 1 + 10 * 2}));  // neither
+  EXPECT_EQ(values<double>(m.mv(ones({1}, kDouble).expand({3}))), (std::vector<double>{3, 12}));  // stride 0
+  EXPECT_EQ(values<int64_t>(arange(6).view({2, 3}).mv(arange(3))), (L{5, 14}));
+}
+
+TEST(MvTest, RefusesWithLibTorchsMessages) {
+  EXPECT_EMBER_ERROR(ones({4, 3}).mv(ones({4})), HAS("size mismatch, got 4, 4x3,4"));
+  EXPECT_EMBER_ERROR(ones({4, 3}).mv(ones({3}).to(kDouble)), HAS("expected scalar type Float but found Double"));
+  EXPECT_EMBER_ERROR(ones({3}).mv(ones({3})), HAS("vector + matrix @ vector expected, got 1, 1, 1"));
 }
 
 TEST(CatTest, ConcatenatesAlongADim) {

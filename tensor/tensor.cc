@@ -180,43 +180,61 @@ Tensor mean(const Tensor& self, IntArrayRef dim, bool keepdim) { return ops::mea
 Tensor Tensor::mm(const Tensor& other) const { return ops::mm.call(*this, other); }
 Tensor Tensor::bmm(const Tensor& other) const { return ops::bmm.call(*this, other); }
 Tensor Tensor::matmul(const Tensor& other) const { return ember::matmul(*this, other); }
+Tensor Tensor::dot(const Tensor& other) const { return ops::dot.call(*this, other); }
+Tensor Tensor::mv(const Tensor& vec) const { return ops::mv.call(*this, vec); }
 Tensor mm(const Tensor& self, const Tensor& mat2) { return ops::mm.call(self, mat2); }
+Tensor dot(const Tensor& self, const Tensor& other) { return ops::dot.call(self, other); }
+Tensor mv(const Tensor& self, const Tensor& vec) { return ops::mv.call(self, vec); }
 Tensor bmm(const Tensor& self, const Tensor& mat2) { return ops::bmm.call(self, mat2); }
 
+// LibTorch 1.13's matmul, case by case, so that results, nodes and errors
+// are its own: dot, mv, mm; a batch of matrices times a matrix or vector is
+// folded into one mm/mv; a matrix or vector times a batch is computed
+// transposed; batches are broadcast and go to bmm.
 Tensor matmul(const Tensor& a, const Tensor& b) {
-  int64_t da = a.dim(), db = b.dim();
-  EMBER_CHECK(da > 0 && db > 0, "matmul(): both arguments to matmul need to be at least 1D, but they are ", da, "D and ",
-              db, "D (sizes ", a.sizes(), " and ", b.sizes(), "). Use mul() for scalars.");
-  if (da == 1 && db == 1) {
-    EMBER_CHECK(a.size(0) == b.size(0), "matmul(): inconsistent tensor size, expected tensor [", a.size(0),
-                "] and src [", b.size(0), "] to have the same number of elements, but got ", a.size(0), " and ",
-                b.size(0), " elements respectively. Pass vectors of equal length.");
-    return ops::mm.call(a.unsqueeze(0), b.unsqueeze(1)).view({});
+  const int64_t da = a.dim(), db = b.dim();
+  EMBER_CHECK(da > 0 && db > 0, "both arguments to matmul need to be at least 1D, but they are ", da, "D and ", db,
+              "D (sizes ", a.sizes(), " and ", b.sizes(), "). Use mul() for scalars.");
+  if (da == 1 && db == 1) return a.dot(b);
+  if (da == 2 && db == 1) return a.mv(b);
+  if (da == 1 && db == 2) return ops::_unsafe_view.call(a.unsqueeze(0).mm(b), {b.size(1)});
+  if (da == 2 && db == 2) return a.mm(b);
+  if (da >= 3 && db <= 2) {
+    // Fold a's batch into its rows: one mm (or mv) instead of a bmm.
+    IntArrayRef batch(a.sizes().data(), da - 1);
+    int64_t rows = 1;
+    for (int64_t s : batch) rows *= s;
+    Tensor folded = a.reshape({rows, a.size(-1)});
+    DimVector out_sizes(batch);
+    if (db == 1) return ops::_unsafe_view.call(folded.mv(b), out_sizes);
+    out_sizes.push_back(b.size(1));
+    return ops::_unsafe_view.call(folded.mm(b), out_sizes);
   }
-  if (da == 2 && db == 1) return ops::mm.call(a, b.unsqueeze(1)).squeeze(1);
-  if (da == 1 && db == 2) return ops::mm.call(a.unsqueeze(0), b).squeeze(0);
-  if (da == 2 && db == 2) return ops::mm.call(a, b);
-  // Batched: broadcast the batch dims, fold them into one, bmm, unfold.
-  Tensor a2 = da == 1 ? a.unsqueeze(0) : a;
-  Tensor b2 = db == 1 ? b.unsqueeze(1) : b;
-  int64_t n = a2.size(-2), k = a2.size(-1), k2 = b2.size(-2), m = b2.size(-1);
-  EMBER_CHECK(k == k2, "mat1 and mat2 shapes cannot be multiplied (", n, "x", k, " and ", k2, "x", m,
-              ") in matmul of sizes ", a.sizes(), " and ", b.sizes(), ". The last dim of the first must equal the ",
-              "second-to-last dim of the second.");
-  IntArrayRef batch_a(a2.sizes().data(), a2.dim() - 2), batch_b(b2.sizes().data(), b2.dim() - 2);
+  if (da <= 2 && db >= 3) {
+    // (a b)^T = b^T a^T: b's batch folds then.
+    Tensor b_t = b.transpose(-1, -2);
+    if (da == 1) return matmul(b_t, a);
+    return matmul(b_t, a.t()).transpose(-1, -2).contiguous();
+  }
+  // Both batched, one of them perhaps a vector: broadcast the batch dims,
+  // flatten them, bmm, unflatten.
+  const int64_t n = da > 1 ? a.size(-2) : 1, m1 = a.size(-1);
+  const int64_t m2 = db > 1 ? b.size(-2) : b.size(-1), p = db > 1 ? b.size(-1) : 1;
+  IntArrayRef batch_a(a.sizes().data(), std::max<int64_t>(da - 2, 0));
+  IntArrayRef batch_b(b.sizes().data(), std::max<int64_t>(db - 2, 0));
   DimVector batch = infer_size(batch_a, batch_b, "matmul");
   int64_t nbatch = 1;
   for (int64_t s : batch) nbatch *= s;
   DimVector ea = batch, eb = batch;
   ea.push_back(n);
-  ea.push_back(k);
-  eb.push_back(k);
-  eb.push_back(m);
-  Tensor out = ops::bmm.call(a2.expand(ea).reshape({nbatch, n, k}), b2.expand(eb).reshape({nbatch, k, m}));
+  ea.push_back(m1);
+  eb.push_back(m2);
+  eb.push_back(p);
+  Tensor out = a.expand(ea).reshape({nbatch, n, m1}).bmm(b.expand(eb).reshape({nbatch, m2, p}));
   DimVector out_sizes = batch;
   if (da > 1) out_sizes.push_back(n);
-  if (db > 1) out_sizes.push_back(m);
-  return out.view(out_sizes);
+  if (db > 1) out_sizes.push_back(p);
+  return ops::_unsafe_view.call(out, out_sizes);
 }
 
 // ---- Shape ----

@@ -188,6 +188,8 @@ class Tensor {
   // Linear algebra.
   Tensor mm(const Tensor& other) const;
   Tensor bmm(const Tensor& other) const;
+  Tensor dot(const Tensor& other) const;  // two vectors: a 0-dim tensor
+  Tensor mv(const Tensor& vec) const;     // a matrix times a vector
   Tensor matmul(const Tensor& other) const;
 
   // Views: share this tensor's storage and version counter.
@@ -329,6 +331,8 @@ Tensor mean(const Tensor& self);
 Tensor mean(const Tensor& self, IntArrayRef dim, bool keepdim = false);
 Tensor mm(const Tensor& self, const Tensor& mat2);
 Tensor bmm(const Tensor& self, const Tensor& mat2);
+Tensor dot(const Tensor& self, const Tensor& other);
+Tensor mv(const Tensor& self, const Tensor& vec);
 Tensor matmul(const Tensor& self, const Tensor& other);
 Tensor cat(TensorList tensors, int64_t dim = 0);
 Tensor stack(TensorList tensors, int64_t dim = 0);

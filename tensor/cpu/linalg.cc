@@ -1,8 +1,11 @@
-// CPU kernels of mm and bmm: OpenBLAS sgemm/dgemm for float types (measured
+// CPU kernels of mm, bmm, dot and mv: OpenBLAS sgemm/dgemm for float types (measured
 // against Eigen and LibTorch in bench/; see tensor/README.md), a blocked
 // i-k-j loop for int64. Operands with a unit stride in either dim go to BLAS
 // as they are (transposed if need be); others are made contiguous first.
 #include <cblas.h>
+
+#include <algorithm>
+#include <cstring>
 
 #include "tensor/check.h"
 #include "tensor/ops.h"
@@ -117,9 +120,126 @@ Tensor bmm_kernel(DispatchKeySet, const Tensor& a, const Tensor& b) {
   return out;
 }
 
+// LibTorch's dot: BLAS sdot/ddot for floating types, with the same
+// arguments, so the sum is added up in the same order.
+Tensor dot_kernel(DispatchKeySet, const Tensor& a, const Tensor& b) {
+  EMBER_CHECK(a.dim() == 1 && b.dim() == 1, "1D tensors expected, but got ", a.dim(), "D and ", b.dim(),
+              "D tensors (Ember: dot of sizes ", a.sizes(), " and ", b.sizes(), "; use matmul() or mm() otherwise.)");
+  EMBER_CHECK(a.dtype() == b.dtype(), "dot : expected both vectors to have same dtype, but found ", a.dtype(), " and ",
+              b.dtype(), " (Ember: convert one with .to(dtype).)");
+  EMBER_CHECK(a.numel() == b.numel(), "inconsistent tensor size, expected tensor [", a.numel(), "] and src [",
+              b.numel(), "] to have the same number of elements, but got ", a.numel(), " and ", b.numel(),
+              " elements respectively (Ember: dot of two vectors needs equal lengths.)");
+  EMBER_CHECK(a.dtype() != kBool, "\"dot\" not implemented for 'Bool' (Ember: convert the vectors with "
+              ".to(ember::kLong) or .to(ember::kFloat) first.)");
+  Tensor out = detail::make_tensor({}, a.dtype(), "dot");
+  const int n = static_cast<int>(a.numel());
+  // LibTorch passes unit strides for one element (a stride may be anything then).
+  const int inc_a = n == 1 ? 1 : static_cast<int>(a.stride(0)), inc_b = n == 1 ? 1 : static_cast<int>(b.stride(0));
+  switch (a.dtype()) {
+    case kFloat:
+      *out.data_ptr<float>() = n == 0 ? 0.0f : cblas_sdot(n, a.data_ptr<float>(), inc_a, b.data_ptr<float>(), inc_b);
+      break;
+    case kDouble:
+      *out.data_ptr<double>() = n == 0 ? 0.0 : cblas_ddot(n, a.data_ptr<double>(), inc_a, b.data_ptr<double>(), inc_b);
+      break;
+    default: {
+      const int64_t* pa = a.data_ptr<int64_t>();
+      const int64_t* pb = b.data_ptr<int64_t>();
+      int64_t sum = 0;
+      for (int64_t i = 0; i < n; ++i) sum = wrapping_add(sum, wrapping_mul(pa[i * inc_a], pb[i * inc_b]));
+      *out.data_ptr<int64_t>() = sum;
+    }
+  }
+  return out;
+}
+
+// y = A x, as LibTorch's addmv: BLAS gemv on A as it lies in memory
+// (column-major if its rows have unit stride, else transposed row-major, else
+// a contiguous copy), and its own loops where BLAS does not take the strides.
+template <class T>
+void gemv(char trans, int64_t m, int64_t n, const T* a, int64_t lda, const T* x, int64_t incx, T* y) {
+  // Column-major, as BLAS: A is m x n; 'n' computes A x (length m), 't' A^T x (length n).
+  if (incx > 0 && m > 0 && n > 0) {
+    const CBLAS_TRANSPOSE t = trans == 'n' ? CblasNoTrans : CblasTrans;
+    if constexpr (std::is_same<T, float>::value) {
+      cblas_sgemv(CblasColMajor, t, static_cast<int>(m), static_cast<int>(n), 1.0f, a, static_cast<int>(lda), x,
+                  static_cast<int>(incx), 0.0f, y, 1);
+    } else {
+      cblas_dgemv(CblasColMajor, t, static_cast<int>(m), static_cast<int>(n), 1.0, a, static_cast<int>(lda), x,
+                  static_cast<int>(incx), 0.0, y, 1);
+    }
+    return;
+  }
+  if (trans == 'n') {
+    for (int64_t i = 0; i < m; ++i) y[i] = T(0);
+    for (int64_t j = 0; j < n; ++j) {
+      const T z = x[j * incx];
+      for (int64_t i = 0; i < m; ++i) y[i] += z * a[j * lda + i];
+    }
+  } else {
+    for (int64_t i = 0; i < n; ++i) {
+      T sum = 0;
+      for (int64_t j = 0; j < m; ++j) sum += a[i * lda + j] * x[j * incx];
+      y[i] = sum;
+    }
+  }
+}
+
+Tensor mv_kernel(DispatchKeySet, const Tensor& mat, const Tensor& vec) {
+  EMBER_CHECK(mat.dim() == 2 && vec.dim() == 1, "vector + matrix @ vector expected, got 1, ", mat.dim(), ", ",
+              vec.dim(), " (Ember: mv of sizes ", mat.sizes(), " and ", vec.sizes(), "; use matmul() otherwise.)");
+  EMBER_CHECK(mat.size(1) == vec.size(0), "size mismatch, got ", mat.size(0), ", ", mat.size(0), "x", mat.size(1),
+              ",", vec.size(0), " (Ember: mv of a ", mat.sizes(), " matrix needs a vector of ", mat.size(1),
+              " elements.)");
+  check_same_dtype(mat, vec, "mv");
+  EMBER_CHECK(mat.dtype() != kBool, "\"addmv_impl_cpu\" not implemented for 'Bool' (Ember: convert the operands "
+              "with .to(ember::kLong) or .to(ember::kFloat) first.)");
+  const int64_t rows = mat.size(0), cols = mat.size(1);
+  Tensor out = detail::make_tensor({rows}, mat.dtype(), "mv");
+  if (rows == 0) return out;
+  if (mat.dtype() == kLong) {
+    // Integer sums are exact in any order.
+    const Tensor v = vec.contiguous(), m = mat.contiguous();
+    const int64_t* pm = m.data_ptr<int64_t>();
+    const int64_t* pv = v.data_ptr<int64_t>();
+    int64_t* po = out.data_ptr<int64_t>();
+    for (int64_t i = 0; i < rows; ++i) {
+      int64_t sum = 0;
+      for (int64_t j = 0; j < cols; ++j) sum = wrapping_add(sum, wrapping_mul(pm[i * cols + j], pv[j]));
+      po[i] = sum;
+    }
+    return out;
+  }
+  auto lda_ok = [](int64_t m, int64_t n, int64_t lda) { return n == 1 || lda >= std::max<int64_t>(1, m); };
+  auto run = [&](auto tag) {
+    using T = decltype(tag);
+    T* y = out.data_ptr<T>();
+    // BLAS may scale what y holds by beta = 0, and 0 * NaN is NaN.
+    std::memset(y, 0, out.nbytes());
+    const T* x = vec.data_ptr<T>();
+    if (mat.stride(0) == 1 && lda_ok(rows, cols, mat.stride(1))) {
+      gemv<T>('n', rows, cols, mat.data_ptr<T>(), mat.stride(1), x, vec.stride(0), y);
+    } else if (mat.stride(1) == 1 && lda_ok(cols, rows, mat.stride(0))) {
+      gemv<T>('t', cols, rows, mat.data_ptr<T>(), mat.stride(0), x, vec.stride(0), y);
+    } else {
+      const Tensor c = mat.contiguous();
+      gemv<T>('t', cols, rows, c.data_ptr<T>(), c.stride(0), x, vec.stride(0), y);
+    }
+  };
+  if (mat.dtype() == kFloat) {
+    run(float{});
+  } else {
+    run(double{});
+  }
+  return out;
+}
+
 const bool registered = [] {
   ops::mm.register_kernel(DispatchKey::CPU, &mm_kernel);
   ops::bmm.register_kernel(DispatchKey::CPU, &bmm_kernel);
+  ops::dot.register_kernel(DispatchKey::CPU, &dot_kernel);
+  ops::mv.register_kernel(DispatchKey::CPU, &mv_kernel);
   return true;
 }();
 
