@@ -445,7 +445,8 @@ variable_list zero_self_bw(OpNode& n, const Tensor& g) {
 }
 
 const Tensor& copy_(DispatchKeySet ks, const Tensor& self, const Tensor& src) {
-  bool rg = compute_requires_grad(self, src);
+  // An integer or bool tensor cannot require grad, whatever it copies.
+  bool rg = compute_requires_grad(self, src) && isFloatingType(self.dtype());
   impl::check_inplace(self, "copy_", rg);
   std::shared_ptr<OpNode> node;
   if (rg) node = make_node("CopyBackwards", &zero_self_bw, self, src);
@@ -456,7 +457,7 @@ const Tensor& copy_(DispatchKeySet ks, const Tensor& self, const Tensor& src) {
   }
   if (node) impl::rebase_history(self, node);
   // Forward AD: self now holds src, and so its tangent holds src's (or zeros).
-  if (__builtin_expect(fwd.active, 0)) {
+  if (__builtin_expect(fwd.active, 0) && isFloatingType(self.dtype())) {
     AutoFwGradMode off(false);
     set_out_tangent(self, fwd.t_other.defined() ? fwd.t_other : zeros_like(self), /*inplace=*/true);
   }

@@ -84,6 +84,17 @@ TEST(Engine, MeanOverDimsChecksItsInputsVersionAndMeanOfAllDoesNot) {
                    "instead.");
 }
 
+TEST(Engine, AnIntegerTensorThatCopiesATensorThatRequiresGradDoesNot) {
+  Tensor x = t({1, 2}).set_requires_grad(true);
+  Tensor flags = zeros({2}, kBool);
+  flags.copy_(x * 1);
+  EXPECT_FALSE(flags.requires_grad());
+  EXPECT_FALSE(flags.grad_fn());
+  Tensor counts = zeros({2}, kLong);
+  counts.copy_(x);
+  EXPECT_FALSE(counts.requires_grad());
+}
+
 TEST(Engine, SecondBackwardThroughFreedGraphThrows) {
   Tensor w = t({1, 2, 3}).set_requires_grad(true);
   Tensor y = (w * w).sum();
