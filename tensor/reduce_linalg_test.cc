@@ -164,6 +164,33 @@ TEST(MvTest, MultipliesAMatrixOfAnyLayoutByAVector) {
   EXPECT_EQ(values<int64_t>(arange(6).view({2, 3}).mv(arange(3))), (L{5, 14}));
 }
 
+// LibTorch dispatches on the first operand's dtype, then compares the second's.
+TEST(MatmulTest, ABoolFirstOperandIsNotImplementedWhateverTheSecondIs) {
+  Tensor b = ones({3, 3}, kBool), d = ones({3, 3}, kDouble);
+  EXPECT_EMBER_ERROR(b.mm(d), HAS("\"addmm_impl_cpu_\" not implemented for 'Bool'"));
+  EXPECT_EMBER_ERROR(d.mm(b), HAS("expected scalar type Double but found Bool"));
+  EXPECT_EMBER_ERROR(b.unsqueeze(0).bmm(d.unsqueeze(0)), HAS("\"bmm\" not implemented for 'Bool'"));
+  EXPECT_EMBER_ERROR(b.mv(ones({3}, kDouble)), HAS("\"addmv_impl_cpu\" not implemented for 'Bool'"));
+  EXPECT_EMBER_ERROR(d.mv(ones({3}, kBool)), HAS("expected scalar type Double but found Bool"));
+  EXPECT_EMBER_ERROR(ones({3}, kBool).dot(ones({3}, kBool)), HAS("\"dot\" not implemented for 'Bool'"));
+}
+
+// As LibTorch: nothing to compute, no dtype looked at.
+TEST(MatmulTest, EmptyProductsReturnBeforeCheckingDtypes) {
+  Tensor empty_rows = ones({0, 3}, kDouble).mm(ones({3, 4}, kBool));
+  EXPECT_EQ(empty_rows.sizes(), IntArrayRef({0, 4}));
+  EXPECT_EQ(empty_rows.dtype(), kDouble);
+  Tensor no_inner = ones({2, 0}, kBool).mm(ones({0, 3}, kDouble));
+  EXPECT_EQ(no_inner.dtype(), kBool);
+  EXPECT_EQ(values<bool>(no_inner), std::vector<bool>(6, false));
+  Tensor batch = ones({2, 2, 0}).bmm(ones({2, 0, 3}, kDouble));
+  EXPECT_EQ(batch.dtype(), kDouble);  // batch2's, as LibTorch's
+  EXPECT_EQ(values<double>(batch), std::vector<double>(12, 0));
+  Tensor mv = ones({3, 0}, kDouble).mv(ones({0}, kLong));
+  EXPECT_EQ(mv.dtype(), kLong);
+  EXPECT_EQ(values<int64_t>(mv), (L{0, 0, 0}));
+}
+
 TEST(MvTest, RefusesWithLibTorchsMessages) {
   EXPECT_EMBER_ERROR(ones({4, 3}).mv(ones({4})), HAS("size mismatch, got 4, 4x3,4"));
   EXPECT_EMBER_ERROR(ones({4, 3}).mv(ones({3}).to(kDouble)), HAS("expected scalar type Float but found Double"));

@@ -81,6 +81,22 @@ void gemm(const Tensor& a, const Tensor& b, const Tensor& out) {
                ".to(ember::kFloat) or .to(ember::kLong) first.");
 }
 
+// LibTorch dispatches on the first operand's dtype before it compares the
+// second's: a Bool first operand is "not implemented" whatever the second is.
+void check_not_bool(const Tensor& a, const char* kernel, const char* op) {
+  EMBER_CHECK(a.dtype() != kBool, "\"", kernel, "\" not implemented for 'Bool' (Ember: ", op,
+              " of a Bool tensor; convert the operands with .to(ember::kFloat) or .to(ember::kLong) first.)");
+}
+
+// LibTorch's mm and bmm return before they look at dtypes when there is
+// nothing to compute: an empty result, or zeros when the inner size is 0.
+bool empty_product(const Tensor& out, int64_t inner) {
+  if (out.numel() == 0) return true;
+  if (inner != 0) return false;
+  std::memset(out.data_ptr(), 0, out.nbytes());
+  return true;
+}
+
 void check_same_dtype(const Tensor& a, const Tensor& b, const char* op) {
   EMBER_CHECK(a.dtype() == b.dtype(), "expected scalar type ", a.dtype(), " but found ", b.dtype(), " (Ember: ", op,
               " of a ", a.dtype(), " ", a.sizes(), " and a ", b.dtype(), " ", b.sizes(),
@@ -95,8 +111,10 @@ Tensor mm_kernel(DispatchKeySet, const Tensor& a, const Tensor& b) {
   EMBER_CHECK(a.size(1) == b.size(0), "mat1 and mat2 shapes cannot be multiplied (", a.size(0), "x", a.size(1),
               " and ", b.size(0), "x", b.size(1), ") in mm. The columns of the first must equal the rows of the ",
               "second; transpose one with .t() if that is what you meant.");
-  check_same_dtype(a, b, "mm");
   Tensor out = detail::make_tensor({a.size(0), b.size(1)}, a.dtype(), "mm");
+  if (empty_product(out, a.size(1))) return out;
+  check_not_bool(a, "addmm_impl_cpu_", "mm");
+  check_same_dtype(a, b, "mm");
   gemm(a, b, out);
   return out;
 }
@@ -111,8 +129,11 @@ Tensor bmm_kernel(DispatchKeySet, const Tensor& a, const Tensor& b) {
               "Expected size for first two dimensions of batch2 tensor to be: [", a.size(0), ", ", a.size(2),
               "] but got: [", b.size(0), ", ", b.size(1), "]. (Ember: bmm of sizes ", a.sizes(), " and ", b.sizes(),
               ".)");
+  // Of batch2's dtype, as LibTorch's (it only shows when the product is empty).
+  Tensor out = detail::make_tensor({a.size(0), a.size(1), b.size(2)}, b.dtype(), "bmm");
+  if (empty_product(out, a.size(2))) return out;
+  check_not_bool(a, "bmm", "bmm");
   check_same_dtype(a, b, "bmm");
-  Tensor out = detail::make_tensor({a.size(0), a.size(1), b.size(2)}, a.dtype(), "bmm");
   for (int64_t i = 0; i < a.size(0); ++i) {
     gemm(ops::select.redispatch(detail::kCpuOnly, a, 0, i), ops::select.redispatch(detail::kCpuOnly, b, 0, i),
          ops::select.redispatch(detail::kCpuOnly, out, 0, i));
@@ -130,8 +151,7 @@ Tensor dot_kernel(DispatchKeySet, const Tensor& a, const Tensor& b) {
   EMBER_CHECK(a.numel() == b.numel(), "inconsistent tensor size, expected tensor [", a.numel(), "] and src [",
               b.numel(), "] to have the same number of elements, but got ", a.numel(), " and ", b.numel(),
               " elements respectively (Ember: dot of two vectors needs equal lengths.)");
-  EMBER_CHECK(a.dtype() != kBool, "\"dot\" not implemented for 'Bool' (Ember: convert the vectors with "
-              ".to(ember::kLong) or .to(ember::kFloat) first.)");
+  check_not_bool(a, "dot", "dot");
   Tensor out = detail::make_tensor({}, a.dtype(), "dot");
   const int n = static_cast<int>(a.numel());
   // LibTorch passes unit strides for one element (a stride may be anything then).
@@ -192,12 +212,16 @@ Tensor mv_kernel(DispatchKeySet, const Tensor& mat, const Tensor& vec) {
   EMBER_CHECK(mat.size(1) == vec.size(0), "size mismatch, got ", mat.size(0), ", ", mat.size(0), "x", mat.size(1),
               ",", vec.size(0), " (Ember: mv of a ", mat.sizes(), " matrix needs a vector of ", mat.size(1),
               " elements.)");
-  check_same_dtype(mat, vec, "mv");
-  EMBER_CHECK(mat.dtype() != kBool, "\"addmv_impl_cpu\" not implemented for 'Bool' (Ember: convert the operands "
-              "with .to(ember::kLong) or .to(ember::kFloat) first.)");
   const int64_t rows = mat.size(0), cols = mat.size(1);
-  Tensor out = detail::make_tensor({rows}, mat.dtype(), "mv");
-  if (rows == 0) return out;
+  // Of vec's dtype, as LibTorch's; with an empty matrix, zeros before any
+  // dtype is looked at.
+  Tensor out = detail::make_tensor({rows}, vec.dtype(), "mv");
+  if (mat.numel() == 0) {
+    if (rows > 0) std::memset(out.data_ptr(), 0, out.nbytes());
+    return out;
+  }
+  check_not_bool(mat, "addmv_impl_cpu", "mv");
+  check_same_dtype(mat, vec, "mv");
   if (mat.dtype() == kLong) {
     // Integer sums are exact in any order.
     const Tensor v = vec.contiguous(), m = mat.contiguous();
