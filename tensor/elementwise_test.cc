@@ -271,6 +271,12 @@ TEST(CopyTest, BroadcastsAndConverts) {
   EXPECT_EQ(values<double>(dst), (std::vector<double>{1, 2, 1, 2}));
 }
 
+TEST(CopyTest, ATensorCopiedIntoItselfIsLeftAsItIsEvenWhenExpanded) {
+  Tensor expanded = ones({3, 1}).expand({3, 4});
+  EXPECT_TRUE(expanded.copy_(expanded).is_same(expanded));
+  EXPECT_EMBER_ERROR(expanded.copy_(ones({3, 4})), HAS("more than one element of the written-to tensor"));
+}
+
 TEST(CopyTest, ShapeMismatchThrows) {
   EXPECT_EMBER_ERROR(ones({2, 3}).copy_(ones({3, 2})),
                      HAS("The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 1"));

@@ -553,6 +553,9 @@ void copy_impl(const Tensor& dst, const Tensor& src) {
 
 const Tensor& copy_kernel(DispatchKeySet, const Tensor& self, const Tensor& src) {
   check_defined(src, 1, "src", "copy_");
+  // A copy of a tensor into itself has nothing to do, and LibTorch checks
+  // nothing for it: not even an expanded tensor's overlap.
+  if (self.is_same(src)) return self;
   // LibTorch's TensorIterator order: memory overlap, then shapes.
   check_no_internal_overlap(self, "copy_");
   check_no_partial_overlap(self, src, "copy_");
