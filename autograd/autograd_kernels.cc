@@ -714,7 +714,7 @@ Tensor matmul_record(DispatchKeySet ks, const Tensor& a, const Tensor& b) {
   return out;
 }
 
-// ---- cat ----
+// ---- cat, stack ----
 
 variable_list cat_bw(OpNode& n, const Tensor& g) {
   variable_list out;
@@ -727,14 +727,24 @@ variable_list cat_bw(OpNode& n, const Tensor& g) {
   return out;
 }
 
-Tensor cat_record(DispatchKeySet ks, TensorList tensors, int64_t dim) {
+// LibTorch's StackBackward0: each input's gradient is its slice of g.
+variable_list stack_bw(OpNode& n, const Tensor& g) {
+  variable_list out;
+  for (size_t i = 0; i < n.shapes.size(); ++i) out.push_back(g.select(n.i0, static_cast<int64_t>(i)));
+  return out;
+}
+
+// cat and stack: one node over a list of inputs.
+template <Operator<Tensor(TensorList, int64_t)>& Op>
+Tensor list_record(DispatchKeySet ks, TensorList tensors, int64_t dim) {
   bool rg = false;
   for (const Tensor& t : tensors) rg |= requires_grad(t);
   if (!rg || !GradMode::is_enabled()) {
     AutoDispatchBelowADInplaceOrView guard;
-    return ops::cat.redispatch(keys_after(ks, kKey), tensors, dim);
+    return Op.redispatch(keys_after(ks, kKey), tensors, dim);
   }
-  auto node = std::make_shared<OpNode>("CatBackward0", &cat_bw);
+  const bool is_cat = &Op == &ops::cat;
+  auto node = std::make_shared<OpNode>(is_cat ? "CatBackward0" : "StackBackward0", is_cat ? &cat_bw : &stack_bw);
   for (const Tensor& t : tensors) {
     node->add_next_edge(t);
     node->shapes.push_back(DimVector(t.sizes()));
@@ -742,15 +752,16 @@ Tensor cat_record(DispatchKeySet ks, TensorList tensors, int64_t dim) {
   Tensor out;
   {
     AutoDispatchBelowADInplaceOrView guard;
-    out = ops::cat.redispatch(keys_after(ks, kKey), tensors, dim);
+    out = Op.redispatch(keys_after(ks, kKey), tensors, dim);
   }
-  node->i0 = detail::maybe_wrap_dim(dim, out.dim(), "cat");
+  node->i0 = detail::maybe_wrap_dim(dim, out.dim(), Op.name());
   impl::set_history(out, std::move(node));
   return out;
 }
 
-Tensor cat(DispatchKeySet ks, TensorList tensors, int64_t dim) {
-  Tensor out = cat_record(ks, tensors, dim);
+template <Operator<Tensor(TensorList, int64_t)>& Op>
+Tensor list_op(DispatchKeySet ks, TensorList tensors, int64_t dim) {
+  Tensor out = list_record<Op>(ks, tensors, dim);
   if (__builtin_expect(fw::is_active(), 0)) {
     bool any = false;
     std::vector<Tensor> tangents;
@@ -764,7 +775,7 @@ Tensor cat(DispatchKeySet ks, TensorList tensors, int64_t dim) {
       for (size_t i = 0; i < tangents.size(); ++i) {
         if (!tangents[i].defined()) tangents[i] = zeros_like(tensors[i]);
       }
-      fw::set_tangent(out, ops::cat.call(tangents, dim));
+      fw::set_tangent(out, Op.call(tangents, dim));
     }
   }
   return out;
@@ -934,7 +945,8 @@ const bool registered = [] {
   ops::bmm.register_kernel(kKey, &matmul_like<ops::bmm>);
   ops::dot.register_kernel(kKey, &matmul_like<ops::dot>);
   ops::mv.register_kernel(kKey, &matmul_like<ops::mv>);
-  ops::cat.register_kernel(kKey, &cat);
+  ops::cat.register_kernel(kKey, &list_op<ops::cat>);
+  ops::stack.register_kernel(kKey, &list_op<ops::stack>);
   ops::view.register_kernel(kKey, &view);
   ops::_unsafe_view.register_kernel(kKey, &unsafe_view);
   ops::expand.register_kernel(kKey, &expand);

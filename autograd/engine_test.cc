@@ -253,6 +253,8 @@ TEST(Engine, NodesHaveLibTorchsNames) {
   Tensor h = w * 1;
   h.fill_(2);
   EXPECT_EQ(h.grad_fn()->name(), "FillBackward2");
+  EXPECT_EQ(stack({w, w}).grad_fn()->name(), "StackBackward0");
+  EXPECT_EQ(cat({w, w}).grad_fn()->name(), "CatBackward0");
 }
 
 // matmul is LibTorch 1.13's composite, case by case: the nodes it leaves

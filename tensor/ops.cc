@@ -59,6 +59,7 @@ Operator<Tensor(const Tensor&, const Tensor&)> bmm{"bmm"};
 Operator<Tensor(const Tensor&, const Tensor&)> dot{"dot"};
 Operator<Tensor(const Tensor&, const Tensor&)> mv{"mv"};
 Operator<Tensor(TensorList, int64_t)> cat{"cat"};
+Operator<Tensor(TensorList, int64_t)> stack{"stack"};
 
 Operator<Tensor(const Tensor&, IntArrayRef)> view{"view"};
 Operator<Tensor(const Tensor&, IntArrayRef)> _unsafe_view{"_unsafe_view"};

@@ -73,6 +73,7 @@ extern Operator<Tensor(const Tensor&, const Tensor&)> bmm;
 extern Operator<Tensor(const Tensor&, const Tensor&)> dot;
 extern Operator<Tensor(const Tensor&, const Tensor&)> mv;
 extern Operator<Tensor(TensorList, int64_t dim)> cat;
+extern Operator<Tensor(TensorList, int64_t dim)> stack;
 
 // Views.
 extern Operator<Tensor(const Tensor&, IntArrayRef size)> view;

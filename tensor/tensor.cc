@@ -245,17 +245,9 @@ Tensor cat(TensorList tensors, int64_t dim) {
 }
 
 Tensor stack(TensorList tensors, int64_t dim) {
+  // As cat's: before dispatch.
   EMBER_CHECK(!tensors.empty(), "stack expects a non-empty TensorList. Pass at least one tensor.");
-  for (size_t i = 1; i < tensors.size(); ++i) {
-    EMBER_CHECK(tensors[i].sizes() == tensors[0].sizes(), "stack expects each tensor to be equal size, but got ",
-                tensors[0].sizes(), " at entry 0 and ", tensors[i].sizes(), " at entry ", i,
-                ". Reshape or pad them to one size first.");
-  }
-  int64_t d = detail::maybe_wrap_dim(dim, tensors[0].dim() + 1, "stack");
-  std::vector<Tensor> expanded;
-  expanded.reserve(tensors.size());
-  for (const Tensor& t : tensors) expanded.push_back(t.unsqueeze(d));
-  return ops::cat.call(expanded, d);
+  return ops::stack.call(tensors, dim);
 }
 
 // ---- Views ----

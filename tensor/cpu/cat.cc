@@ -69,8 +69,24 @@ Tensor cat_kernel(DispatchKeySet, TensorList tensors, int64_t dim) {
   return out;
 }
 
+// LibTorch's order: the dim, then the sizes; the values are cat's of the
+// inputs unsqueezed at the new dim.
+Tensor stack_kernel(DispatchKeySet, TensorList tensors, int64_t dim) {
+  const int64_t d = detail::maybe_wrap_dim(dim, tensors[0].dim() + 1, "stack");
+  for (size_t i = 1; i < tensors.size(); ++i) {
+    EMBER_CHECK(tensors[i].sizes() == tensors[0].sizes(), "stack expects each tensor to be equal size, but got ",
+                tensors[0].sizes(), " at entry 0 and ", tensors[i].sizes(), " at entry ", i,
+                ". Reshape or pad them to one size first.");
+  }
+  std::vector<Tensor> unsqueezed;
+  unsqueezed.reserve(tensors.size());
+  for (const Tensor& t : tensors) unsqueezed.push_back(ops::unsqueeze.redispatch(detail::kCpuOnly, t, d));
+  return cat_kernel(detail::kCpuOnly, unsqueezed, d);
+}
+
 const bool registered = [] {
   ops::cat.register_kernel(DispatchKey::CPU, &cat_kernel);
+  ops::stack.register_kernel(DispatchKey::CPU, &stack_kernel);
   return true;
 }();
 
