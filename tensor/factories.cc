@@ -414,8 +414,10 @@ bool compute_view_strides(IntArrayRef sizes, IntArrayRef strides, IntArrayRef ne
   int64_t numel = 1;
   for (int64_t s : sizes) numel *= s;
   if (numel == 0 || sizes.empty()) {
-    // Nothing to keep consistent: any contiguous layout is a view.
-    if (new_strides) *new_strides = contiguous_strides(new_sizes);
+    // Nothing to keep consistent: any layout is a view. LibTorch keeps an
+    // empty tensor's strides when the shape stays, as NumPy does, and lays
+    // out any other shape contiguously.
+    if (new_strides) *new_strides = numel == 0 && sizes == new_sizes ? DimVector(strides) : contiguous_strides(new_sizes);
     return true;
   }
   // Walk the old dims from the innermost, grouping them into chunks that are

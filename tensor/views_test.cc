@@ -37,6 +37,15 @@ TEST(ViewTest, KeepsTheStorageAliveAfterTheBaseHandleGoes) {
 
 TEST(ViewTest, ViewOfContiguousGetsContiguousStrides) { expect_geometry(t234().view({4, 6}), {4, 6}, {6, 1}, 0); }
 
+// LibTorch's computeStride: an empty tensor viewed as its own shape keeps
+// its strides (NumPy's rule); any other shape is laid out contiguously.
+TEST(ViewTest, AnEmptyTensorKeepsItsStridesWhenItsShapeStays) {
+  Tensor empty = ones({2, 5, 3}).narrow(1, 0, 0);  // sizes (2, 0, 3), strides (15, 3, 1)
+  expect_geometry(empty.view({2, 0, 3}), {2, 0, 3}, {15, 3, 1}, 0);
+  expect_geometry(empty.reshape({2, 0, 3}), {2, 0, 3}, {15, 3, 1}, 0);
+  expect_geometry(empty.view({0, 3}), {0, 3}, {3, 1}, 0);
+}
+
 TEST(ViewTest, InfersOneMinusOneDim) { expect_geometry(t234().view({-1, 4}), {6, 4}, {4, 1}, 0); }
 
 TEST(ViewTest, ViewOfNonContiguousSplitsAContiguousChunk) {

@@ -13,11 +13,11 @@ namespace {
 using detail::make_view;
 using detail::maybe_wrap_dim;
 
-// view() with a -1, or of a non-contiguous tensor. Out of line: its vectors
+// view() with a -1, of a non-contiguous tensor, or of an empty one. Out of line: its vectors
 // would otherwise make the common path's stack frame.
 [[gnu::noinline]] Tensor view_general(const Tensor& self, IntArrayRef size) {
   DimVector shape = detail::infer_view_size(size, self.numel(), "view");
-  if (self.is_contiguous()) return detail::make_contiguous_view(self, shape);
+  if (self.is_contiguous() && self.numel() != 0) return detail::make_contiguous_view(self, shape);
   DimVector strides;
   EMBER_CHECK(detail::compute_view_strides(self.sizes(), self.strides(), shape, &strides),
               "view size is not compatible with input tensor's size and stride (at least one dimension spans across "
@@ -35,7 +35,7 @@ Tensor view_kernel(DispatchKeySet, const Tensor& self, IntArrayRef size) {
     bool plain = true;
     int64_t numel = 1;
     for (int64_t s : size) plain &= s >= 0 && !__builtin_mul_overflow(numel, s, &numel);
-    if (plain && numel == self.numel()) return detail::make_contiguous_view(self, size);
+    if (plain && numel == self.numel() && numel != 0) return detail::make_contiguous_view(self, size);
   }
   return view_general(self, size);
 }
