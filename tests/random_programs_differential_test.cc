@@ -72,7 +72,12 @@ std::vector<std::string> run(const std::vector<Instr>& prog, bool with_inference
     o << "] strides [";
     for (auto s : t.strides()) o << s << ",";
     o << "] ";
-    for (double d : flat<L>(t)) o << (std::abs(d) < 1e-12 ? 0 : std::round(d * 1e6) / 1e6) << " ";
+    // NaN's sign is not a behaviour: x86 makes 0/0 negative, LibTorch's
+    // own NaNs may be positive.
+    for (double d : flat<L>(t)) {
+      if (std::isnan(d)) o << "nan ";
+      else o << (std::abs(d) < 1e-12 ? 0 : std::round(d * 1e6) / 1e6) << " ";
+    }
     return o.str();
   };
   for (size_t k = 0; k < prog.size(); ++k) {
