@@ -277,6 +277,9 @@ TEST(Engine, MatmulLeavesLibTorchsNodesForEachCase) {
       {in({3}), in({2, 3, 5}), "UnsafeViewBackward0", "MvBackward0"},
       {in({4, 3}), in({2, 3, 5}), "CloneBackward0", "TransposeBackward0"},
       {in({2, 4, 3}), in({2, 3, 5}), "UnsafeViewBackward0", "BmmBackward0"},
+      // A batch of transposed matrices goes to bmm, not to a folding copy.
+      {ones({2, 3, 4}, kDouble).transpose(1, 2).set_requires_grad(true), in({3, 5}), "UnsafeViewBackward0",
+       "BmmBackward0"},
   };
   for (const Case& c : cases) {
     Tensor r = c.a.matmul(c.b);

@@ -135,6 +135,9 @@ TEST(MatmulTest, MismatchedShapesFailAsInLibTorchForEachCase) {
                      HAS("Expected size for first two dimensions of batch2 tensor to be: [2, 3] but got: [2, 4]."));
   EXPECT_EMBER_ERROR(matmul(ones({2, 4, 3}), ones({3, 4, 5})),
                      HAS("The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0"));
+  // A batch of transposed matrices is not folded (that would copy it): bmm.
+  EXPECT_EMBER_ERROR(matmul(ones({4, 3}), ones({2, 3, 4}).transpose(1, 2)),
+                     HAS("Expected size for first two dimensions of batch2 tensor to be: [2, 3] but got: [2, 4]."));
   EXPECT_EMBER_ERROR(matmul(ones({}), ones({3})),
                      HAS("both arguments to matmul need to be at least 1D, but they are 0D and 1D"));
 }

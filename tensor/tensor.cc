@@ -187,10 +187,21 @@ Tensor dot(const Tensor& self, const Tensor& other) { return ops::dot.call(self,
 Tensor mv(const Tensor& self, const Tensor& vec) { return ops::mv.call(self, vec); }
 Tensor bmm(const Tensor& self, const Tensor& mat2) { return ops::bmm.call(self, mat2); }
 
+namespace {
+// LibTorch 1.13's should_fold: whether a batch `t` (times a matrix or vector
+// of `other_dim` dims) is folded into one mm/mv. Not when folding would have
+// to copy a batch of transposed matrices (`permute(0, 2, 1)`), which bmm
+// reads as they are.
+bool should_fold(const Tensor& t, int64_t other_dim) {
+  if (t.dim() < 3 || (other_dim != 1 && other_dim != 2)) return false;
+  return !(t.dim() == 3 && other_dim == 2 && t.stride(2) != 1 && t.stride(0) == t.size(1) * t.size(2));
+}
+}  // namespace
+
 // LibTorch 1.13's matmul, case by case, so that results, nodes and errors
-// are its own: dot, mv, mm; a batch of matrices times a matrix or vector is
-// folded into one mm/mv; a matrix or vector times a batch is computed
-// transposed; batches are broadcast and go to bmm.
+// are its own: dot, mv, mm; a batch times a matrix or vector (or a matrix
+// or vector times a batch, computed transposed) folded into one mm/mv;
+// anything else broadcast into bmm.
 Tensor matmul(const Tensor& a, const Tensor& b) {
   const int64_t da = a.dim(), db = b.dim();
   EMBER_CHECK(da > 0 && db > 0, "both arguments to matmul need to be at least 1D, but they are ", da, "D and ", db,
@@ -199,25 +210,23 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   if (da == 2 && db == 1) return a.mv(b);
   if (da == 1 && db == 2) return ops::_unsafe_view.call(a.unsqueeze(0).mm(b), {b.size(1)});
   if (da == 2 && db == 2) return a.mm(b);
-  if (da >= 3 && db <= 2) {
-    // Fold a's batch into its rows: one mm (or mv) instead of a bmm.
-    IntArrayRef batch(a.sizes().data(), da - 1);
+  if (should_fold(a, db) || should_fold(b, da)) {
+    // (a b)^T = b^T a^T: with the batch on the right, fold b^T.
+    const bool transpose = db > da;
+    const Tensor t1 = transpose ? b.transpose(-1, -2) : a;
+    const Tensor t2 = !transpose ? b : da == 2 ? a.t() : a;
+    IntArrayRef batch(t1.sizes().data(), t1.dim() - 1);
     int64_t rows = 1;
     for (int64_t s : batch) rows *= s;
-    Tensor folded = a.reshape({rows, a.size(-1)});
     DimVector out_sizes(batch);
-    if (db == 1) return ops::_unsafe_view.call(folded.mv(b), out_sizes);
-    out_sizes.push_back(b.size(1));
-    return ops::_unsafe_view.call(folded.mm(b), out_sizes);
+    // Not reshape({-1, k}): with k == 0 the -1 would be ambiguous.
+    const Tensor folded = t1.reshape({rows, t1.size(-1)});
+    if (t2.dim() == 1) return ops::_unsafe_view.call(folded.mv(t2), out_sizes);
+    out_sizes.push_back(t2.size(1));
+    const Tensor out = ops::_unsafe_view.call(folded.mm(t2), out_sizes);
+    return transpose ? out.transpose(-1, -2).contiguous() : out;
   }
-  if (da <= 2 && db >= 3) {
-    // (a b)^T = b^T a^T: b's batch folds then.
-    Tensor b_t = b.transpose(-1, -2);
-    if (da == 1) return matmul(b_t, a);
-    return matmul(b_t, a.t()).transpose(-1, -2).contiguous();
-  }
-  // Both batched, one of them perhaps a vector: broadcast the batch dims,
-  // flatten them, bmm, unflatten.
+  // Broadcast the batch dims, flatten them, bmm, unflatten.
   const int64_t n = da > 1 ? a.size(-2) : 1, m1 = a.size(-1);
   const int64_t m2 = db > 1 ? b.size(-2) : b.size(-1), p = db > 1 ? b.size(-1) : 1;
   IntArrayRef batch_a(a.sizes().data(), std::max<int64_t>(da - 2, 0));
