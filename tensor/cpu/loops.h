@@ -2,10 +2,14 @@
 // handing an inner loop runs of elements (a small TensorIterator).
 //
 // Each operand is aligned to the output shape from the right; a dim it lacks
-// or has as size 1 gets stride 0 (broadcasting). Size-1 dims are dropped and
-// adjacent dims that are contiguous in every operand are merged, so
-// contiguous operands become one run of numel() elements and the inner loop
-// can be the plain, vectorisable `for (i) out[i] = f(a[i], b[i])`.
+// or has as size 1 gets stride 0 (broadcasting). The dims are visited in
+// memory order, as LibTorch's TensorIterator orders them (by the operands'
+// strides, the output's first), so that a transposed output is written
+// front to back and an in-place op whose input overlaps its output reads
+// what LibTorch's reads. Size-1 dims are dropped and adjacent dims that are
+// contiguous in every operand are merged, so contiguous operands become one
+// run of numel() elements and the inner loop can be the plain, vectorisable
+// `for (i) out[i] = f(a[i], b[i])`.
 //
 //   StridedLoop loop(out.sizes(), {operand(out), operand(a), operand(b)});
 //   loop.run([](char** ptrs, const int64_t* byte_strides, int64_t n) { ... });
@@ -14,6 +18,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <utility>
 
 #include "tensor/array_ref.h"
 #include "tensor/tensor.h"
@@ -38,24 +43,57 @@ inline Operand scalar_operand(void* value, int64_t itemsize) { return Operand{st
 class StridedLoop {
  public:
   static constexpr int kMaxOperands = 3;
+  // kMemory: the order described above. kRowMajor: the last dim innermost,
+  // whatever the strides; the reductions keep it, as it adds up their
+  // elements in the order that agrees with LibTorch's sums in the
+  // differential tests (LibTorch's own order is a cascade of partial sums).
+  enum class Order { kMemory, kRowMajor };
 
-  StridedLoop(IntArrayRef shape, std::initializer_list<Operand> operands) {
+  StridedLoop(IntArrayRef shape, std::initializer_list<Operand> operands, Order order = Order::kMemory) {
     num_ = static_cast<int>(operands.size());
     int k = 0;
     for (const Operand& op : operands) data_[k++] = op.data;
     numel_ = 1;
     for (int64_t s : shape) numel_ *= s;
-    // Innermost dim first, as we merge from the inside out.
-    int64_t nd = static_cast<int64_t>(shape.size());
-    for (int64_t d = nd - 1; d >= 0; --d) {
+    const int64_t nd = static_cast<int64_t>(shape.size());
+    // Each operand's byte stride in each dim of `shape`, 0 where broadcast.
+    auto stride_of = [&](const Operand& op, int64_t d) -> int64_t {
+      int64_t od = d - (nd - static_cast<int64_t>(op.sizes.size()));
+      return (od < 0 || (op.sizes[od] == 1 && shape[d] != 1)) ? 0 : op.strides[od] * op.itemsize;
+    };
+    // The dims innermost first: TensorIterator's reorder_dimensions, an
+    // insertion sort from row-major order in which the first operand with a
+    // strict order between two dims decides, a broadcast dim never decides,
+    // and equal strides put the smaller dim inside.
+    DimVector perm(nd);
+    for (int64_t i = 0; i < nd; ++i) perm[i] = nd - 1 - i;
+    auto should_swap = [&](int64_t dim0, int64_t dim1) {
+      for (const Operand& op : operands) {
+        int64_t s0 = stride_of(op, dim0), s1 = stride_of(op, dim1);
+        if (s0 == 0 || s1 == 0) continue;
+        if (s0 != s1) return s0 < s1 ? -1 : 1;
+        if (shape[dim0] > shape[dim1]) return 1;
+      }
+      return 0;
+    };
+    for (int64_t i = 1; i < nd && order == Order::kMemory; ++i) {
+      int64_t dim1 = i;
+      for (int64_t dim0 = i - 1; dim0 >= 0; --dim0) {
+        int c = should_swap(perm[dim0], perm[dim1]);
+        if (c > 0) {
+          std::swap(perm[dim0], perm[dim1]);
+          dim1 = dim0;
+        } else if (c < 0) {
+          break;
+        }
+      }
+    }
+    for (int64_t d : perm) {
       int64_t size = shape[d];
       if (size == 1) continue;
       int64_t st[kMaxOperands] = {0, 0, 0};
       k = 0;
-      for (const Operand& op : operands) {
-        int64_t od = d - (nd - static_cast<int64_t>(op.sizes.size()));
-        st[k++] = (od < 0 || op.sizes[od] == 1) ? 0 : op.strides[od] * op.itemsize;
-      }
+      for (const Operand& op : operands) st[k++] = stride_of(op, d);
       size_t last = shape_.size();
       bool merge = last > 0;
       for (int i = 0; merge && i < num_; ++i) merge = st[i] == shape_[last - 1] * strides_[i][last - 1];

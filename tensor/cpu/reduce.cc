@@ -27,7 +27,7 @@ Tensor sum_all(const Tensor& self, const char* op) {
   dispatch_dtype(out_type, [&](auto tag) {
     using T = decltype(tag);
     acc_t<T> acc = 0;
-    StridedLoop loop(in.sizes(), {operand(in)});
+    StridedLoop loop(in.sizes(), {operand(in)}, StridedLoop::Order::kRowMajor);
     loop.run([&acc](char** p, const int64_t* s, int64_t n) {
       acc_t<T> local = 0;
       if (s[0] == sizeof(T)) {
@@ -73,7 +73,7 @@ Tensor sum_dims(const Tensor& self, IntArrayRef dims, bool keepdim, const char* 
   ops::zero_.redispatch(detail::kCpuOnly, out);
   dispatch_dtype(out_type, [&](auto tag) {
     using T = decltype(tag);
-    StridedLoop loop(in.sizes(), {operand(out), operand(in)});
+    StridedLoop loop(in.sizes(), {operand(out), operand(in)}, StridedLoop::Order::kRowMajor);
     loop.run([](char** p, const int64_t* s, int64_t n) {
       if (s[0] == 0) {
         T local = 0;
