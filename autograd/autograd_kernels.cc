@@ -716,12 +716,18 @@ Tensor matmul_record(DispatchKeySet ks, const Tensor& a, const Tensor& b) {
 
 // ---- cat, stack ----
 
+// Each input's slice of g; a legacy empty input (1-D, size 0), which cat
+// skipped, gets an empty gradient of its own shape, as in LibTorch.
 variable_list cat_bw(OpNode& n, const Tensor& g) {
   variable_list out;
   int64_t offset = 0;
   for (const DimVector& s : n.shapes) {
-    int64_t len = s.size() == 0 ? 0 : s[n.i0];
-    out.push_back(s.size() == 0 ? Tensor() : g.narrow(n.i0, offset, len));
+    if (s.size() == 1 && s[0] == 0) {
+      out.push_back(zeros({0}, g.dtype()));
+      continue;
+    }
+    const int64_t len = s[n.i0];
+    out.push_back(g.narrow(n.i0, offset, len));
     offset += len;
   }
   return out;

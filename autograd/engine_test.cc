@@ -95,6 +95,16 @@ TEST(Engine, AnIntegerTensorThatCopiesATensorThatRequiresGradDoesNot) {
   EXPECT_FALSE(counts.requires_grad());
 }
 
+// cat skips a legacy empty tensor (1-D, size 0) beside tensors of any rank;
+// its gradient is an empty tensor of its own shape, as in LibTorch.
+TEST(Engine, CatGivesALegacyEmptyInputAnEmptyGradient) {
+  Tensor empty = zeros({0}, kDouble).set_requires_grad(true);
+  Tensor m = ones({2, 3}, kDouble).set_requires_grad(true);
+  cat({empty, m}, 1).sum().backward();
+  EXPECT_EQ(empty.grad().sizes(), IntArrayRef({0}));
+  EXPECT_TRUE(m.grad().equal(ones({2, 3}, kDouble)));
+}
+
 TEST(Engine, SecondBackwardThroughFreedGraphThrows) {
   Tensor w = t({1, 2, 3}).set_requires_grad(true);
   Tensor y = (w * w).sum();
