@@ -208,6 +208,15 @@ TEST(OverlapTest, InPlaceWithAnOverlappingViewThrowsBeforeWriting) {
   EXPECT_EQ(values<float>(x), (F{0, 1, 2, 3}));
 }
 
+// LibTorch's element loop reads a broadcast input for every element, so an
+// in-place op that broadcasts a column of its own output sees the column's
+// new value after passing it.
+TEST(OverlapTest, AnInPlaceOpReadsABroadcastViewOfItselfAsItGoes) {
+  Tensor x = arange(8).to(kDouble).view({2, 4});
+  x.sub_(x.slice(1, 1, 2));
+  EXPECT_EQ(values<double>(x), (std::vector<double>{-1, 0, 2, 3, -1, 0, 6, 7}));
+}
+
 TEST(OverlapTest, SameElementsOrDisjointViewsAreFine) {
   Tensor x = arange(4, kFloat);
   x.add_(x);

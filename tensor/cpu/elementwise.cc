@@ -114,15 +114,25 @@ struct PlainFn {
   }
 };
 
+// `may_alias`: the output is an existing tensor an input may overlap (an
+// in-place or out= op). A broadcast input is then read for every element,
+// not once per run, so that it sees what the loop wrote before, as
+// LibTorch's element loop does (x.sub_(x[:, 1:2]) subtracts the new value
+// after the column is passed).
 template <class Out, class T, class F>
-void binary_loop(const StridedLoop& loop, F f) {
-  loop.run([f](char** p, const int64_t* s, int64_t n) {
+void binary_loop(const StridedLoop& loop, F f, bool may_alias) {
+  loop.run([f, may_alias](char** p, const int64_t* s, int64_t n) {
     Out* out = reinterpret_cast<Out*>(p[0]);
     const T* a = reinterpret_cast<const T*>(p[1]);
     const T* b = reinterpret_cast<const T*>(p[2]);
     constexpr int64_t so = sizeof(Out), st = sizeof(T);
     if (s[0] == so && s[1] == st && s[2] == st) {
       for (int64_t i = 0; i < n; ++i) out[i] = f(a[i], b[i]);
+    } else if (may_alias) {
+      for (int64_t i = 0; i < n; ++i) {
+        *reinterpret_cast<Out*>(p[0] + i * s[0]) =
+            f(*reinterpret_cast<const T*>(p[1] + i * s[1]), *reinterpret_cast<const T*>(p[2] + i * s[2]));
+      }
     } else if (s[0] == so && s[1] == st && s[2] == 0) {
       const T bv = *b;
       for (int64_t i = 0; i < n; ++i) out[i] = f(a[i], bv);
@@ -142,7 +152,7 @@ void binary_loop(const StridedLoop& loop, F f) {
 // `b_scalar` replaces b when b_is_scalar.
 template <Kind K>
 void run_binary(const Tensor& out, const Tensor& a, const Tensor* b, const Scalar& b_scalar, ScalarType compute,
-                const Scalar& alpha) {
+                const Scalar& alpha, bool may_alias = false) {
   dispatch_dtype(compute, [&](auto tag) {
     using T = decltype(tag);
     using Out = std::conditional_t<is_comparison(K), bool, T>;
@@ -151,9 +161,9 @@ void run_binary(const Tensor& out, const Tensor& a, const Tensor* b, const Scala
     StridedLoop loop(out.sizes(), {operand(out), operand(a), ob});
     bool plain = alpha.isFloatingPoint() ? alpha.toDouble() == 1.0 : alpha.toLong() == 1;
     if (plain) {
-      binary_loop<Out, T>(loop, PlainFn<K, T>{});
+      binary_loop<Out, T>(loop, PlainFn<K, T>{}, may_alias);
     } else {
-      binary_loop<Out, T>(loop, BinaryFn<K, T>{alpha.to<T>()});
+      binary_loop<Out, T>(loop, BinaryFn<K, T>{alpha.to<T>()}, may_alias);
     }
   });
 }
@@ -383,7 +393,7 @@ const Tensor& binary_(DispatchKeySet, const Tensor& self, const Tensor& other, c
   if (binary_contiguous<K>(self, self, other, alpha)) return self;
   // Compute in self's dtype: canCast says no information is lost that matters.
   Tensor o = other.to(self.dtype());
-  run_binary<K>(self, self, &o, 0, self.dtype(), alpha);
+  run_binary<K>(self, self, &o, 0, self.dtype(), alpha, /*may_alias=*/o.storage().is_alias_of(self.storage()));
   return self;
 }
 
@@ -418,7 +428,9 @@ const Tensor& binary_out(DispatchKeySet, const Tensor& out, const Tensor& a, con
   check_no_internal_overlap(out, name_of(K));
   if (out.dtype() == compute) {
     Tensor b2 = b.to(compute);
-    run_binary<K>(out, a.to(compute), &b2, 0, compute, alpha);
+    const Tensor a2 = a.to(compute);
+    const bool may_alias = out.storage().is_alias_of(a2.storage()) || out.storage().is_alias_of(b2.storage());
+    run_binary<K>(out, a2, &b2, 0, compute, alpha, may_alias);
   } else {
     ops::copy_.redispatch(detail::kCpuOnly, out, binary<K>(DispatchKeySet(), a, b, alpha));
   }
