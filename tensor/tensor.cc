@@ -264,11 +264,7 @@ Tensor Tensor::view(IntArrayRef size) const { return ops::view.call(*this, size)
 Tensor Tensor::view_as(const Tensor& other) const { return ops::view.call(*this, other.sizes()); }
 Tensor Tensor::transpose(int64_t dim0, int64_t dim1) const { return ops::transpose.call(*this, dim0, dim1); }
 Tensor transpose(const Tensor& self, int64_t dim0, int64_t dim1) { return ops::transpose.call(self, dim0, dim1); }
-Tensor Tensor::t() const {
-  EMBER_CHECK(dim() <= 2, "t() expects a tensor with <= 2 dimensions, but self is ", dim(), "D (sizes ", sizes(),
-              "). Use transpose(dim0, dim1) or permute() for more dims.");
-  return ops::t.call(*this);
-}
+Tensor Tensor::t() const { return ops::t.call(*this); }
 Tensor Tensor::permute(IntArrayRef dims) const { return ops::permute.call(*this, dims); }
 Tensor Tensor::select(int64_t dim, int64_t index) const { return ops::select.call(*this, dim, index); }
 Tensor Tensor::narrow(int64_t dim, int64_t start, int64_t length) const {

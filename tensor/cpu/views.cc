@@ -50,7 +50,11 @@ Tensor transpose_kernel(DispatchKeySet, const Tensor& self, int64_t dim0, int64_
   return out;
 }
 
+// Checked in the kernel, as LibTorch's: its Autograd layer looks at the
+// input first (a view whose base changed in inference mode fails there).
 Tensor t_kernel(DispatchKeySet ks, const Tensor& self) {
+  EMBER_CHECK(self.dim() <= 2, "t() expects a tensor with <= 2 dimensions, but self is ", self.dim(), "D (sizes ",
+              self.sizes(), "). Use transpose(dim0, dim1) or permute() for more dims.");
   return self.dim() < 2 ? transpose_kernel(ks, self, 0, 0) : transpose_kernel(ks, self, 0, 1);
 }
 
