@@ -46,6 +46,17 @@ TEST(ViewTest, AnEmptyTensorKeepsItsStridesWhenItsShapeStays) {
   expect_geometry(empty.view({0, 3}), {0, 3}, {3, 1}, 0);
 }
 
+// LibTorch's computeStride gives a size-1 dim the stride of the chunk it
+// falls in: x of sizes (3, 1) and strides (1, 3) is contiguous, and its view
+// as (3, 1) keeps the 3.
+TEST(ViewTest, ASizeOneDimTakesTheStrideOfItsChunk) {
+  Tensor x = ones({1, 3}).t();
+  ASSERT_TRUE(x.is_contiguous());
+  expect_geometry(x.view({3, 1}), {3, 1}, {1, 3}, 0);
+  expect_geometry(x.view({1, 3}), {1, 3}, {3, 1}, 0);
+  expect_geometry(x.view({3}), {3}, {1}, 0);
+}
+
 TEST(ViewTest, InfersOneMinusOneDim) { expect_geometry(t234().view({-1, 4}), {6, 4}, {4, 1}, 0); }
 
 TEST(ViewTest, ViewOfNonContiguousSplitsAContiguousChunk) {

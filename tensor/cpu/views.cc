@@ -13,11 +13,12 @@ namespace {
 using detail::make_view;
 using detail::maybe_wrap_dim;
 
-// view() with a -1, of a non-contiguous tensor, or of an empty one. Out of line: its vectors
-// would otherwise make the common path's stack frame.
+// view() with a -1, of a non-contiguous or empty tensor, or to a shape with
+// size-1 dims (which LibTorch's computeStride gives the stride of the chunk
+// they fall in, not a row-major one). Out of line: its vectors would
+// otherwise make the common path's stack frame.
 [[gnu::noinline]] Tensor view_general(const Tensor& self, IntArrayRef size) {
   DimVector shape = detail::infer_view_size(size, self.numel(), "view");
-  if (self.is_contiguous() && self.numel() != 0) return detail::make_contiguous_view(self, shape);
   DimVector strides;
   EMBER_CHECK(detail::compute_view_strides(self.sizes(), self.strides(), shape, &strides),
               "view size is not compatible with input tensor's size and stride (at least one dimension spans across "
@@ -28,14 +29,15 @@ using detail::maybe_wrap_dim;
 }
 
 Tensor view_kernel(DispatchKeySet, const Tensor& self, IntArrayRef size) {
-  // The common case, a contiguous input and no -1: the sizes are checked in
-  // the same pass that multiplies them, and the view is built straight from
-  // `size`, without an intermediate shape or strides vector.
+  // The common case, a contiguous input and no -1 nor 1: the sizes are
+  // checked in the same pass that multiplies them, and the view is built
+  // straight from `size`, without an intermediate shape or strides vector.
+  // Row-major strides are then exactly LibTorch's.
   if (self.is_contiguous()) {
     bool plain = true;
     int64_t numel = 1;
-    for (int64_t s : size) plain &= s >= 0 && !__builtin_mul_overflow(numel, s, &numel);
-    if (plain && numel == self.numel() && numel != 0) return detail::make_contiguous_view(self, size);
+    for (int64_t s : size) plain &= s > 1 && !__builtin_mul_overflow(numel, s, &numel);
+    if (plain && numel == self.numel()) return detail::make_contiguous_view(self, size);
   }
   return view_general(self, size);
 }
