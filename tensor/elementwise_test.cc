@@ -217,6 +217,13 @@ TEST(OverlapTest, AnInPlaceOpReadsABroadcastViewOfItselfAsItGoes) {
   EXPECT_EQ(values<double>(x), (std::vector<double>{-1, 0, 2, 3, -1, 0, 6, 7}));
 }
 
+// An empty tensor has no elements to overlap, whatever its strides.
+TEST(OverlapTest, AnEmptyExpandedTensorIsNoOverlap) {
+  Tensor empty = ones({0, 1}).expand({0, 3});
+  EXPECT_EMBER_ERROR(empty.add_(ones({3, 4})), HAS("The size of tensor a (3) must match the size of tensor b (4)"));
+  EXPECT_TRUE(empty.add_(1).sizes() == IntArrayRef({0, 3}));
+}
+
 TEST(OverlapTest, SameElementsOrDisjointViewsAreFine) {
   Tensor x = arange(4, kFloat);
   x.add_(x);
