@@ -224,6 +224,15 @@ TEST(OverlapTest, AnEmptyExpandedTensorIsNoOverlap) {
   EXPECT_TRUE(empty.add_(1).sizes() == IntArrayRef({0, 3}));
 }
 
+// LibTorch's full overlap: the same span with the same strides, whatever the
+// sizes. (1, 3) and (3, 1) views of three elements then fail on their shapes.
+TEST(OverlapTest, TheSameSpanWithTheSameStridesIsAFullOverlap) {
+  Tensor column = ones({3, 1});
+  Tensor row = column.t().contiguous();  // the same tensor's memory, as (1, 3) with strides (1, 1)
+  ASSERT_TRUE(row.storage().is_alias_of(column.storage()));
+  EXPECT_EMBER_ERROR(row.add_(column), HAS("output with shape [1, 3] doesn't match the broadcast shape [3, 3]"));
+}
+
 TEST(OverlapTest, SameElementsOrDisjointViewsAreFine) {
   Tensor x = arange(4, kFloat);
   x.add_(x);

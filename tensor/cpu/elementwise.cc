@@ -223,17 +223,19 @@ void check_defined(const Tensor& t, int position, const char* name, const char* 
 // An input that shares memory with the written tensor is fine when every
 // element reads exactly what it then overwrites; otherwise the result would
 // depend on the loop order, so refuse, as LibTorch does.
+// LibTorch's get_overlap_status, case by case: the same memory span with the
+// same strides is a full overlap (fine, even if the sizes differ, as for
+// (1, 3) and (3, 1) views of three elements); any other intersection of two
+// dense spans is partial.
 void check_no_partial_overlap(const Tensor& written, const Tensor& input, const char* op) {
-  if (!written.storage().is_alias_of(input.storage()) || written.numel() == 0 || input.numel() == 0) return;
-  if (written.data_ptr() == input.data_ptr() && written.sizes() == input.sizes() &&
-      written.strides() == input.strides()) {
-    return;
-  }
+  if (written.is_same(input) || written.numel() == 0 || input.numel() == 0) return;
   // Interleaved strided views may not overlap at all; like LibTorch, only
   // judge the dense case.
   if (!written.is_non_overlapping_and_dense() || !input.is_non_overlapping_and_dense()) return;
+  if (!written.storage().is_alias_of(input.storage())) return;
   auto begin = [](const Tensor& t) { return static_cast<const char*>(t.data_ptr()); };
   auto end = [&](const Tensor& t) { return begin(t) + t.nbytes(); };
+  if (begin(written) == begin(input) && end(written) == end(input) && written.strides() == input.strides()) return;
   EMBER_CHECK(end(written) <= begin(input) || end(input) <= begin(written),
               "unsupported operation: some elements of the input tensor and the written-to tensor refer to a single "
               "memory location. Please clone() the tensor before performing the operation. (",
