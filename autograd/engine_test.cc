@@ -105,6 +105,17 @@ TEST(Engine, CatGivesALegacyEmptyInputAnEmptyGradient) {
   EXPECT_TRUE(m.grad().equal(ones({2, 3}, kDouble)));
 }
 
+// LibTorch 1.13 fails an internal assert here; later PyTorch refuses it
+// with this sentence, and so does Ember.
+TEST(Engine, ASavedInputDetachedInPlaceIsRefusedInBackward) {
+  Tensor x = t({1, 2}).set_requires_grad(true);
+  Tensor y = x * 1;
+  Tensor z = y.pow(2);  // saves y
+  y.detach_();
+  EXPECT_THROW_MSG(z.sum().backward(), "Trying to use a saved tensor that has been detached in-place, i.e. with "
+                                       ".detach_().This is not supported, please use out-of-place `.detach()` instead");
+}
+
 TEST(Engine, SecondBackwardThroughFreedGraphThrows) {
   Tensor w = t({1, 2, 3}).set_requires_grad(true);
   Tensor y = (w * w).sum();

@@ -23,6 +23,7 @@ SavedVariable::SavedVariable(const Tensor& t, bool is_output, const char* op) {
   was_defined_ = true;
   is_output_ = is_output;
   requires_grad_ = t.requires_grad();
+  had_grad_fn_ = !is_output && impl::grad_fn(t) != nullptr;
   saved_version_ = t.unsafeGetTensorImpl()->version();
   if (is_output) {
     // An alias of the data with no autograd meta: see the header.
@@ -52,6 +53,14 @@ Tensor SavedVariable::unpack(const Node* owner) const {
               owner ? owner->name() : std::string("a node"),
               " already ran and freed what it saved; pass retain_graph=true to the first backward(), or rebuild "
               "the graph by running the forward again.)");
+  // A saved input whose history detach_() has since cut: LibTorch 1.13
+  // fails an internal assert here ("No grad_fn for non-leaf saved tensor");
+  // later PyTorch refuses it with this sentence.
+  EMBER_CHECK(!had_grad_fn_ || impl::grad_fn(data_) != nullptr,
+              "Trying to use a saved tensor that has been detached in-place, i.e. with .detach_().This is not "
+              "supported, please use out-of-place `.detach()` instead (Ember: ",
+              owner ? owner->name() : std::string("a node"), " saved a tensor of sizes ", data_.sizes(),
+              " that had a grad_fn; detach_() it after backward, or detach() a copy.)");
   uint32_t current = data_.unsafeGetTensorImpl()->version();
   if (current != saved_version_) {
     std::ostringstream msg;

@@ -43,6 +43,7 @@ class SavedVariable {
   bool is_output_ = false;
   bool requires_grad_ = false;
   bool released_ = false;
+  bool had_grad_fn_ = false;  // A saved input that had history when saved.
 };
 
 }  // namespace autograd
