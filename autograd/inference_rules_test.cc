@@ -279,6 +279,8 @@ TEST_P(InferenceRules, GradFnOfInferenceModeViewAfterBaseChangedThrows) {
     // Before any check of the op's own arguments (t() of a 3-D tensor), as
     // in LibTorch: its Autograd layer asks for the input's grad_fn first.
     EXPECT_THROW_MSG(v3.t(), "A view was created in inference mode and its base");
+    // is_leaf() reads the field, as LibTorch's, and does not throw.
+    EXPECT_TRUE(v.is_leaf());
   } else {
     EXPECT_EQ(v.grad_fn(), nullptr);
   }
