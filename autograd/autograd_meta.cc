@@ -215,7 +215,9 @@ void check_inplace(const Tensor& self, const char* op, bool requires_grad) {
   if (meta == nullptr || !requires_grad) return;
   if (meta->is_view_) {
     if (meta->creation_meta_ != CreationMeta::DEFAULT) throw_view_on_rebase(self, *meta, /*indirect=*/false, op);
-    EMBER_CHECK(!(meta->base_.requires_grad() && meta->base_.is_leaf()),
+    // LibTorch's test: the view requires grad and its base is a leaf (a
+    // base that detach_() made a leaf counts, though it requires no grad).
+    EMBER_CHECK(!(self.requires_grad() && meta->base_.is_leaf()),
                 "a view of a leaf Variable that requires grad is being used in an in-place operation. (Ember: ", op,
                 " on a view of sizes ", self.sizes(), " of a leaf of sizes ", meta->base_.sizes(),
                 "; nothing was written. Do the update under NoGradGuard if it is an initialisation, or on a "

@@ -116,6 +116,16 @@ TEST(Engine, ASavedInputDetachedInPlaceIsRefusedInBackward) {
                                        ".detach_().This is not supported, please use out-of-place `.detach()` instead");
 }
 
+// LibTorch's check_inplace asks whether the view requires grad and its base
+// is a leaf: a base that detach_() made a leaf counts.
+TEST(Engine, AViewOfABaseDetachedInPlaceIsAViewOfALeaf) {
+  Tensor x = t({1, 2, 3}).set_requires_grad(true);
+  Tensor base = x * 1;
+  Tensor view = base.view({3});
+  base.detach_();
+  EXPECT_THROW_MSG(view.add_(1), "a view of a leaf Variable that requires grad is being used in an in-place operation.");
+}
+
 TEST(Engine, SecondBackwardThroughFreedGraphThrows) {
   Tensor w = t({1, 2, 3}).set_requires_grad(true);
   Tensor y = (w * w).sum();
