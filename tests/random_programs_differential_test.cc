@@ -98,7 +98,11 @@ std::vector<std::string> run(const std::vector<Instr>& prog, bool with_inference
     // with or without: an in-place op on an inference tensor outside it.
     // LibTorch writes before it refuses, Ember refuses first (on purpose), so
     // the data would differ.
-    const bool inside = with_inference_mode && in.i2 % 3 == 0;
+    // Nor a leaf that requires grad made inside it (an inference tensor that
+    // requires grad): LibTorch's composite kernels (pow(1) is a copy_ into
+    // a normal tensor) then record graphs Ember's single kernels do not, as
+    // inference_mode_differential_test pins for clone().
+    const bool inside = with_inference_mode && in.i2 % 3 == 0 && in.op != 60;
     const bool in_place = in.op == 15 || in.op == 16 || in.op == 17 || in.op == 22 || (in.op >= 37 && in.op <= 42) ||
                           in.op == 56 || in.op == 62 || in.op == 63;
     if (in_place && !inside && a.is_inference()) {
@@ -337,11 +341,11 @@ TEST(RandomPrograms, ValuesGradientsAndRefusalsMatchLibTorch) { run_seeds(/*with
 TEST(RandomPrograms, WithInferenceModeTheyStillMatchLibTorch) { run_seeds(/*with_inference_mode=*/true, 30); }
 
 // Both, with the wider op set: bool results, more in-place and unary ops,
-// narrow, squeeze, stack, matmul, a number on the left of - and /, and
-// integer tensors mixed with double ones.
+// narrow, squeeze, stack, matmul, a number on the left of - and /,
+// integer tensors mixed with double ones, and the autograd API.
 TEST(RandomPrograms, WithMoreOpsTheyStillMatchLibTorch) {
-  run_seeds(/*with_inference_mode=*/false, 60, 1000);
-  run_seeds(/*with_inference_mode=*/true, 60, 2000);
+  run_seeds(/*with_inference_mode=*/false, 65, 1000);
+  run_seeds(/*with_inference_mode=*/true, 65, 2000);
 }
 
 }  // namespace
