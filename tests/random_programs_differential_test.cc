@@ -99,10 +99,10 @@ std::vector<std::string> run(const std::vector<Instr>& prog, bool with_inference
     // LibTorch writes before it refuses, Ember refuses first (on purpose), so
     // the data would differ.
     // Nor a leaf that requires grad made inside it (an inference tensor that
-    // requires grad): LibTorch's composite kernels (pow(1) is a copy_ into
-    // a normal tensor) then record graphs Ember's single kernels do not, as
-    // inference_mode_differential_test pins for clone().
-    const bool inside = with_inference_mode && in.i2 % 3 == 0 && in.op != 60;
+    // requires grad): LibTorch's composite kernels (clone and pow(1) are a
+    // copy_ into a normal tensor) then record graphs Ember's single kernels
+    // do not, as inference_mode_differential_test pins for clone().
+    const bool inside = with_inference_mode && in.i2 % 3 == 0 && in.op != 60 && in.op != 63;
     const bool in_place = in.op == 15 || in.op == 16 || in.op == 17 || in.op == 22 || (in.op >= 37 && in.op <= 42) ||
                           in.op == 56 || in.op == 62 || in.op == 63;
     if (in_place && !inside && a.is_inference()) {
