@@ -1,8 +1,8 @@
 // Random programs of tensor and autograd ops (elementwise, broadcasting,
 // views, in-place ops on results and views, reductions, mm, cat, detach,
 // NoGradGuard), each run in Ember and in LibTorch 1.13 from the same seed:
-// the sizes, strides and values of every live tensor, the leaf's gradient,
-// and which steps are refused must agree.
+// the sizes, strides and values of every live tensor, every leaf's
+// gradient, and which steps are refused must agree.
 //
 // Four known differences are normalised, not hidden:
 // - Float32 results of exp, log, sigmoid and tanh (of integer tensors) agree
@@ -13,9 +13,9 @@
 //   a grad_fn, fails an internal assert in LibTorch 1.13's
 //   handle_view_on_rebase; Ember gives the message that PyTorch's code
 //   builds for that case (inference_mode_differential_test pins both).
-//   Likewise backward through a saved input that detach_() cut from its
-//   history: LibTorch 1.13 asserts, Ember refuses with later PyTorch's
-//   sentence.
+// - Backward through a saved input that detach_() cut from its history:
+//   LibTorch 1.13 fails an internal assert, Ember refuses with later
+//   PyTorch's sentence.
 #include <torch/torch.h>
 
 #include <algorithm>
