@@ -54,17 +54,22 @@ bool strides_like(IntArrayRef sizes, IntArrayRef strides, const int64_t (&order)
   return true;
 }
 
-// Strides that are dense in the order `order` (innermost first), without
-// LibTorch's max(size, 1) for the dims of a channels-last layout.
-template <size_t N>
-DimVector channels_last_strides(IntArrayRef sizes, const int64_t (&order)[N]) {
-  DimVector strides(N);
+// Strides dense in `order` (innermost first). Without row-major strides'
+// max(size, 1): LibTorch's channels-last strides and TensorIterator's
+// compatible_stride let a size-0 dim zero the strides outside it.
+DimVector dense_strides_in_order(IntArrayRef sizes, IntArrayRef order) {
+  DimVector strides(sizes.size());
   int64_t running = 1;
   for (int64_t d : order) {
     strides[d] = running;
     running *= sizes[d];
   }
   return strides;
+}
+
+template <size_t N>
+DimVector channels_last_strides(IntArrayRef sizes, const int64_t (&order)[N]) {
+  return dense_strides_in_order(sizes, IntArrayRef(order, N));
 }
 
 DimVector row_major_strides(IntArrayRef sizes) {
@@ -142,28 +147,12 @@ MemoryFormat suggest_memory_format(IntArrayRef sizes, IntArrayRef strides) {
 DimVector infer_dense_strides(IntArrayRef sizes, IntArrayRef strides) {
   const int64_t ndim = static_cast<int64_t>(sizes.size());
   if (ndim == 0) return {};
-  // perm[0] is the innermost dim; row-major order to start with.
-  DimVector perm(ndim);
-  for (int64_t i = 0; i < ndim; ++i) perm[i] = ndim - 1 - i;
-  // 1: dim0 goes after dim1; -1: before; 0: no opinion (a stride 0 dim).
-  auto should_swap = [&](int64_t dim0, int64_t dim1) {
+  // A stride-0 dim has no opinion and stays where row-major order puts it.
+  const DimVector perm = sort_dims_innermost_first(ndim, [&](int64_t dim0, int64_t dim1) {
     if (strides[dim0] == 0 || strides[dim1] == 0) return 0;
     if (strides[dim0] != strides[dim1]) return strides[dim0] < strides[dim1] ? -1 : 1;
     return sizes[dim0] > sizes[dim1] ? 1 : 0;
-  };
-  // An insertion sort that steps over the dims it has no opinion on.
-  for (int64_t i = 1; i < ndim; ++i) {
-    int64_t dim1 = i;
-    for (int64_t dim0 = i - 1; dim0 >= 0; --dim0) {
-      int comparison = should_swap(perm[dim0], perm[dim1]);
-      if (comparison > 0) {
-        std::swap(perm[dim0], perm[dim1]);
-        dim1 = dim0;
-      } else if (comparison < 0) {
-        break;
-      }
-    }
-  }
+  });
   DimVector out(ndim);
   int64_t running = 1;
   for (int64_t d : perm) {
@@ -222,7 +211,7 @@ DimVector elementwise_output_strides(IntArrayRef shape, std::initializer_list<Ge
   // 1: dim0 goes after dim1; -1: before; 0: no input has an opinion. The
   // first input with a strict order decides; equal strides put the smaller
   // dim first, or let the next input decide.
-  auto should_swap = [&](int64_t dim0, int64_t dim1) {
+  const DimVector perm = sort_dims_innermost_first(ndim, [&](int64_t dim0, int64_t dim1) {
     for (int64_t row = 0; row < n * ndim; row += ndim) {
       const int64_t s0 = strides[row + dim0], s1 = strides[row + dim1];
       if (s0 == 0 || s1 == 0) continue;
@@ -230,33 +219,11 @@ DimVector elementwise_output_strides(IntArrayRef shape, std::initializer_list<Ge
       if (shape[dim0] > shape[dim1]) return 1;
     }
     return 0;
-  };
-  DimVector perm(ndim);  // perm[0] is the innermost dim
-  for (int64_t i = 0; i < ndim; ++i) perm[i] = ndim - 1 - i;
-  for (int64_t i = 1; i < ndim; ++i) {
-    int64_t dim1 = i;
-    for (int64_t dim0 = i - 1; dim0 >= 0; --dim0) {
-      int comparison = should_swap(perm[dim0], perm[dim1]);
-      if (comparison > 0) {
-        std::swap(perm[dim0], perm[dim1]);
-        dim1 = dim0;
-      } else if (comparison < 0) {
-        break;
-      }
-    }
-  }
+  });
   bool in_row_major_order = true;
   for (int64_t i = 0; i < ndim; ++i) in_row_major_order &= perm[i] == ndim - 1 - i;
   if (in_row_major_order) return row_major;
-  // Dense in perm's order; a dim of size 0 zeroes the strides outside it, as
-  // TensorIterator's compatible_stride does.
-  DimVector out(ndim);
-  int64_t running = 1;
-  for (int64_t d : perm) {
-    out[d] = running;
-    running *= shape[d];
-  }
-  return out;
+  return dense_strides_in_order(shape, perm);
 }
 
 }  // namespace detail

@@ -35,6 +35,31 @@ struct Geometry {
   IntArrayRef strides;
 };
 
+// TensorIterator's dim order, innermost first: an insertion sort from
+// row-major order that steps over pairs it has no opinion on.
+// should_swap(dim0, dim1) is 1 when dim0 goes outside dim1, -1 when inside,
+// 0 for no opinion (a broadcast or stride-0 dim).
+template <class ShouldSwap>
+DimVector sort_dims_innermost_first(int64_t ndim, ShouldSwap should_swap) {
+  DimVector perm(ndim);
+  for (int64_t i = 0; i < ndim; ++i) perm[i] = ndim - 1 - i;
+  for (int64_t i = 1; i < ndim; ++i) {
+    int64_t dim1 = i;
+    for (int64_t dim0 = i - 1; dim0 >= 0; --dim0) {
+      const int comparison = should_swap(perm[dim0], perm[dim1]);
+      if (comparison > 0) {
+        const int64_t t = perm[dim0];
+        perm[dim0] = perm[dim1];
+        perm[dim1] = t;
+        dim1 = dim0;
+      } else if (comparison < 0) {
+        break;
+      }
+    }
+  }
+  return perm;
+}
+
 // PyTorch's rule: dims of size 1 may have any stride; no elements is contiguous.
 bool is_contiguous(IntArrayRef sizes, IntArrayRef strides);
 // Whether the elements tile one block of memory exactly, in some dim order.

@@ -18,7 +18,6 @@
 
 #include <cstdint>
 #include <initializer_list>
-#include <utility>
 
 #include "tensor/array_ref.h"
 #include "tensor/tensor.h"
@@ -61,33 +60,20 @@ class StridedLoop {
       int64_t od = d - (nd - static_cast<int64_t>(op.sizes.size()));
       return (od < 0 || (op.sizes[od] == 1 && shape[d] != 1)) ? 0 : op.strides[od] * op.itemsize;
     };
-    // The dims innermost first: TensorIterator's reorder_dimensions, an
-    // insertion sort from row-major order in which the first operand with a
-    // strict order between two dims decides, a broadcast dim never decides,
-    // and equal strides put the smaller dim inside.
-    DimVector perm(nd);
-    for (int64_t i = 0; i < nd; ++i) perm[i] = nd - 1 - i;
-    auto should_swap = [&](int64_t dim0, int64_t dim1) {
+    // The dims innermost first: TensorIterator's reorder_dimensions, in
+    // which the first operand with a strict order between two dims decides,
+    // a broadcast dim never decides, and equal strides put the smaller dim
+    // inside.
+    const DimVector perm = detail::sort_dims_innermost_first(nd, [&](int64_t dim0, int64_t dim1) {
+      if (order == Order::kRowMajor) return 0;
       for (const Operand& op : operands) {
-        int64_t s0 = stride_of(op, dim0), s1 = stride_of(op, dim1);
+        const int64_t s0 = stride_of(op, dim0), s1 = stride_of(op, dim1);
         if (s0 == 0 || s1 == 0) continue;
         if (s0 != s1) return s0 < s1 ? -1 : 1;
         if (shape[dim0] > shape[dim1]) return 1;
       }
       return 0;
-    };
-    for (int64_t i = 1; i < nd && order == Order::kMemory; ++i) {
-      int64_t dim1 = i;
-      for (int64_t dim0 = i - 1; dim0 >= 0; --dim0) {
-        int c = should_swap(perm[dim0], perm[dim1]);
-        if (c > 0) {
-          std::swap(perm[dim0], perm[dim1]);
-          dim1 = dim0;
-        } else if (c < 0) {
-          break;
-        }
-      }
-    }
+    });
     for (int64_t d : perm) {
       int64_t size = shape[d];
       if (size == 1) continue;
