@@ -23,7 +23,8 @@ SavedVariable::SavedVariable(const Tensor& t, bool is_output, const char* op) {
   was_defined_ = true;
   is_output_ = is_output;
   requires_grad_ = t.requires_grad();
-  had_grad_fn_ = !is_output && impl::grad_fn(t) != nullptr;
+  // As LibTorch's is_leaf_: without regenerating a view's history here.
+  had_grad_fn_ = !is_output && !t.is_leaf();
   saved_version_ = t.unsafeGetTensorImpl()->version();
   if (is_output) {
     // An alias of the data with no autograd meta: see the header.
