@@ -194,6 +194,17 @@ TEST(MatmulTest, EmptyProductsReturnBeforeCheckingDtypes) {
   EXPECT_EQ(values<int64_t>(mv), (L{0, 0, 0}));
 }
 
+// A one-column matrix may have any stride between columns; BLAS refuses a
+// leading dimension below the rows (and then writes nothing).
+TEST(MvTest, AOneColumnMatrixWithASmallColumnStride) {
+  Tensor column = arange(4).to(kDouble).view({4, 1, 1}).squeeze(2);  // sizes (4, 1), strides (1, 1)
+  ASSERT_EQ(column.strides(), IntArrayRef({1, 1}));
+  Tensor m = column.t().contiguous().t();
+  EXPECT_EQ(values<double>(column.mv(full({1}, 2.0, kDouble))), (std::vector<double>{0, 2, 4, 6}));
+  EXPECT_EQ(values<double>(m.mv(full({1}, 2.0, kDouble))), (std::vector<double>{0, 2, 4, 6}));
+  EXPECT_EQ(values<double>(column.t().mv(ones({4}, kDouble))), (std::vector<double>{6}));
+}
+
 TEST(MvTest, RefusesWithLibTorchsMessages) {
   EXPECT_EMBER_ERROR(ones({4, 3}).mv(ones({4})), HAS("size mismatch, got 4, 4x3,4"));
   EXPECT_EMBER_ERROR(ones({4, 3}).mv(ones({3}).to(kDouble)), HAS("expected scalar type Float but found Double"));

@@ -180,6 +180,9 @@ Tensor dot_kernel(DispatchKeySet, const Tensor& a, const Tensor& b) {
 template <class T>
 void gemv(char trans, int64_t m, int64_t n, const T* a, int64_t lda, const T* x, int64_t incx, T* y) {
   // Column-major, as BLAS: A is m x n; 'n' computes A x (length m), 't' A^T x (length n).
+  // One column's leading dimension is never read, but BLAS refuses one
+  // below m (and computes nothing): LibTorch sets it to m.
+  if (n == 1) lda = m;
   if (incx > 0 && m > 0 && n > 0) {
     const CBLAS_TRANSPOSE t = trans == 'n' ? CblasNoTrans : CblasTrans;
     if constexpr (std::is_same<T, float>::value) {
