@@ -98,9 +98,13 @@ const std::shared_ptr<Node>& grad_fn(const Tensor& t) {
   AutogradMeta* meta = get_autograd_meta(t);
   if (meta == nullptr) return null_node;
   if (!meta->is_view_) return meta->grad_fn_;
-  if (!meta->view_has_grad_fn_ && !meta->base_.requires_grad()) return null_node;
+  const bool maybe_none = !meta->view_has_grad_fn_ && !meta->base_.requires_grad();
   // Two threads may ask for one view's grad_fn; only one regenerates it.
   std::lock_guard<MetaLock> lock(meta->mutex_);
+  // As LibTorch: no history only if the view never had one. One regenerated
+  // earlier (AsStridedBackward0) stays, even once the base no longer
+  // requires grad (detach_()).
+  if (maybe_none && meta->grad_fn_ == nullptr) return null_node;
   uint32_t current = t.unsafeGetTensorImpl()->version();
   if (meta->attr_version_ != current) {
     // The base or another view of it changed in place: this view's history

@@ -126,6 +126,21 @@ TEST(Engine, AViewOfABaseDetachedInPlaceIsAViewOfALeaf) {
   EXPECT_THROW_MSG(view.add_(1), "a view of a leaf Variable that requires grad is being used in an in-place operation.");
 }
 
+// A view's regenerated history stays after its base is detached in place,
+// as LibTorch's: a node that saved the view still finds it with history.
+TEST(Engine, AViewKeepsItsRegeneratedHistoryAfterItsBaseIsDetachedInPlace) {
+  Tensor x = t({1, 2, 3}).set_requires_grad(true);
+  Tensor base = zeros({3}, kDouble);
+  Tensor view = base.view({3});  // made without history: its base required no grad then
+  base.add_(x);                  // the view's history is now AsStridedBackward0
+  ASSERT_EQ(view.grad_fn()->name(), "AsStridedBackward0");
+  Tensor y = view.pow(2);        // saves the view
+  base.detach_();
+  ASSERT_TRUE(view.grad_fn() != nullptr);
+  y.sum().backward();
+  EXPECT_TRUE(x.grad().equal(t({2, 4, 6})));
+}
+
 TEST(Engine, SecondBackwardThroughFreedGraphThrows) {
   Tensor w = t({1, 2, 3}).set_requires_grad(true);
   Tensor y = (w * w).sum();
