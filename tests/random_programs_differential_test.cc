@@ -69,12 +69,14 @@ std::vector<double> flat(const typename L::Tensor& t) {
   return v;
 }
 
+// `shape`: the leaf's, of 12 elements.
 template <class L>
-std::vector<std::string> run(const std::vector<Instr>& prog, bool with_inference_mode) {
+std::vector<std::string> run(const std::vector<Instr>& prog, bool with_inference_mode,
+                             const std::vector<int64_t>& shape = {3, 4}) {
   using T = typename L::Tensor;
   std::vector<std::string> log;
-  T x = (L::arange_d(12).view({3, 4}) * 0.1 + 0.3).set_requires_grad(true);
-  std::vector<T> live = {x * 1, x.t()};
+  T x = (L::arange_d(12).view(shape) * 0.1 + 0.3).set_requires_grad(true);
+  std::vector<T> live = {x * 1, x.dim() <= 2 ? x.t() : x.transpose(0, x.dim() - 1)};
   auto desc = [](const T& t) {
     std::ostringstream o;
     o << "[";
@@ -305,7 +307,9 @@ std::vector<Instr> program(int seed, int ops) {
 }
 
 // `ops`: how many of the ops programs draw from; seeds `first` on.
-void run_seeds(bool with_inference_mode, int ops, int first = 0) {
+// `other_shapes`: the leaf takes one of several shapes of 12 elements, by seed.
+void run_seeds(bool with_inference_mode, int ops, int first = 0, bool other_shapes = false) {
+  static const std::vector<std::vector<int64_t>> kShapes = {{3, 4}, {12}, {2, 1, 6}, {1, 3, 1, 4}, {2, 3, 2}};
   int differing = 0;
   for (int seed = first; seed < first + 600; ++seed) {
 #if defined(__SANITIZE_ADDRESS__)
@@ -319,8 +323,9 @@ void run_seeds(bool with_inference_mode, int ops, int first = 0) {
     __lsan::ScopedDisabler not_leaks;
 #endif
     std::vector<Instr> prog = program(seed, ops);
-    std::vector<std::string> theirs = run<TorchLib>(prog, with_inference_mode);
-    std::vector<std::string> mine = run<EmberLib>(prog, with_inference_mode);
+    const std::vector<int64_t>& shape = kShapes[other_shapes ? seed % kShapes.size() : 0];
+    std::vector<std::string> theirs = run<TorchLib>(prog, with_inference_mode, shape);
+    std::vector<std::string> mine = run<EmberLib>(prog, with_inference_mode, shape);
     // The first line that differs (a missing line reads as "(none)").
     for (size_t i = 0; i < std::max(theirs.size(), mine.size()); ++i) {
       const std::string t = i < theirs.size() ? theirs[i] : "(none)";
@@ -346,6 +351,13 @@ TEST(RandomPrograms, WithInferenceModeTheyStillMatchLibTorch) { run_seeds(/*with
 TEST(RandomPrograms, WithMoreOpsTheyStillMatchLibTorch) {
   run_seeds(/*with_inference_mode=*/false, 65, 1000);
   run_seeds(/*with_inference_mode=*/true, 65, 2000);
+}
+
+// The wider set again, from leaves of other shapes: a vector, size-1 dims,
+// three and four dims.
+TEST(RandomPrograms, FromLeavesOfOtherShapesTheyStillMatchLibTorch) {
+  run_seeds(/*with_inference_mode=*/false, 65, 3000, /*other_shapes=*/true);
+  run_seeds(/*with_inference_mode=*/true, 65, 4000, /*other_shapes=*/true);
 }
 
 }  // namespace
