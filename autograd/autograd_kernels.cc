@@ -98,13 +98,15 @@ variable_list add_bw(OpNode& n, const Tensor& g) { return {g, n.should_compute_o
 variable_list sub_bw(OpNode& n, const Tensor& g) {
   return {g, n.should_compute_output(1) ? -scale(g, n.scalar) : Tensor()};
 }
+// The two-input formulas unpack self before other, as LibTorch's generated
+// nodes do: when both saved tensors are unusable, the same one is reported.
 variable_list mul_bw(OpNode& n, const Tensor& g) {
-  return {n.should_compute_output(0) ? g * n.saved(1) : Tensor(), n.should_compute_output(1) ? g * n.saved(0) : Tensor()};
+  const Tensor a = n.saved(0), b = n.saved(1);
+  return {n.should_compute_output(0) ? g * b : Tensor(), n.should_compute_output(1) ? g * a : Tensor()};
 }
 variable_list div_bw(OpNode& n, const Tensor& g) {
-  Tensor b = n.saved(1);
-  return {n.should_compute_output(0) ? g / b : Tensor(),
-          n.should_compute_output(1) ? -g * n.saved(0) / (b * b) : Tensor()};
+  const Tensor a = n.saved(0), b = n.saved(1);
+  return {n.should_compute_output(0) ? g / b : Tensor(), n.should_compute_output(1) ? -g * a / (b * b) : Tensor()};
 }
 // LibTorch's masks, without a where(): the base's gradient is 0 where the
 // exponent is 0 (not 0 * 0^-1 = nan at a 0 base), and the exponent's is 0
@@ -650,23 +652,25 @@ Tensor mean_dim(DispatchKeySet ks, const Tensor& a, IntArrayRef dims, bool keepd
 // ---- Linear algebra ----
 
 variable_list mm_bw(OpNode& n, const Tensor& g) {
-  return {n.should_compute_output(0) ? g.mm(n.saved(1).t()) : Tensor(),
-          n.should_compute_output(1) ? n.saved(0).t().mm(g) : Tensor()};
+  const Tensor a = n.saved(0), b = n.saved(1);
+  return {n.should_compute_output(0) ? g.mm(b.t()) : Tensor(), n.should_compute_output(1) ? a.t().mm(g) : Tensor()};
 }
 variable_list bmm_bw(OpNode& n, const Tensor& g) {
-  return {n.should_compute_output(0) ? g.bmm(n.saved(1).transpose(1, 2)) : Tensor(),
-          n.should_compute_output(1) ? n.saved(0).transpose(1, 2).bmm(g) : Tensor()};
+  const Tensor a = n.saved(0), b = n.saved(1);
+  return {n.should_compute_output(0) ? g.bmm(b.transpose(1, 2)) : Tensor(),
+          n.should_compute_output(1) ? a.transpose(1, 2).bmm(g) : Tensor()};
 }
 
 variable_list dot_bw(OpNode& n, const Tensor& g) {
-  return {n.should_compute_output(0) ? g * n.saved(1) : Tensor(),
-          n.should_compute_output(1) ? g * n.saved(0) : Tensor()};
+  const Tensor a = n.saved(0), b = n.saved(1);
+  return {n.should_compute_output(0) ? g * b : Tensor(), n.should_compute_output(1) ? g * a : Tensor()};
 }
 // LibTorch's: grad.ger(vec) (an outer product: each element one product) and
 // self.t().mv(grad).
 variable_list mv_bw(OpNode& n, const Tensor& g) {
-  return {n.should_compute_output(0) ? g.reshape({g.size(0), 1}) * n.saved(1) : Tensor(),
-          n.should_compute_output(1) ? n.saved(0).t().mv(g) : Tensor()};
+  const Tensor a = n.saved(0), b = n.saved(1);
+  return {n.should_compute_output(0) ? g.reshape({g.size(0), 1}) * b : Tensor(),
+          n.should_compute_output(1) ? a.t().mv(g) : Tensor()};
 }
 
 template <Operator<Tensor(const Tensor&, const Tensor&)>& Op>

@@ -141,6 +141,20 @@ TEST(Engine, AViewKeepsItsRegeneratedHistoryAfterItsBaseIsDetachedInPlace) {
   EXPECT_TRUE(x.grad().equal(t({2, 4, 6})));
 }
 
+// When both saved inputs are unusable, the one reported is self, as in
+// LibTorch, whose generated nodes unpack self first.
+TEST(Engine, ABinaryNodeUnpacksSelfFirst) {
+  Tensor x = t({1, 2, 3}).set_requires_grad(true);
+  Tensor a = x * 1, b = x * 2;
+  Tensor c = a * b;
+  b.detach_();
+  {
+    NoGradGuard no_grad;
+    a.mul_(2);
+  }
+  EXPECT_THROW_MSG(c.sum().backward(), "one of the variables needed for gradient computation has been modified");
+}
+
 TEST(Engine, SecondBackwardThroughFreedGraphThrows) {
   Tensor w = t({1, 2, 3}).set_requires_grad(true);
   Tensor y = (w * w).sum();
