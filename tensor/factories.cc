@@ -29,28 +29,36 @@ int64_t checked_numel(IntArrayRef sizes, size_t itemsize, const char* op) {
   return numel;
 }
 
-Tensor make_tensor(IntArrayRef sizes, ScalarType dtype, const char* creator) {
-  int64_t numel = checked_numel(sizes, elementSize(dtype), creator);
-  size_t nbytes = static_cast<size_t>(numel) * elementSize(dtype);
-  // Note [Inference tensors]: made inside InferenceMode, a tensor gets only
-  // the backend key and no version counter, so later ops on it skip the
-  // Autograd and ADInplaceOrView layers wherever they run.
-  bool inference = InferenceMode::is_enabled();
-  auto impl = make_intrusive<TensorImpl>(
-      Storage::allocate(nbytes), dtype,
+namespace {
+
+// A new tensor over `elements` fresh elements, its geometry left to the
+// caller. Note [Inference tensors]: made inside InferenceMode, a tensor gets
+// only the backend key and no version counter, so later ops on it skip the
+// Autograd and ADInplaceOrView layers wherever they run.
+intrusive_ptr<TensorImpl> new_impl(int64_t elements, ScalarType dtype, const char* creator) {
+  const bool inference = InferenceMode::is_enabled();
+  return make_intrusive<TensorImpl>(
+      Storage::allocate(static_cast<size_t>(elements) * elementSize(dtype)), dtype,
       inference ? DispatchKeySet(DispatchKey::CPU) : normal_tensor_keyset(DispatchKey::CPU),
       inference ? intrusive_ptr<VersionCounter>() : make_intrusive<VersionCounter>(), creator);
+}
+
+}  // namespace
+
+Tensor make_tensor(IntArrayRef sizes, ScalarType dtype, const char* creator) {
+  auto impl = new_impl(checked_numel(sizes, elementSize(dtype), creator), dtype, creator);
   impl->set_sizes_contiguous(sizes);
   return Tensor(std::move(impl));
 }
 
 Tensor make_tensor(IntArrayRef sizes, IntArrayRef strides, ScalarType dtype, const char* creator) {
-  int64_t numel = checked_numel(sizes, elementSize(dtype), creator);
+  const int64_t numel = checked_numel(sizes, elementSize(dtype), creator);
+  // The elements the strides reach: one past the last one's offset.
   int64_t extent = numel == 0 ? 0 : 1;
   for (size_t i = 0; i < sizes.size() && numel != 0; ++i) extent += (sizes[i] - 1) * strides[i];
-  Tensor t = make_tensor({extent}, dtype, creator);
-  t.unsafeGetTensorImpl()->set_sizes_and_strides(sizes, strides);
-  return t;
+  auto impl = new_impl(extent, dtype, creator);
+  impl->set_sizes_and_strides(sizes, strides);
+  return Tensor(std::move(impl));
 }
 
 Tensor make_view(const Tensor& base, IntArrayRef sizes, IntArrayRef strides, int64_t storage_offset) {
@@ -128,18 +136,11 @@ Tensor empty(IntArrayRef size, ScalarType dtype) { return detail::make_tensor(si
 Tensor empty_strided(IntArrayRef size, IntArrayRef stride, ScalarType dtype) {
   EMBER_CHECK(size.size() == stride.size(), "empty_strided(): mismatch in length of strides and shape: sizes ", size,
               " but strides ", stride, ". Pass one stride per dim.");
-  int64_t extent = 1;
-  detail::checked_numel(size, elementSize(dtype), "empty_strided");
-  for (size_t i = 0; i < size.size(); ++i) {
-    EMBER_CHECK(stride[i] >= 0, "Storage size calculation overflowed with sizes=", size, " and strides=", stride,
+  for (int64_t s : stride) {
+    EMBER_CHECK(s >= 0, "Storage size calculation overflowed with sizes=", size, " and strides=", stride,
                 " (Ember: empty_strided() takes strides >= 0.)");
-    if (size[i] == 0) extent = 0;
   }
-  if (extent != 0)
-    for (size_t i = 0; i < size.size(); ++i) extent += (size[i] - 1) * stride[i];
-  Tensor t = detail::make_tensor({extent}, dtype, "empty_strided");
-  t.unsafeGetTensorImpl()->set_sizes_and_strides(size, stride);
-  return t;
+  return detail::make_tensor(size, stride, dtype, "empty_strided");
 }
 
 Tensor zeros(IntArrayRef size, ScalarType dtype) {

@@ -93,6 +93,24 @@ TEST(RandomTest, RandIsInUnitIntervalAndRandnLooksNormal) {
   EXPECT_NEAR(n.mean().item<double>(), 0.0, 0.05);
   EXPECT_NEAR((n * n).mean().item<double>(), 1.0, 0.05);
   EXPECT_EMBER_ERROR(rand({2}, kLong), HAS("\"check_uniform_bounds\" not implemented for 'Long'"), HAS("rand()"));
+  EXPECT_EMBER_ERROR(randn({2}, kLong), HAS("\"normal_kernel_cpu\" not implemented for 'Long'"), HAS("randn()"));
+  EXPECT_EMBER_ERROR(rand_like(arange(3)), HAS("\"check_uniform_bounds\" not implemented for 'Long'"));
+  EXPECT_EMBER_ERROR(randn_like(arange(3)), HAS("\"normal_kernel_cpu\" not implemented for 'Long'"));
+}
+
+TEST(EmptyStridedTest, TakesItsStridesAndStorageForTheElementsTheyReach) {
+  Tensor t = empty_strided({3, 4}, {1, 3}, kDouble);
+  EXPECT_EQ(t.sizes(), IntArrayRef({3, 4}));
+  EXPECT_EQ(t.strides(), IntArrayRef({1, 3}));
+  EXPECT_EQ(t.storage().nbytes(), 12 * sizeof(double));
+  EXPECT_EQ(empty_strided({2, 2}, {0, 1}).storage().nbytes(), 2 * sizeof(float));  // an expanded row
+  EXPECT_EQ(empty_strided({2, 0}, {5, 1}).storage().nbytes(), 0u);
+}
+
+TEST(EmptyStridedTest, RefusesANegativeStrideOrOneStridePerDimMissing) {
+  EXPECT_EMBER_ERROR(empty_strided({2, 2}, {2, -1}), HAS("Storage size calculation overflowed with sizes=[2, 2] and "
+                                                         "strides=[2, -1]"));
+  EXPECT_EMBER_ERROR(empty_strided({2, 2}, {1}), HAS("mismatch in length of strides and shape"));
 }
 
 TEST(FromBlobTest, WrapsUserMemoryWithoutCopying) {
