@@ -222,11 +222,10 @@ void check_defined(const Tensor& t, int position, const char* name, const char* 
 
 // An input that shares memory with the written tensor is fine when every
 // element reads exactly what it then overwrites; otherwise the result would
-// depend on the loop order, so refuse, as LibTorch does.
-// LibTorch's get_overlap_status, case by case: the same memory span with the
-// same strides is a full overlap (fine, even if the sizes differ, as for
-// (1, 3) and (3, 1) views of three elements); any other intersection of two
-// dense spans is partial.
+// depend on the loop order, so refuse. The cases are LibTorch's
+// get_overlap_status: the same span with the same strides is a full overlap
+// (fine, even if the sizes differ, as for (1, 3) and (3, 1) views of three
+// elements); any other intersection of two dense spans is partial.
 void check_no_partial_overlap(const Tensor& written, const Tensor& input, const char* op) {
   if (written.is_same(input) || written.numel() == 0 || input.numel() == 0) return;
   // Interleaved strided views may not overlap at all; like LibTorch, only

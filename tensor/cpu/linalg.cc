@@ -66,19 +66,11 @@ void gemm_long(const Tensor& a_in, const Tensor& b_in, const Tensor& out) {
     }
 }
 
+// Its callers have refused Bool (check_not_bool) and mixed dtypes.
 void gemm(const Tensor& a, const Tensor& b, const Tensor& out) {
-  switch (a.dtype()) {
-    case kFloat:
-      return gemm_blas<float>(a, b, out);
-    case kDouble:
-      return gemm_blas<double>(a, b, out);
-    case kLong:
-      return gemm_long(a, b, out);
-    case kBool:
-      break;
-  }
-  detail::fail("\"addmm_impl_cpu_\" not implemented for 'Bool' (mm of two Bool matrices). Convert them with "
-               ".to(ember::kFloat) or .to(ember::kLong) first.");
+  if (a.dtype() == kFloat) return gemm_blas<float>(a, b, out);
+  if (a.dtype() == kDouble) return gemm_blas<double>(a, b, out);
+  gemm_long(a, b, out);
 }
 
 // LibTorch dispatches on the first operand's dtype before it compares the
