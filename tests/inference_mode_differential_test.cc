@@ -282,23 +282,18 @@ std::vector<Step> story() {
 
     // Views of normal tensors made inside the mode (CreationMeta
     // INFERENCE_MODE), used outside.
+    auto view_made_inside = [](const Tensor& a) {
+      InferenceMode guard;
+      return a.view({6});
+    };
     step(p + "a.view() inside, then mul_ outside", [&] {
-      Tensor a = S().clone();
-      Tensor v;
-      {
-        InferenceMode guard;
-        v = a.view({6});
-      }
+      Tensor v = view_made_inside(S().clone());
       v.mul_(2);
       return state(v);
     });
     step(p + "a.view() inside, a.mul_ outside, then grad_fn", [&] {
       Tensor a = S().clone();
-      Tensor v;
-      {
-        InferenceMode guard;
-        v = a.view({6});
-      }
+      Tensor v = view_made_inside(a);
       a.mul_(1);
       return std::string(v.grad_fn() ? "grad_fn " : "no grad_fn ") + state(v);
     });
