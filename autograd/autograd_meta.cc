@@ -118,6 +118,12 @@ const std::shared_ptr<Node>& grad_fn(const Tensor& t) {
   return meta->grad_fn_;
 }
 
+bool is_leaf(const Tensor& t) {
+  AutogradMeta* meta = get_autograd_meta(t);
+  if (meta && meta->is_view_ && meta->creation_meta_ != CreationMeta::DEFAULT) return meta->grad_fn_ == nullptr;
+  return grad_fn(t) == nullptr;
+}
+
 std::shared_ptr<Node> grad_accumulator(const Tensor& t) {
   AutogradMeta* meta = materialize_autograd_meta(t);
   std::lock_guard<MetaLock> lock(meta->mutex_);

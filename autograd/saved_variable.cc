@@ -24,7 +24,7 @@ SavedVariable::SavedVariable(const Tensor& t, bool is_output, const char* op) {
   is_output_ = is_output;
   requires_grad_ = t.requires_grad();
   // As LibTorch's is_leaf_: without regenerating a view's history here.
-  had_grad_fn_ = !is_output && !t.is_leaf();
+  had_grad_fn_ = !is_output && !impl::is_leaf(t);
   saved_version_ = t.unsafeGetTensorImpl()->version();
   if (is_output) {
     // An alias of the data with no autograd meta: see the header.

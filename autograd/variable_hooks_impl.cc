@@ -45,14 +45,7 @@ class AutogradHooks final : public VariableHooksInterface {
   }
 
   const std::shared_ptr<Node>& grad_fn(const Tensor& self) const override { return impl::grad_fn(self); }
-  // LibTorch reads the grad_fn field and never regenerates a view's history
-  // for this, so a view made under NoGradGuard or in InferenceMode whose base
-  // changed since is still a leaf, not an error.
-  bool is_leaf(const Tensor& self) const override {
-    AutogradMeta* meta = impl::get_autograd_meta(self);
-    if (meta && meta->is_view_ && meta->creation_meta_ != CreationMeta::DEFAULT) return meta->grad_fn_ == nullptr;
-    return impl::grad_fn(self) == nullptr;
-  }
+  bool is_leaf(const Tensor& self) const override { return impl::is_leaf(self); }
   int64_t output_nr(const Tensor& self) const override {
     AutogradMeta* meta = impl::get_autograd_meta(self);
     return meta ? meta->output_nr_ : 0;
