@@ -31,32 +31,39 @@ int64_t checked_numel(IntArrayRef sizes, size_t itemsize, const char* op) {
 
 namespace {
 
-// A new tensor over `elements` fresh elements, its geometry left to the
-// caller. Note [Inference tensors]: made inside InferenceMode, a tensor gets
-// only the backend key and no version counter, so later ops on it skip the
-// Autograd and ADInplaceOrView layers wherever they run.
-intrusive_ptr<TensorImpl> new_impl(int64_t elements, ScalarType dtype, const char* creator) {
+// A new tensor over `storage`, its geometry left to the caller. Note
+// [Inference tensors]: made inside InferenceMode, a tensor gets only the
+// backend key and no version counter, so later ops on it skip the Autograd
+// and ADInplaceOrView layers wherever they run.
+intrusive_ptr<TensorImpl> new_impl(Storage storage, ScalarType dtype, const char* creator) {
   const bool inference = InferenceMode::is_enabled();
   return make_intrusive<TensorImpl>(
-      Storage::allocate(static_cast<size_t>(elements) * elementSize(dtype)), dtype,
-      inference ? DispatchKeySet(DispatchKey::CPU) : normal_tensor_keyset(DispatchKey::CPU),
+      std::move(storage), dtype, inference ? DispatchKeySet(DispatchKey::CPU) : normal_tensor_keyset(DispatchKey::CPU),
       inference ? intrusive_ptr<VersionCounter>() : make_intrusive<VersionCounter>(), creator);
+}
+
+Storage allocate(int64_t elements, ScalarType dtype) {
+  return Storage::allocate(static_cast<size_t>(elements) * elementSize(dtype));
+}
+
+// The elements (sizes, strides) reach: one past the last one's offset.
+int64_t extent_of(IntArrayRef sizes, IntArrayRef strides, int64_t numel) {
+  int64_t extent = numel == 0 ? 0 : 1;
+  for (size_t i = 0; i < sizes.size() && numel != 0; ++i) extent += (sizes[i] - 1) * strides[i];
+  return extent;
 }
 
 }  // namespace
 
 Tensor make_tensor(IntArrayRef sizes, ScalarType dtype, const char* creator) {
-  auto impl = new_impl(checked_numel(sizes, elementSize(dtype), creator), dtype, creator);
+  auto impl = new_impl(allocate(checked_numel(sizes, elementSize(dtype), creator), dtype), dtype, creator);
   impl->set_sizes_contiguous(sizes);
   return Tensor(std::move(impl));
 }
 
 Tensor make_tensor(IntArrayRef sizes, IntArrayRef strides, ScalarType dtype, const char* creator) {
   const int64_t numel = checked_numel(sizes, elementSize(dtype), creator);
-  // The elements the strides reach: one past the last one's offset.
-  int64_t extent = numel == 0 ? 0 : 1;
-  for (size_t i = 0; i < sizes.size() && numel != 0; ++i) extent += (sizes[i] - 1) * strides[i];
-  auto impl = new_impl(extent, dtype, creator);
+  auto impl = new_impl(allocate(extent_of(sizes, strides, numel), dtype), dtype, creator);
   impl->set_sizes_and_strides(sizes, strides);
   return Tensor(std::move(impl));
 }
@@ -279,14 +286,8 @@ Tensor wrap_blob(void* data, IntArrayRef size, IntArrayRef strides, ScalarType d
   int64_t numel = detail::checked_numel(size, elementSize(dtype), "from_blob");
   EMBER_CHECK(size.size() == strides.size(), "from_blob(): mismatch in length of strides and shape: sizes ", size,
               " but strides ", strides, ".");
-  int64_t extent = numel == 0 ? 0 : 1;
-  if (numel != 0)
-    for (size_t i = 0; i < size.size(); ++i) extent += (size[i] - 1) * strides[i];
-  bool inference = InferenceMode::is_enabled();
-  auto impl = make_intrusive<TensorImpl>(
-      Storage::wrap(data, static_cast<size_t>(extent) * elementSize(dtype), ctx, deleter), dtype,
-      inference ? DispatchKeySet(DispatchKey::CPU) : normal_tensor_keyset(DispatchKey::CPU),
-      inference ? intrusive_ptr<VersionCounter>() : make_intrusive<VersionCounter>(), "from_blob");
+  const size_t nbytes = static_cast<size_t>(detail::extent_of(size, strides, numel)) * elementSize(dtype);
+  auto impl = detail::new_impl(Storage::wrap(data, nbytes, ctx, deleter), dtype, "from_blob");
   impl->set_sizes_and_strides(size, strides);
   return Tensor(std::move(impl));
 }
