@@ -12,6 +12,7 @@
 #include "modes/inference_mode.h"
 #include "modes/kernel_guards.h"
 #include "tensor/ops.h"
+#include "tensor/tensor_util.h"
 
 namespace ember {
 namespace autograd {
@@ -28,7 +29,7 @@ template <class Op, class... Args>
                                                                     const Args&... args) {
   {
     AutoDispatchBelowADInplaceOrView guard;
-    Tensor scratch = ops::clone.redispatch(DispatchKeySet(DispatchKey::CPU), self, MemoryFormat::Preserve);
+    Tensor scratch = ops::clone.redispatch(detail::kCpuOnly, self, MemoryFormat::Preserve);
     op.redispatch(keys_after(ks, kKey), scratch, args...);
   }
   self.unsafeGetTensorImpl()->throw_inplace_update_of_inference_tensor(op.name());
