@@ -32,6 +32,7 @@ struct TorchLib : differential::TorchLib {
   static Tensor full_like(const Tensor& t) { return torch::full_like(t, 3); }
   static Tensor to_double(const Tensor& t) { return t.to(torch::kDouble); }
   static Tensor cat(const Tensor& a, const Tensor& b) { return torch::cat({a, b}); }
+  static Tensor stack(const Tensor& a, const Tensor& b, int64_t dim) { return torch::stack({a, b}, dim); }
   static void add_out(const Tensor& out, const Tensor& a, const Tensor& b) { torch::add_out(const_cast<Tensor&>(out), a, b); }
   static constexpr Format kContiguous = at::MemoryFormat::Contiguous;
   static constexpr Format kChannelsLast = at::MemoryFormat::ChannelsLast;
@@ -50,6 +51,7 @@ struct EmberLib : differential::EmberLib {
   static Tensor full_like(const Tensor& t) { return ember::full_like(t, 3); }
   static Tensor to_double(const Tensor& t) { return t.to(ember::kDouble); }
   static Tensor cat(const Tensor& a, const Tensor& b) { return ember::cat({a, b}); }
+  static Tensor stack(const Tensor& a, const Tensor& b, int64_t dim) { return ember::stack({a, b}, dim); }
   static void add_out(const Tensor& out, const Tensor& a, const Tensor& b) { ember::add_out(out, a, b); }
   static constexpr Format kContiguous = ember::MemoryFormat::Contiguous;
   static constexpr Format kChannelsLast = ember::MemoryFormat::ChannelsLast;
@@ -122,6 +124,9 @@ std::vector<std::pair<std::string, std::function<typename L::Tensor(const typena
       {"t.sum(0, keepdim)", [](const T& t) { return t.dim() ? t.sum({0}, true) : t.sum(); }},
       {"t.mean()", [](const T& t) { return t.mean(); }},
       {"cat", [](const T& t) { return L::cat(t, t); }},
+      // Before the last dim, a cat split by a view; at the last, a cat of unsqueezed inputs.
+      {"stack at dim 0", [](const T& t) { return L::stack(t, t.exp(), 0); }},
+      {"stack at the last dim", [](const T& t) { return L::stack(t, t.exp(), -1); }},
       {"reshape(-1)", [](const T& t) { return t.reshape({-1}); }},
       {"(t * 2).view(-1)", [](const T& t) { return (t * 2).view({-1}); }},
       {"add_out into empty(0)", [](const T& t) {

@@ -69,14 +69,22 @@ Tensor cat_kernel(DispatchKeySet, TensorList tensors, int64_t dim) {
   return out;
 }
 
-// LibTorch's order: the dim, then the sizes; the values are cat's of the
-// inputs unsqueezed at the new dim.
+// LibTorch's order: the dim, then the sizes. Its layout is LibTorch 1.13's
+// too: before the last dim, the inputs are concatenated as they are and the
+// joined dim is split by a view (so a channels-last input gives a permuted
+// result, and a permuted 3-D one a row-major result); at the last dim, they
+// are concatenated unsqueezed.
 Tensor stack_kernel(DispatchKeySet, TensorList tensors, int64_t dim) {
   const int64_t d = detail::maybe_wrap_dim(dim, tensors[0].dim() + 1, "stack");
   for (size_t i = 1; i < tensors.size(); ++i) {
     EMBER_CHECK(tensors[i].sizes() == tensors[0].sizes(), "stack expects each tensor to be equal size, but got ",
                 tensors[0].sizes(), " at entry 0 and ", tensors[i].sizes(), " at entry ", i,
                 ". Reshape or pad them to one size first.");
+  }
+  if (d < tensors[0].dim()) {
+    DimVector sizes(tensors[0].sizes());
+    sizes.insert(static_cast<size_t>(d), static_cast<int64_t>(tensors.size()));
+    return ops::view.redispatch(detail::kCpuOnly, cat_kernel(detail::kCpuOnly, tensors, d), sizes);
   }
   std::vector<Tensor> unsqueezed;
   unsqueezed.reserve(tensors.size());
