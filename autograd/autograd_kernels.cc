@@ -344,10 +344,10 @@ enum class Un { Neg, Exp, Log, Relu, Sigmoid, Tanh };
 variable_list neg_bw(OpNode&, const Tensor& g) { return {-g}; }
 variable_list exp_bw(OpNode& n, const Tensor& g) { return {g * n.saved(0)}; }
 variable_list log_bw(OpNode& n, const Tensor& g) { return {g / n.saved(0)}; }
-variable_list relu_bw(OpNode& n, const Tensor& g) {
-  Tensor off = n.saved(0).eq(0).to(g.dtype());
-  return {g - g * off};
-}
+// LibTorch's threshold_backward(grad, result, 0): under create_graph the
+// gradient depends on the result too, so it requires grad even where the
+// network is piecewise linear, and its own derivative there is zeros.
+variable_list relu_bw(OpNode& n, const Tensor& g) { return {ops::threshold_backward.call(g, n.saved(0), 0)}; }
 variable_list sigmoid_bw(OpNode& n, const Tensor& g) {
   Tensor r = n.saved(0);
   return {g * r * (1 - r)};
@@ -380,7 +380,7 @@ void unary_jvp(const Tensor& a, const Tensor& ta, const Tensor& out, bool inplac
     case Un::Log:
       return set_out_tangent(out, ta / a, inplace);
     case Un::Relu:
-      return set_out_tangent(out, ta - ta * out.eq(0).to(ta.dtype()), inplace);
+      return set_out_tangent(out, ops::threshold_backward.call(ta, out, 0), inplace);
     case Un::Sigmoid:
       return set_out_tangent(out, ta * out * (1 - out), inplace);
     case Un::Tanh:
@@ -647,6 +647,45 @@ Tensor sum_dim(DispatchKeySet ks, const Tensor& a, IntArrayRef dims, bool keepdi
 Tensor mean_dim(DispatchKeySet ks, const Tensor& a, IntArrayRef dims, bool keepdim) {
   return record<decltype(ops::mean_dim), IntArrayRef, bool>(ops::mean_dim, "MeanBackward1", &mean_dim_bw, ks, a,
                                                             &keep_mean_reduction, dims, keepdim);
+}
+
+// ---- threshold_backward (relu's backward, differentiated again) ----
+
+// LibTorch's ThresholdBackwardBackward0: the gradient's own gradient is
+// masked the same way; self's is zeros.
+variable_list threshold_backward_bw(OpNode& n, const Tensor& g) {
+  return {n.should_compute_output(0) ? ops::threshold_backward.call(g, n.saved(0), n.scalar) : Tensor(),
+          n.should_compute_output(1) ? zeros_like(g) : Tensor()};
+}
+
+Tensor threshold_backward_record(DispatchKeySet ks, const Tensor& grad_output, const Tensor& self,
+                                 const Scalar& threshold) {
+  if (!compute_requires_grad(grad_output, self)) {
+    AutoDispatchBelowADInplaceOrView guard;
+    return ops::threshold_backward.redispatch(keys_after(ks, kKey), grad_output, self, threshold);
+  }
+  auto node = make_node("ThresholdBackwardBackward0", &threshold_backward_bw, grad_output, self);
+  node->scalar = threshold;
+  save_if(*node, node->should_compute_output(0), self, "threshold_backward");
+  Tensor out;
+  {
+    AutoDispatchBelowADInplaceOrView guard;
+    out = ops::threshold_backward.redispatch(keys_after(ks, kKey), grad_output, self, threshold);
+  }
+  impl::set_history(out, std::move(node));
+  return out;
+}
+
+Tensor threshold_backward(DispatchKeySet ks, const Tensor& grad_output, const Tensor& self, const Scalar& threshold) {
+  Tensor out = threshold_backward_record(ks, grad_output, self, threshold);
+  if (__builtin_expect(fw::is_active(), 0)) {
+    Tensor t = fw::tangent(grad_output), t_self = fw::tangent(self);
+    if (t.defined() || t_self.defined()) {
+      AutoFwGradMode off(false);
+      set_out_tangent(out, t.defined() ? ops::threshold_backward.call(t, self, threshold) : zeros_like(out));
+    }
+  }
+  return out;
 }
 
 // ---- Linear algebra ----
@@ -941,6 +980,7 @@ const bool registered = [] {
   ops::name##_Scalar.register_kernel(kKey, &no_grad_binary_scalar<ops::name##_Scalar>);
   EMBER_COMPARISON_OPS(EMBER_REGISTER_COMPARISON)
 #undef EMBER_REGISTER_COMPARISON
+  ops::threshold_backward.register_kernel(kKey, &threshold_backward);
   ops::copy_.register_kernel(kKey, &copy_);
   ops::fill_.register_kernel(kKey, &fill_);
   ops::zero_.register_kernel(kKey, &zero_);

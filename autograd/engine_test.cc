@@ -453,6 +453,26 @@ TEST(Engine, CreateGraphGivesSecondDerivative) {
   EXPECT_TRUE(gg[0].allclose(t({12})));  // 6x
 }
 
+// relu's gradient is LibTorch's threshold_backward of the result: computed
+// with create_graph, it depends on x, so a second derivative through a
+// piecewise-linear function is zeros, not "appears to not have been used".
+TEST(Engine, CreateGraphThroughReluGivesAGradientThatRequiresGrad) {
+  Tensor x = tensor({-1.0, 0.5, 2.0}).to(kDouble).set_requires_grad(true);
+  variable_list g = grad({(x.relu() * 3).sum()}, {x}, {}, -1, /*create_graph=*/true);
+  EXPECT_TRUE(g[0].allclose(tensor({0.0, 3.0, 3.0}).to(kDouble)));
+  ASSERT_TRUE(g[0].requires_grad());
+  EXPECT_EQ(g[0].grad_fn()->name(), "ThresholdBackwardBackward0");
+  variable_list gg = grad({g[0].sum()}, {x});
+  EXPECT_TRUE(gg[0].allclose(zeros({3}, kDouble)));
+}
+
+TEST(Engine, ReluMasksAnInfiniteGradientToZero) {
+  Tensor x = tensor({-1.0, 2.0}).to(kDouble).set_requires_grad(true);
+  x.relu().backward(tensor({INFINITY, INFINITY}).to(kDouble));
+  EXPECT_EQ(x.grad().select(0, 0).item<double>(), 0);
+  EXPECT_EQ(x.grad().select(0, 1).item<double>(), INFINITY);
+}
+
 TEST(Engine, BackwardOnSeparateThreadsIsIndependent) {
   std::vector<std::thread> threads;
   std::vector<Tensor> grads(4);

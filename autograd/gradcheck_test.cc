@@ -7,6 +7,7 @@
 
 #include "autograd/test_util.h"
 #include "modes/grad_mode.h"
+#include "tensor/ops.h"
 #include "tensor/tensor.h"
 
 namespace ember {
@@ -68,6 +69,7 @@ TEST_F(GradCheck, UnaryOps) {
   EXPECT_TRUE(gradcheck(FN(x[0].exp()), {a}));
   EXPECT_TRUE(gradcheck(FN(x[0].log()), {p}));
   EXPECT_TRUE(gradcheck(FN(x[0].relu()), {z}));
+  EXPECT_TRUE(gradcheck(FN(ops::threshold_backward.call(x[0], x[1], 0)), {a, z}));  // relu's backward
   EXPECT_TRUE(gradcheck(FN(x[0].sigmoid()), {a}));
   EXPECT_TRUE(gradcheck(FN(x[0].tanh()), {a}));
 }
@@ -274,7 +276,7 @@ TEST_F(GradCheck, AsStridedOfNonContiguousInput) {
 }
 
 TEST_F(GradCheck, DoubleBackward) {
-  Tensor a = input({3}), b = input({3}), p = positive({3}), m = input({2, 3}), n = input({3, 2});
+  Tensor a = input({3}), b = input({3}), p = positive({3}), z = off_zero({3}), m = input({2, 3}), n = input({3, 2});
   EXPECT_TRUE(gradgradcheck(FN(x[0] * x[1]), {a, b}));
   EXPECT_TRUE(gradgradcheck(FN(x[0] / x[1]), {a, p}));
   EXPECT_TRUE(gradgradcheck(FN(x[0].pow(3)), {a}));
@@ -282,6 +284,7 @@ TEST_F(GradCheck, DoubleBackward) {
   EXPECT_TRUE(gradgradcheck(FN(x[0].log()), {p}));
   EXPECT_TRUE(gradgradcheck(FN(x[0].sigmoid()), {a}));
   EXPECT_TRUE(gradgradcheck(FN(x[0].tanh()), {a}));
+  EXPECT_TRUE(gradgradcheck(FN(x[0].relu() * x[0]), {z}));
   EXPECT_TRUE(gradgradcheck(FN(x[0].mm(x[1]).sum({1})), {m, n}));
   EXPECT_TRUE(gradgradcheck(FN(x[0].dot(x[1])), {a, b}));
   EXPECT_TRUE(gradgradcheck(FN(x[0].mv(x[1])), {m, a}));

@@ -5,6 +5,7 @@
 
 #include "gtest/gtest.h"
 #include "modes/warning.h"
+#include "tensor/ops.h"
 #include "tensor/tensor.h"
 #include "tensor/testing.h"
 
@@ -280,6 +281,44 @@ TEST(UnaryTest, IntegerInputsOfFloatFunctionsGiveFloat) {
 TEST(UnaryTest, ReluKeepsNaN) {
   float nan = std::numeric_limits<float>::quiet_NaN();
   EXPECT_TRUE(std::isnan(tensor({nan}).relu().item<float>()));
+}
+
+TEST(ThresholdBackwardTest, PassesTheGradientWhereSelfIsAboveTheThreshold) {
+  Tensor grad = tensor({10.0, 20.0, 30.0, 40.0});
+  Tensor self = tensor({-1.0, 0.0, 0.5, 2.0});
+  EXPECT_EQ(values<float>(ops::threshold_backward.call(grad, self, 0)), (F{0, 0, 30, 40}));
+  EXPECT_EQ(values<float>(ops::threshold_backward.call(grad, self, 1)), (F{0, 0, 0, 40}));
+}
+
+// LibTorch's `self <= threshold ? 0 : grad`: a NaN self passes the gradient,
+// and a masked infinite or NaN gradient becomes 0 (not inf * 0).
+TEST(ThresholdBackwardTest, MasksNonFiniteGradientsAndPassesThemAtANaNSelf) {
+  const float inf = std::numeric_limits<float>::infinity(), nan = std::numeric_limits<float>::quiet_NaN();
+  std::vector<float> out = values<float>(ops::threshold_backward.call(tensor({inf, nan, inf}), tensor({-1.f, 0.f, nan}), 0));
+  EXPECT_EQ(out[0], 0);
+  EXPECT_EQ(out[1], 0);
+  EXPECT_EQ(out[2], inf);
+}
+
+TEST(ThresholdBackwardTest, PromotesDtypesAndBroadcasts) {
+  Tensor out = ops::threshold_backward.call(ones({3, 1}), tensor({-1.0, 2.0}).to(kDouble), 0);
+  EXPECT_EQ(out.dtype(), kDouble);
+  EXPECT_EQ(out.sizes(), (L{3, 2}));
+  EXPECT_EQ(values<double>(out), (std::vector<double>{0, 1, 0, 1, 0, 1}));
+  EXPECT_EQ(ops::threshold_backward.call(tensor({3, 4}), tensor({-1, 2}), 0).dtype(), kLong);
+}
+
+// TensorIterator's operand order is self, then the gradient: self's dim
+// order decides the result's layout, as LibTorch's.
+TEST(ThresholdBackwardTest, LaysTheResultOutLikeSelf) {
+  Tensor self = arange(6).to(kDouble).view({2, 3}).t();
+  Tensor grad = ones({3, 2}, kDouble);
+  EXPECT_EQ(ops::threshold_backward.call(grad, self, 0).strides(), (L{1, 3}));
+}
+
+TEST(ThresholdBackwardTest, BoolInputsThrow) {
+  Tensor b = ones({2}, kBool);
+  EXPECT_EMBER_ERROR(ops::threshold_backward.call(b, b, 0), HAS("\"threshold_cpu\" not implemented for 'Bool'"));
 }
 
 TEST(UnaryTest, InPlaceFormsWriteIntoSelf) {

@@ -30,6 +30,8 @@ EMBER_DEFINE_BINARY(div, kWrappedScalarKeys)
 EMBER_DEFINE_BINARY(pow, DispatchKeySet())
 #undef EMBER_DEFINE_BINARY
 
+Binary threshold_backward{"threshold_backward"};
+
 #define EMBER_DEFINE_COMPARISON(name) \
   Binary name{#name};                 \
   BinaryScalar name##_Scalar{#name ".Scalar"};

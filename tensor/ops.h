@@ -44,6 +44,13 @@ using UnaryInplace = Operator<const Tensor&(const Tensor&)>;
 EMBER_BINARY_OPS(EMBER_DECLARE_BINARY)
 #undef EMBER_DECLARE_BINARY
 
+// LibTorch's threshold_backward(grad_output, self, threshold): grad_output
+// where self > threshold, else 0 (a NaN self passes it). relu's backward: as
+// an op of its own, a gradient computed with create_graph depends on self,
+// so it requires grad and a second derivative reaches self (as zeros), as in
+// LibTorch.
+extern Binary threshold_backward;
+
 #define EMBER_COMPARISON_OPS(_) _(eq) _(ne) _(lt) _(le) _(gt) _(ge)
 #define EMBER_DECLARE_COMPARISON(name) \
   extern Binary name;                  \

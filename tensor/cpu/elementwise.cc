@@ -20,7 +20,9 @@ namespace ember {
 namespace cpu {
 namespace {
 
-enum class Kind { Add, Sub, Mul, Div, Pow, Eq, Ne, Lt, Le, Gt, Ge };
+// ThresholdBackward is LibTorch's threshold_backward with TensorIterator's
+// operand order: a is self, b the gradient, alpha the threshold.
+enum class Kind { Add, Sub, Mul, Div, Pow, ThresholdBackward, Eq, Ne, Lt, Le, Gt, Ge };
 
 // Comparisons produce bool whatever they compare.
 constexpr bool is_comparison(Kind k) { return k >= Kind::Eq; }
@@ -37,6 +39,8 @@ const char* name_of(Kind k) {
       return "div";
     case Kind::Pow:
       return "pow";
+    case Kind::ThresholdBackward:
+      return "threshold_backward";
     case Kind::Eq:
       return "eq";
     case Kind::Ne:
@@ -88,6 +92,9 @@ struct BinaryFn {
       if constexpr (std::is_floating_point<T>::value) return static_cast<T>(std::pow(a, b));
       else if constexpr (std::is_same<T, bool>::value) return static_cast<bool>(a || !b);
       else return int_pow<T>(a, b);
+    } else if constexpr (K == Kind::ThresholdBackward) {
+      // A NaN self passes the gradient, as LibTorch's `x <= threshold ? 0 : grad`.
+      return a <= alpha ? T(0) : b;
     } else if constexpr (K == Kind::Eq) {
       return static_cast<bool>(a == b);
     } else if constexpr (K == Kind::Ne) {
@@ -599,6 +606,18 @@ const Tensor& fill_kernel(DispatchKeySet, const Tensor& self, const Scalar& valu
   return self;
 }
 
+// LibTorch lays the result out by self, then the gradient, and dispatches
+// on a dtype list without Bool.
+Tensor threshold_backward_kernel(DispatchKeySet ks, const Tensor& grad_output, const Tensor& self,
+                                 const Scalar& threshold) {
+  check_defined(grad_output, 0, "grad_output", "threshold_backward");
+  check_defined(self, 1, "self", "threshold_backward");
+  EMBER_CHECK(result_type(self, grad_output) != kBool,
+              "\"threshold_cpu\" not implemented for 'Bool' (Ember: threshold_backward of Bool tensors; convert them "
+              "with .to(ember::kFloat) first.)");
+  return binary<Kind::ThresholdBackward>(ks, self, grad_output, threshold);
+}
+
 const Tensor& zero_kernel(DispatchKeySet ks, const Tensor& self) { return fill_kernel(ks, self, 0); }
 
 Tensor clone_kernel(DispatchKeySet, const Tensor& self, MemoryFormat format) {
@@ -635,6 +654,7 @@ const bool registered = [] {
   EMBER_REGISTER_BINARY(mul, Kind::Mul)
   EMBER_REGISTER_BINARY(div, Kind::Div)
   EMBER_REGISTER_BINARY(pow, Kind::Pow)
+  ops::threshold_backward.register_kernel(DispatchKey::CPU, &threshold_backward_kernel);
 #define EMBER_REGISTER_COMPARISON(name, K)                  \
   ops::name.register_kernel(DispatchKey::CPU, &binary<K>); \
   ops::name##_Scalar.register_kernel(DispatchKey::CPU, &binary_scalar<K>);
