@@ -112,8 +112,11 @@ variable_list div_bw(OpNode& n, const Tensor& g) {
 // exponent is 0 (not 0 * 0^-1 = nan at a 0 base), and the exponent's is 0
 // where the base is 0 and the exponent >= 0 (not 0 * log 0 = nan). Both
 // masks are constants, so the formulas stay differentiable.
+// The exponent's gradient uses the result (saved 2), as LibTorch's
+// PowBackward1, which saves it whichever input requires grad: an in-place
+// change of the result before backward is refused.
 variable_list pow_bw(OpNode& n, const Tensor& g) {
-  Tensor a = n.saved(0), b = n.saved(1);
+  Tensor a = n.saved(0), b = n.saved(1), result = n.saved(2);
   Tensor grad_base, grad_exponent;
   if (n.should_compute_output(0)) {
     Tensor exponent_is_zero = b.eq(0).to(b.dtype());
@@ -121,7 +124,7 @@ variable_list pow_bw(OpNode& n, const Tensor& g) {
   }
   if (n.should_compute_output(1)) {
     Tensor zero_base = (a.eq(0).to(a.dtype()) * b.ge(0).to(a.dtype())).detach();
-    grad_exponent = g * a.pow(b) * (a + zero_base).log();
+    grad_exponent = g * result * (a + zero_base).log();
   }
   return {grad_base, grad_exponent};
 }
@@ -205,7 +208,8 @@ Tensor binary_record(DispatchKeySet ks, const Tensor& a, const Tensor& b, const 
     AutoDispatchBelowADInplaceOrView guard;
     out = Op.redispatch(keys_after(ks, kKey), a, b, alpha);
   }
-  impl::set_history(out, std::move(node));
+  impl::set_history(out, node);
+  if (K == Bin::Pow) node->save(out, /*is_output=*/true, Op.name());
   return out;
 }
 
@@ -230,7 +234,10 @@ const Tensor& binary_(DispatchKeySet ks, const Tensor& self, const Tensor& other
     AutoDispatchBelowAutograd guard;
     Op.redispatch(keys_after(ks, kKey), self, other, alpha);
   }
-  if (node) impl::rebase_history(self, node);
+  if (node) {
+    impl::rebase_history(self, node);
+    if (K == Bin::Pow) node->save(self, /*is_output=*/true, Op.name());
+  }
   if (__builtin_expect(fwd.active, 0)) binary_jvp<K>(fwd.self_before, fwd.t_self, other, fwd.t_other, alpha, self, /*inplace=*/true);
   return self;
 }
@@ -254,7 +261,8 @@ variable_list mul_scalar_bw(OpNode& n, const Tensor& g) { return {g * n.scalar};
 variable_list div_scalar_bw(OpNode& n, const Tensor& g) { return {g / n.scalar}; }
 variable_list pow_scalar_bw(OpNode& n, const Tensor& g) {
   double e = n.scalar.to<double>();
-  if (e == 0.0) return {zeros_like(g)};
+  // LibTorch's zeros_like(self, LEGACY_CONTIGUOUS_MEMORY_FORMAT): row-major.
+  if (e == 0.0) return {zeros(n.saved(0).sizes(), n.saved(0).dtype())};
   return {g * e * n.saved(0).pow(e - 1)};
 }
 struct ScalarSpec {
@@ -283,7 +291,7 @@ void binary_scalar_jvp(const Tensor& a, const Tensor& ta, const Scalar& other, c
       return set_out_tangent(out, ta / other, inplace);
     case Bin::Pow: {
       double e = other.to<double>();
-      return set_out_tangent(out, e == 0.0 ? zeros_like(ta) : ta * e * a.pow(e - 1), inplace);
+      return set_out_tangent(out, e == 0.0 ? zeros(a.sizes(), a.dtype()) : ta * e * a.pow(e - 1), inplace);
     }
   }
 }
@@ -690,9 +698,16 @@ Tensor threshold_backward(DispatchKeySet ks, const Tensor& grad_output, const Te
 
 // ---- Linear algebra ----
 
+// LibTorch's mm_mat1_backward/mm_mat2_backward: an input that was
+// column-major when mm ran (i0 for self, i1 for mat2) gets its gradient
+// computed transposed, so column-major too.
+bool is_column_major(const Tensor& m) { return m.stride(0) == 1 && m.stride(1) == m.size(0); }
 variable_list mm_bw(OpNode& n, const Tensor& g) {
   const Tensor a = n.saved(0), b = n.saved(1);
-  return {n.should_compute_output(0) ? g.mm(b.t()) : Tensor(), n.should_compute_output(1) ? a.t().mm(g) : Tensor()};
+  Tensor grad_a, grad_b;
+  if (n.should_compute_output(0)) grad_a = n.i0 ? b.mm(g.t()).t() : g.mm(b.t());
+  if (n.should_compute_output(1)) grad_b = n.i1 ? g.t().mm(a).t() : a.t().mm(g);
+  return {grad_a, grad_b};
 }
 variable_list bmm_bw(OpNode& n, const Tensor& g) {
   const Tensor a = n.saved(0), b = n.saved(1);
@@ -748,6 +763,10 @@ Tensor matmul_record(DispatchKeySet ks, const Tensor& a, const Tensor& b) {
   auto node = make_node(name, formula, a, b);
   save_if(*node, node->should_compute_output(1), a, Op.name());
   save_if(*node, node->should_compute_output(0), b, Op.name());
+  if (&Op == &ops::mm && a.dim() == 2 && b.dim() == 2) {
+    node->i0 = is_column_major(a);
+    node->i1 = is_column_major(b);
+  }
   Tensor out;
   {
     AutoDispatchBelowADInplaceOrView guard;

@@ -84,6 +84,39 @@ TEST(Engine, MeanOverDimsChecksItsInputsVersionAndMeanOfAllDoesNot) {
                    "instead.");
 }
 
+// LibTorch's PowBackward1 saves its result for the exponent's gradient,
+// whichever input requires grad.
+TEST(Engine, PowOfTwoTensorsChecksItsResultsVersion) {
+  Tensor base = t({0.5, 2}).set_requires_grad(true);
+  Tensor y = base.pow(t({2, 3}));
+  y.add_(1);
+  EXPECT_THROW_MSG(y.sum().backward(),
+                   "[CPUDoubleType [2]], which is output 0 of PowBackward1, is at version 1; expected version 0 "
+                   "instead.");
+}
+
+TEST(Engine, InPlacePowOfTwoTensorsChecksItsResultsVersion) {
+  Tensor exponent = t({2, 3}).set_requires_grad(true);
+  Tensor y = t({0.5, 2}) * 1;
+  y.pow_(exponent);
+  y.mul_(2);
+  EXPECT_THROW_MSG(y.sum().backward(), "which is output 0 of PowBackward1, is at version 2; expected version 1 instead.");
+}
+
+TEST(Engine, PowOfTwoTensorsGivesTheExponentsGradientFromTheResult) {
+  Tensor base = t({0.5, 2, 0}), exponent = t({2, 3, 1}).set_requires_grad(true);
+  base.pow(exponent).sum().backward();
+  // d/de b^e = b^e log b, and 0 where the base is 0 and the exponent >= 0.
+  EXPECT_TRUE(exponent.grad().allclose(t({0.25 * std::log(0.5), 8 * std::log(2.0), 0})));
+}
+
+// LibTorch's zeros_like(self, LEGACY_CONTIGUOUS_MEMORY_FORMAT).
+TEST(Engine, GradientOfPowZeroIsRowMajor) {
+  Tensor x = t({1, 2, 3, 4, 5, 6}).view({2, 3}).set_requires_grad(true);
+  variable_list g = grad({x.t().pow(0).sum()}, {x});
+  EXPECT_EQ(g[0].strides(), (std::vector<int64_t>{1, 2}));  // row-major for x.t(), then transposed back
+}
+
 TEST(Engine, AnIntegerTensorThatCopiesATensorThatRequiresGradDoesNot) {
   Tensor x = t({1, 2}).set_requires_grad(true);
   Tensor flags = zeros({2}, kBool);
