@@ -450,8 +450,11 @@ const Tensor& unary_(DispatchKeySet ks, const Tensor& self) {
 
 // ---- Copies ----
 
-variable_list zero_self_bw(OpNode& n, const Tensor& g) {
-  return {zeros_like(g), n.should_compute_output(1) ? g : Tensor()};
+variable_list zero_self_bw(OpNode&, const Tensor& g) { return {zeros_like(g)}; }
+// LibTorch's CopyBackwards: self's gradient is zeros_like(grad,
+// LEGACY_CONTIGUOUS_MEMORY_FORMAT), row-major whatever grad's layout.
+variable_list copy_bw(OpNode& n, const Tensor& g) {
+  return {zeros(g.sizes(), g.dtype()), n.should_compute_output(1) ? g : Tensor()};
 }
 
 const Tensor& copy_(DispatchKeySet ks, const Tensor& self, const Tensor& src) {
@@ -459,7 +462,7 @@ const Tensor& copy_(DispatchKeySet ks, const Tensor& self, const Tensor& src) {
   bool rg = compute_requires_grad(self, src) && isFloatingType(self.dtype());
   impl::check_inplace(self, "copy_", rg);
   std::shared_ptr<OpNode> node;
-  if (rg) node = make_node("CopyBackwards", &zero_self_bw, self, src);
+  if (rg) node = make_node("CopyBackwards", &copy_bw, self, src);
   InplaceTangents fwd(self, src, /*keep_self=*/false);
   {
     AutoDispatchBelowAutograd guard;

@@ -117,6 +117,29 @@ TEST(Engine, GradientOfPowZeroIsRowMajor) {
   EXPECT_EQ(g[0].strides(), (std::vector<int64_t>{1, 2}));  // row-major for x.t(), then transposed back
 }
 
+// LibTorch's CopyBackwards gives self zeros_like(grad, LEGACY_CONTIGUOUS_MEMORY_FORMAT).
+TEST(Engine, CopysGradientForTheOverwrittenTensorIsRowMajorZeros) {
+  Tensor x = t({1, 2, 3, 4, 5, 6}).view({2, 3}).set_requires_grad(true);
+  Tensor w = t({1, 2, 3, 4, 5, 6}).view({2, 3});
+  Tensor a = x.t() * 1;
+  a.copy_(ones({3, 2}, kDouble));
+  variable_list g = grad({(a * w.t()).sum()}, {x});  // the incoming gradient is laid out like w.t()
+  EXPECT_TRUE(g[0].allclose(zeros({2, 3}, kDouble)));
+  EXPECT_EQ(g[0].strides(), (std::vector<int64_t>{1, 2}));  // row-major for a, then transposed back
+}
+
+// LibTorch's mm_mat1_backward and mm_mat2_backward: an input that was
+// column-major gets a column-major gradient.
+TEST(Engine, MmGivesAColumnMajorInputAColumnMajorGradient) {
+  Tensor a = t({1, 2, 3, 4, 5, 6}).view({2, 3}).t().detach().set_requires_grad(true);  // (3, 2), column-major
+  Tensor b = t({1, 2, 3, 4}).view({2, 2}).t().detach().set_requires_grad(true);
+  variable_list g = grad({a.mm(b).sum()}, {a, b});
+  EXPECT_EQ(g[0].strides(), (std::vector<int64_t>{1, 3}));
+  EXPECT_EQ(g[1].strides(), (std::vector<int64_t>{1, 2}));
+  Tensor r = t({1, 2, 3, 4, 5, 6}).view({3, 2}).set_requires_grad(true);  // row-major
+  EXPECT_EQ(grad({r.mm(b).sum()}, {r})[0].strides(), (std::vector<int64_t>{2, 1}));
+}
+
 TEST(Engine, AnIntegerTensorThatCopiesATensorThatRequiresGradDoesNot) {
   Tensor x = t({1, 2}).set_requires_grad(true);
   Tensor flags = zeros({2}, kBool);
