@@ -2,7 +2,8 @@
 // views, in-place ops on results and views, reductions, mm, cat, detach,
 // NoGradGuard), each run in Ember and in LibTorch 1.13 from the same seed:
 // the sizes, strides and values of every live tensor, every leaf's
-// gradient, and which steps are refused must agree.
+// gradient, and which steps are refused must agree; in one variant, the
+// first and second derivatives that grad() with create_graph gives too.
 //
 // Four known differences are normalised, not hidden:
 // - Float32 results of exp, log, sigmoid and tanh (of integer tensors) agree
@@ -49,6 +50,9 @@ struct TorchLib : differential::TorchLib {
   static Tensor cat(std::vector<Tensor> v, int64_t d) { return torch::cat(v, d); }
   static Tensor stack(std::vector<Tensor> v, int64_t d) { return torch::stack(v, d); }
   static Tensor contiguous_clone(const Tensor& t) { return t.clone(at::MemoryFormat::Contiguous); }
+  static Tensor grad(const Tensor& output, const Tensor& input, bool create_graph) {
+    return torch::autograd::grad({output}, {input}, {}, c10::nullopt, create_graph, /*allow_unused=*/true)[0];
+  }
 };
 struct EmberLib : differential::EmberLib {
   static Tensor arange_d(int64_t n) { return ember::arange(n).to(ember::kDouble); }
@@ -57,6 +61,9 @@ struct EmberLib : differential::EmberLib {
   static Tensor cat(std::vector<Tensor> v, int64_t d) { return ember::cat(v, d); }
   static Tensor stack(std::vector<Tensor> v, int64_t d) { return ember::stack(v, d); }
   static Tensor contiguous_clone(const Tensor& t) { return t.clone(ember::MemoryFormat::Contiguous); }
+  static Tensor grad(const Tensor& output, const Tensor& input, bool create_graph) {
+    return ember::autograd::grad({output}, {input}, {}, -1, create_graph, /*allow_unused=*/true)[0];
+  }
 };
 
 struct Instr { int op; int a; int b; int64_t i0, i1, i2; double s; };
@@ -69,21 +76,28 @@ std::vector<double> flat(const typename L::Tensor& t) {
   return v;
 }
 
-// `shape`: the leaf's, of 12 elements.
+// `shape`: the leaf's, of 12 elements. `second_order`: instead of
+// backward(), the leaf's gradient by grad() with create_graph, then the
+// gradient of a function of that gradient (double backward through every
+// formula the program used).
 template <class L>
 std::vector<std::string> run(const std::vector<Instr>& prog, bool with_inference_mode,
-                             const std::vector<int64_t>& shape = {3, 4}) {
+                             const std::vector<int64_t>& shape = {3, 4}, bool second_order = false) {
   using T = typename L::Tensor;
   std::vector<std::string> log;
   T x = (L::arange_d(12).view(shape) * 0.1 + 0.3).set_requires_grad(true);
   std::vector<T> live = {x * 1, x.dim() <= 2 ? x.t() : x.transpose(0, x.dim() - 1)};
-  auto desc = [](const T& t) {
+  auto desc = [](const T& t, bool with_strides = true) {
     std::ostringstream o;
     o << "[";
     for (auto s : t.sizes()) o << s << ",";
-    o << "] " << t.toString() << " strides [";
-    for (auto s : t.strides()) o << s << ",";
-    o << "] ";
+    o << "] " << t.toString();
+    if (with_strides) {
+      o << " strides [";
+      for (auto s : t.strides()) o << s << ",";
+      o << "]";
+    }
+    o << " ";
     // NaN's sign is not a behaviour: x86 makes 0/0 negative, LibTorch's
     // own NaNs may be positive.
     for (double d : flat<L>(t)) {
@@ -227,7 +241,16 @@ std::vector<std::string> run(const std::vector<Instr>& prog, bool with_inference
       if (!live[i].requires_grad()) continue;
       loss = loss + (live[i] * (0.5 + 0.25 * i)).sum();
     }
-    if (loss.requires_grad()) loss.backward();
+    if (!loss.requires_grad()) return;
+    if (!second_order) return loss.backward();
+    // The raw gradients' strides are not compared: where several zero or
+    // size-1 contributions meet, LibTorch's are those of its regenerated
+    // as_strided views and CopySlices buffers. Values and requires_grad are.
+    T first = L::grad(loss, x, /*create_graph=*/true);
+    log.push_back("first " + (first.defined() ? desc(first, false) + (first.requires_grad() ? "rg" : "norg") : "undef"));
+    if (!first.defined() || !first.requires_grad()) return;
+    T second = L::grad((first * first * 0.5 + first.sigmoid()).sum(), x, /*create_graph=*/false);
+    log.push_back("second " + (second.defined() ? desc(second, false) : std::string("undef")));
   });
   if (!e.empty()) log.push_back("backward ERROR " + e.substr(0, e.find('\n')).substr(0, 150));
   for (size_t i = 0; i < live.size(); ++i) {
@@ -308,7 +331,8 @@ std::vector<Instr> program(int seed, int ops) {
 
 // `ops`: how many of the ops programs draw from; seeds `first` on.
 // `other_shapes`: the leaf takes one of several shapes of 12 elements, by seed.
-void run_seeds(bool with_inference_mode, int ops, int first = 0, bool other_shapes = false) {
+void run_seeds(bool with_inference_mode, int ops, int first = 0, bool other_shapes = false,
+               bool second_order = false) {
   static const std::vector<std::vector<int64_t>> kShapes = {{3, 4}, {12}, {2, 1, 6}, {1, 3, 1, 4}, {2, 3, 2}};
   int differing = 0;
   for (int seed = first; seed < first + 600; ++seed) {
@@ -324,8 +348,8 @@ void run_seeds(bool with_inference_mode, int ops, int first = 0, bool other_shap
 #endif
     std::vector<Instr> prog = program(seed, ops);
     const std::vector<int64_t>& shape = kShapes[other_shapes ? seed % kShapes.size() : 0];
-    std::vector<std::string> theirs = run<TorchLib>(prog, with_inference_mode, shape);
-    std::vector<std::string> mine = run<EmberLib>(prog, with_inference_mode, shape);
+    std::vector<std::string> theirs = run<TorchLib>(prog, with_inference_mode, shape, second_order);
+    std::vector<std::string> mine = run<EmberLib>(prog, with_inference_mode, shape, second_order);
     // The first line that differs (a missing line reads as "(none)").
     for (size_t i = 0; i < std::max(theirs.size(), mine.size()); ++i) {
       const std::string t = i < theirs.size() ? theirs[i] : "(none)";
@@ -358,6 +382,13 @@ TEST(RandomPrograms, WithMoreOpsTheyStillMatchLibTorch) {
 TEST(RandomPrograms, FromLeavesOfOtherShapesTheyStillMatchLibTorch) {
   run_seeds(/*with_inference_mode=*/false, 65, 3000, /*other_shapes=*/true);
   run_seeds(/*with_inference_mode=*/true, 65, 4000, /*other_shapes=*/true);
+}
+
+// Gradients of gradients: grad() with create_graph, then the gradient of a
+// function of it, from leaves of every shape, with and without InferenceMode.
+TEST(RandomPrograms, TheirSecondDerivativesMatchLibTorch) {
+  run_seeds(/*with_inference_mode=*/false, 65, 5000, /*other_shapes=*/true, /*second_order=*/true);
+  run_seeds(/*with_inference_mode=*/true, 65, 6000, /*other_shapes=*/true, /*second_order=*/true);
 }
 
 }  // namespace
