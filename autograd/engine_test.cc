@@ -472,9 +472,23 @@ TEST(Engine, AScalarMinusATensorRecordsSubBackward) {
   EXPECT_EQ(z.grad_fn()->name(), "DivBackward0");
 }
 
-TEST(Engine, SetRequiresGradFalseOnNonLeafThrows) {
+TEST(Engine, RequiresGradFalseOnNonLeafThrows) {
   Tensor y = t({1, 2}).set_requires_grad(true) * 2;
-  EXPECT_THROW_MSG(y.set_requires_grad(false), "you can only change requires_grad flags of leaf variables");
+  EXPECT_THROW_MSG(y.requires_grad_(false),
+                   "you can only change requires_grad flags of leaf variables. If you want to use a computed variable "
+                   "in a subgraph that doesn't require differentiation use var_no_grad = var.detach(). (Ember: this "
+                   "tensor was computed by MulBackward1.)");
+}
+
+// LibTorch's C++ set_requires_grad() does not check: the flag is stored, and
+// the history still makes the tensor require grad.
+TEST(Engine, SetRequiresGradFalseOnNonLeafChangesNothing) {
+  Tensor x = t({1, 2}).set_requires_grad(true);
+  Tensor y = x * 2;
+  y.set_requires_grad(false);
+  EXPECT_TRUE(y.requires_grad());
+  y.sum().backward();
+  EXPECT_TRUE(x.grad().equal(t({2, 2})));
 }
 
 TEST(Engine, IntegerTensorCannotRequireGrad) {

@@ -29,12 +29,19 @@ class AutogradHooks final : public VariableHooksInterface {
     AutogradMeta* meta = impl::get_autograd_meta(self);
     if (!requires_grad && meta == nullptr) return;
     meta = impl::materialize_autograd_meta(self);
-    EMBER_CHECK(meta->grad_fn_ == nullptr || requires_grad,
-                "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in "
-                "a subgraph that doesn't require differentiation use var_no_grad = var.detach(). (Ember: this tensor "
-                "was computed by ",
-                meta->grad_fn_ ? meta->grad_fn_->name() : std::string(), ".)");
     meta->requires_grad_ = requires_grad;
+  }
+
+  void requires_grad_(const Tensor& self, bool requires_grad) const override {
+    if (!requires_grad && !impl::is_leaf(self)) {
+      const std::shared_ptr<Node>& fn = impl::grad_fn(self);
+      EMBER_CHECK(false,
+                  "you can only change requires_grad flags of leaf variables. If you want to use a computed variable "
+                  "in a subgraph that doesn't require differentiation use var_no_grad = var.detach(). (Ember: this "
+                  "tensor was computed by ",
+                  fn ? fn->name() : std::string("an op"), ".)");
+    }
+    set_requires_grad(self, requires_grad);
   }
 
   const Tensor& grad(const Tensor& self) const override {

@@ -51,6 +51,10 @@ const Tensor& Tensor::set_requires_grad(bool requires_grad) const {
   GetVariableHooks()->set_requires_grad(*this, requires_grad);
   return *this;
 }
+const Tensor& Tensor::requires_grad_(bool requires_grad) const {
+  GetVariableHooks()->requires_grad_(*this, requires_grad);
+  return *this;
+}
 const Tensor& Tensor::grad() const { return GetVariableHooks()->grad(*this); }
 const std::shared_ptr<autograd::Node>& Tensor::grad_fn() const { return GetVariableHooks()->grad_fn(*this); }
 bool Tensor::is_leaf() const { return GetVariableHooks()->is_leaf(*this); }

@@ -96,8 +96,10 @@ class Tensor {
     AutogradMetaInterface* meta = impl_->autograd_meta();
     return meta != nullptr && meta->requires_grad();
   }
+  // As LibTorch's: set_requires_grad(false) of a non-leaf is accepted (its
+  // history still makes it require grad); requires_grad_(false) refuses it.
   const Tensor& set_requires_grad(bool requires_grad) const;
-  const Tensor& requires_grad_(bool requires_grad = true) const { return set_requires_grad(requires_grad); }
+  const Tensor& requires_grad_(bool requires_grad = true) const;
   const Tensor& grad() const;
   const std::shared_ptr<autograd::Node>& grad_fn() const;
   bool is_leaf() const;

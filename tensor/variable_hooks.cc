@@ -35,6 +35,7 @@ unsigned VariableHooksInterface::register_hook(const Tensor&, std::function<Tens
   need_autograd("register_hook()");
 }
 void VariableHooksInterface::remove_hook(const Tensor&, unsigned) const { need_autograd("remove_hook()"); }
+void VariableHooksInterface::requires_grad_(const Tensor&, bool) const { need_autograd("requires_grad_()"); }
 
 void SetVariableHooks(VariableHooksInterface* h) { hooks.store(h, std::memory_order_release); }
 

@@ -35,6 +35,10 @@ class VariableHooksInterface {
   // the defaults say that //autograd is needed.
   virtual unsigned register_hook(const Tensor& self, std::function<Tensor(const Tensor&)> hook) const;
   virtual void remove_hook(const Tensor& self, unsigned handle) const;
+  // Tensor::requires_grad_(): as set_requires_grad(), except that it refuses
+  // to turn a non-leaf's flag off (LibTorch's VariableHooks::requires_grad_;
+  // its set_requires_grad() does not check).
+  virtual void requires_grad_(const Tensor& self, bool requires_grad) const;
   virtual void backward(const Tensor& self, const Tensor& gradient, bool retain_graph, bool create_graph) const = 0;
 };
 
