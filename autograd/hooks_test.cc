@@ -5,6 +5,7 @@
 #include "autograd/autograd.h"
 #include "autograd/function.h"
 #include "autograd/test_util.h"
+#include "modes/warning.h"
 #include "tensor/tensor.h"
 
 namespace ember {
@@ -263,6 +264,48 @@ TEST(RetainGrad, OnALeafIsANoOp) {
   Tensor w = leaf({1, 2});
   w.retain_grad();
   EXPECT_FALSE(w.retains_grad());
+}
+
+struct CollectWarnings : WarningHandler {
+  void process(const std::string& message) override { messages.push_back(message); }
+  std::vector<std::string> messages;
+};
+
+TEST(Grad, ReadingANonLeafsGradWithoutRetainGradWarns) {
+  Tensor y = dvec({1, 2}).set_requires_grad(true) * 2;
+  y.sum().backward();
+  CollectWarnings collect;
+  WarningHandlerGuard guard(&collect);
+  EXPECT_FALSE(y.grad().defined());
+  ASSERT_EQ(collect.messages.size(), 1u);
+  EXPECT_EQ(collect.messages[0].rfind("The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. "
+                                      "Its .grad attribute won't be populated during autograd.backward().",
+                                      0),
+            0u);
+  y.retain_grad();
+  EXPECT_FALSE(y.grad().defined());
+  EXPECT_EQ(collect.messages.size(), 1u);  // retained: no warning
+}
+
+TEST(Grad, MutableGradResetsOrReplacesTheGradient) {
+  Tensor x = dvec({1, 2}).set_requires_grad(true);
+  (x * 3).sum().backward();
+  x.mutable_grad() = Tensor();
+  EXPECT_FALSE(x.grad().defined());
+  (x * 3).sum().backward();
+  EXPECT_TRUE(x.grad().equal(dvec({3, 3})));
+  x.mutable_grad() = dvec({10, 10});
+  (x * 3).sum().backward();
+  EXPECT_TRUE(x.grad().equal(dvec({13, 13})));
+}
+
+TEST(Grad, MutableGradOfARetainedNonLeafIsItsRetainedGradient) {
+  Tensor y = dvec({1, 2}).set_requires_grad(true) * 2;
+  y.retain_grad();
+  (y * 5).sum().backward();
+  EXPECT_TRUE(y.mutable_grad().equal(dvec({5, 5})));
+  y.mutable_grad() = Tensor();
+  EXPECT_FALSE(y.grad().defined());
 }
 
 }  // namespace

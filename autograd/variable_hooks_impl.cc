@@ -4,6 +4,7 @@
 #include "autograd/autograd_meta.h"
 #include "autograd/engine.h"
 #include "modes/inference_mode.h"
+#include "modes/warning.h"
 #include "tensor/check.h"
 #include "tensor/variable_hooks.h"
 
@@ -48,7 +49,18 @@ class AutogradHooks final : public VariableHooksInterface {
     AutogradMeta* meta = impl::get_autograd_meta(self);
     if (meta == nullptr) return undefined_tensor;
     if (meta->retained_) return meta->retained_->grad;
+    if (!meta->grad_.defined() && !impl::is_leaf(self)) {
+      warn("The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't "
+           "be populated during autograd.backward(). If you indeed want the .grad field to be populated for a "
+           "non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by "
+           "mistake, make sure you access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 for "
+           "more informations.");
+    }
     return meta->grad_;
+  }
+  Tensor& mutable_grad(const Tensor& self) const override {
+    AutogradMeta* meta = impl::materialize_autograd_meta(self);
+    return meta->retained_ ? meta->retained_->grad : meta->grad_;
   }
 
   const std::shared_ptr<Node>& grad_fn(const Tensor& self) const override { return impl::grad_fn(self); }

@@ -1,6 +1,5 @@
 #include "nn/module.h"
 
-#include "modes/grad_mode.h"
 
 namespace ember {
 namespace nn {
@@ -25,10 +24,16 @@ void Module::train(bool on) {
   for (auto& child : children_) child.second->train(on);
 }
 
-void Module::zero_grad() {
-  NoGradGuard no_grad;
+void Module::zero_grad(bool set_to_none) {
   for (const Tensor& p : parameters()) {
-    if (p.grad().defined()) p.grad().zero_();
+    Tensor& grad = p.mutable_grad();
+    if (!grad.defined()) continue;
+    grad = grad.detach();
+    if (set_to_none) {
+      grad = Tensor();
+    } else {
+      grad.zero_();
+    }
   }
 }
 

@@ -38,8 +38,10 @@ class Module {
   void train(bool on = true);
   void eval() { train(false); }
   bool is_training() const { return training_; }
-  // Sets every parameter's .grad to zero (those that have one).
-  void zero_grad();
+  // Clears every parameter's .grad (those that have one), as LibTorch 1.13's:
+  // the gradient is first detached from any graph (create_graph backward),
+  // then zeroed in place, or reset to undefined with `set_to_none`.
+  void zero_grad(bool set_to_none = false);
 
  protected:
   // Makes `t` a parameter: requires_grad(requires_grad), remembered by name.

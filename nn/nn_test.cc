@@ -71,6 +71,24 @@ TEST(Sequential, ParametersTrainEvalAndBackward) {
   }
   model.zero_grad();
   for (const Tensor& p : model.parameters()) EXPECT_TRUE(p.grad().equal(zeros_like(p)));
+  model.zero_grad(/*set_to_none=*/true);
+  for (const Tensor& p : model.parameters()) EXPECT_FALSE(p.grad().defined());
+}
+
+// As LibTorch's Module::zero_grad: a gradient that has history (from a
+// create_graph backward) is detached first, then zeroed in place.
+TEST(Module, ZeroGradDetachesAGradientWithHistory) {
+  manual_seed(0);
+  Linear layer(3, 2);
+  Tensor x = randn({4, 3});
+  layer(x).pow(2).sum().backward(Tensor(), /*retain_graph=*/true, /*create_graph=*/true);
+  Tensor weight = layer.parameters()[0];
+  Tensor with_history = weight.grad();
+  ASSERT_TRUE(with_history.requires_grad());
+  layer.zero_grad();
+  EXPECT_FALSE(weight.grad().requires_grad());
+  EXPECT_TRUE(weight.grad().equal(zeros_like(weight)));
+  EXPECT_TRUE(with_history.equal(zeros_like(weight)));  // the same memory
 }
 
 TEST(Sequential, InferenceModeGivesInferenceTensorAndNoGraph) {

@@ -56,6 +56,7 @@ const Tensor& Tensor::requires_grad_(bool requires_grad) const {
   return *this;
 }
 const Tensor& Tensor::grad() const { return GetVariableHooks()->grad(*this); }
+Tensor& Tensor::mutable_grad() const { return GetVariableHooks()->mutable_grad(*this); }
 const std::shared_ptr<autograd::Node>& Tensor::grad_fn() const { return GetVariableHooks()->grad_fn(*this); }
 bool Tensor::is_leaf() const { return GetVariableHooks()->is_leaf(*this); }
 int64_t Tensor::output_nr() const { return GetVariableHooks()->output_nr(*this); }

@@ -100,7 +100,11 @@ class Tensor {
   // history still makes it require grad); requires_grad_(false) refuses it.
   const Tensor& set_requires_grad(bool requires_grad) const;
   const Tensor& requires_grad_(bool requires_grad = true) const;
+  // A non-leaf's is undefined unless retain_grad() was called; reading it
+  // then warns, as LibTorch does.
   const Tensor& grad() const;
+  // The gradient slot, to reset or replace: `p.mutable_grad() = Tensor();`.
+  Tensor& mutable_grad() const;
   const std::shared_ptr<autograd::Node>& grad_fn() const;
   bool is_leaf() const;
   int64_t output_nr() const;

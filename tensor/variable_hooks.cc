@@ -36,6 +36,7 @@ unsigned VariableHooksInterface::register_hook(const Tensor&, std::function<Tens
 }
 void VariableHooksInterface::remove_hook(const Tensor&, unsigned) const { need_autograd("remove_hook()"); }
 void VariableHooksInterface::requires_grad_(const Tensor&, bool) const { need_autograd("requires_grad_()"); }
+Tensor& VariableHooksInterface::mutable_grad(const Tensor&) const { need_autograd("mutable_grad()"); }
 
 void SetVariableHooks(VariableHooksInterface* h) { hooks.store(h, std::memory_order_release); }
 

@@ -39,6 +39,8 @@ class VariableHooksInterface {
   // to turn a non-leaf's flag off (LibTorch's VariableHooks::requires_grad_;
   // its set_requires_grad() does not check).
   virtual void requires_grad_(const Tensor& self, bool requires_grad) const;
+  // The gradient slot itself, to reset or replace (LibTorch's mutable_grad()).
+  virtual Tensor& mutable_grad(const Tensor& self) const;
   virtual void backward(const Tensor& self, const Tensor& gradient, bool retain_graph, bool create_graph) const = 0;
 };
 
