@@ -102,9 +102,10 @@ AutogradMeta* materialize_autograd_meta(const Tensor& t);
 // grad_fn, regenerated for a view whose base (or a sibling view) changed in
 // place since it was last set: PyTorch's NOTE [ View + Inplace detection ].
 const std::shared_ptr<Node>& grad_fn(const Tensor& t);
-// Whether `t` has no history. As LibTorch's C++ is_leaf, it reads the field
-// of a view made under NoGradGuard or in InferenceMode rather than
-// regenerating its history (which would throw once its base changed).
+// Whether `t` has no history. As LibTorch's C++ is_leaf, it reads a view's
+// grad_fn field rather than regenerating its history: a view made under
+// NoGradGuard or in InferenceMode does not throw once its base changed, and
+// one made before its base required grad is a leaf until grad_fn() is read.
 bool is_leaf(const Tensor& t);
 // Where the gradient of `t` goes: its grad_fn, its AccumulateGrad, or nowhere.
 Edge gradient_edge(const Tensor& t);

@@ -29,6 +29,29 @@ TEST(Errors, DetachingAViewInPlaceThrowsWithTheFix) {
   EXPECT_FALSE(v.is_leaf());  // refused before any change
 }
 
+// LibTorch's C++ is_leaf() reads a view's history field without
+// regenerating it, and its in-place check asks is_leaf(): a view made before
+// its base required grad counts as a leaf until its grad_fn() is read.
+TEST(Errors, InplaceOnAViewMadeBeforeItsBaseRequiredGradIsRefusedAsALeafsUntilItsGradFnIsRead) {
+  Tensor base = zeros({3}, kDouble);
+  Tensor view = base.unsqueeze(0);
+  Tensor w = ones({3}, kDouble).set_requires_grad(true);
+  base.sub_(w);
+  EXPECT_TRUE(view.is_leaf());
+  EXPECT_TRUE(view.requires_grad());
+  EXPECT_THROW_MSG(view.zero_(), "a leaf Variable that requires grad is being used in an in-place operation. (Ember: "
+                                 "zero_ on a view of sizes [1, 3] made before its base required grad; nothing was "
+                                 "written.");
+  EXPECT_TRUE(base.equal(-ones({3}, kDouble)));
+  ASSERT_TRUE(view.grad_fn() != nullptr);
+  EXPECT_EQ(view.grad_fn()->name(), "AsStridedBackward0");
+  EXPECT_FALSE(view.is_leaf());
+  view.zero_();
+  EXPECT_EQ(base.grad_fn()->name(), "CopySlices");
+  base.sum().backward();
+  EXPECT_TRUE(w.grad().equal(zeros({3}, kDouble)));
+}
+
 TEST(Errors, BaseOfNonViewThrows) {
   EXPECT_THROW_MSG(dvec({1}).set_requires_grad(true)._base(), "Can't get base of non-view Tensor");
 }
