@@ -19,11 +19,13 @@ struct LaterFirst {
   bool operator()(const Node* a, const Node* b) const { return a->sequence_nr() < b->sequence_nr(); }
 };
 
-// One backward pass. `captures` (for grad()) lists the edges whose incoming
-// gradient is the answer; then leaves are not accumulated and only nodes that
-// lead to a captured edge run.
+// One backward pass. `captures` (for grad(), and backward() with inputs)
+// lists the edges that matter: only nodes that lead to one run. For grad()
+// their incoming gradients are the answer and leaves are not accumulated;
+// with `accumulate_leaves` (backward() with inputs) the captured nodes run, so that
+// leaves accumulate and non-leaves' retain_grad() hooks see their gradient.
 variable_list run_backward(const std::vector<Edge>& roots, const variable_list& root_grads, bool keep_graph,
-                           bool create_graph, const std::vector<Edge>* captures) {
+                           bool create_graph, const std::vector<Edge>* captures, bool accumulate_leaves = false) {
   // 1. Dependency counts, and (for grad()) which nodes lead to a capture.
   std::unordered_map<Node*, int> dependencies;
   std::unordered_set<Node*> seen;
@@ -89,16 +91,19 @@ variable_list run_backward(const std::vector<Edge>& roots, const variable_list& 
     variable_list inputs = std::move(buffers[node]);
     buffers.erase(node);
     if (inputs.empty()) inputs.resize(node->num_inputs());
+    bool captured_here = false;
     if (captures != nullptr) {
       for (size_t i = 0; i < captures->size(); ++i) {
-        if ((*captures)[i].function.get() == node) captured[i] = inputs[(*captures)[i].input_nr];
+        if ((*captures)[i].function.get() != node) continue;
+        captured[i] = inputs[(*captures)[i].input_nr];
+        captured_here = true;
       }
-      if (dynamic_cast<AccumulateGrad*>(node) != nullptr) continue;  // grad() leaves .grad alone.
+      if (!accumulate_leaves && dynamic_cast<AccumulateGrad*>(node) != nullptr) continue;  // grad() leaves .grad alone.
     }
     bool any_child_needed = false;
     for (const Edge& e : node->next_edges()) any_child_needed |= e.is_valid() && is_needed(e.function.get());
     variable_list outputs;
-    if (any_child_needed || captures == nullptr) {
+    if (any_child_needed || captures == nullptr || (accumulate_leaves && captured_here)) {
       // Tensor hooks (and retain_grad) run only when their node runs, after
       // grad() captured its answer, as in LibTorch 1.13.
       for (auto& [output_nr, hooks] : node->tensor_hooks()) {
@@ -156,11 +161,24 @@ void collect_roots(const variable_list& outputs, const variable_list& grad_outpu
 
 }  // namespace
 
-void backward(const variable_list& outputs, const variable_list& grad_outputs, bool retain_graph, bool create_graph) {
+void backward(const variable_list& outputs, const variable_list& grad_outputs, bool retain_graph, bool create_graph,
+              const variable_list& inputs) {
   std::vector<Edge> roots;
   variable_list grads;
   collect_roots(outputs, grad_outputs, &roots, &grads);
-  run_backward(roots, grads, retain_graph || create_graph, create_graph, nullptr);
+  if (inputs.empty()) {
+    run_backward(roots, grads, retain_graph || create_graph, create_graph, nullptr);
+    return;
+  }
+  std::vector<Edge> captures;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    EMBER_CHECK(inputs[i].requires_grad(), "One of the differentiated Tensors does not require grad (Ember: input ",
+                i, " of backward(), of sizes ", inputs[i].sizes(), "; make it require grad before the forward.)");
+    // As LibTorch's run_backward: a non-leaf input keeps its gradient.
+    if (!impl::is_leaf(inputs[i])) inputs[i].retain_grad();
+    captures.push_back(impl::gradient_edge(inputs[i]));
+  }
+  run_backward(roots, grads, retain_graph || create_graph, create_graph, &captures, /*accumulate_leaves=*/true);
 }
 
 variable_list grad(const variable_list& outputs, const variable_list& inputs, const variable_list& grad_outputs,

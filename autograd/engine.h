@@ -23,9 +23,11 @@ namespace ember {
 namespace autograd {
 
 // Accumulates d(sum of outputs * grad_outputs)/d(leaf) into every leaf's .grad.
-// An undefined grad_output means ones for a one-element output.
+// An undefined grad_output means ones for a one-element output. With
+// `inputs`, only into theirs (a non-leaf among them retains its gradient, as
+// in LibTorch), and only the nodes that lead to them run.
 void backward(const variable_list& outputs, const variable_list& grad_outputs = {}, bool retain_graph = false,
-              bool create_graph = false);
+              bool create_graph = false, const variable_list& inputs = {});
 
 // Returns d(sum of outputs * grad_outputs)/d(input) for each input, leaving
 // .grad alone. retain_graph defaults to create_graph, as in PyTorch.

@@ -543,6 +543,47 @@ TEST(Engine, ReluMasksAnInfiniteGradientToZero) {
   EXPECT_EQ(x.grad().select(0, 1).item<double>(), INFINITY);
 }
 
+// LibTorch's backward(inputs=...): only the given tensors' .grad is filled.
+TEST(Engine, BackwardWithInputsAccumulatesOnlyIntoThem) {
+  Tensor a = t({1, 2}).set_requires_grad(true), b = t({3, 4}).set_requires_grad(true);
+  (a * b).sum().backward(Tensor(), false, false, {a});
+  EXPECT_TRUE(a.grad().equal(t({3, 4})));
+  EXPECT_FALSE(b.grad().defined());
+}
+
+TEST(Engine, BackwardWithANonLeafInputRetainsItsGradient) {
+  Tensor a = t({1, 2}).set_requires_grad(true);
+  Tensor h = a * 2;
+  (h * h).sum().backward(Tensor(), false, false, {h});
+  EXPECT_TRUE(h.retains_grad());
+  EXPECT_TRUE(h.grad().equal(t({4, 8})));
+  EXPECT_FALSE(a.grad().defined());
+}
+
+TEST(Engine, BackwardWithInputsRunsLeafHooks) {
+  Tensor a = t({1, 2}).set_requires_grad(true);
+  int calls = 0;
+  a.register_hook([&calls](const Tensor& g) {
+    ++calls;
+    return g * 10;
+  });
+  (a * 3).sum().backward(Tensor(), false, false, {a});
+  EXPECT_EQ(calls, 1);
+  EXPECT_TRUE(a.grad().equal(t({30, 30})));
+}
+
+TEST(Engine, BackwardWithEmptyInputsThrows) {
+  Tensor a = t({1, 2}).set_requires_grad(true);
+  EXPECT_THROW_MSG((a * 3).sum().backward(Tensor(), false, false, TensorList()),
+                   "'inputs' argument to backward cannot be empty");
+}
+
+TEST(Engine, BackwardWithAnInputThatDoesNotRequireGradThrows) {
+  Tensor a = t({1, 2}).set_requires_grad(true), c = t({1, 1});
+  EXPECT_THROW_MSG((a * c).sum().backward(Tensor(), false, false, {c}),
+                   "One of the differentiated Tensors does not require grad");
+}
+
 TEST(Engine, BackwardOnSeparateThreadsIsIndependent) {
   std::vector<std::thread> threads;
   std::vector<Tensor> grads(4);

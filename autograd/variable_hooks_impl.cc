@@ -109,8 +109,9 @@ class AutogradHooks final : public VariableHooksInterface {
     AutogradMeta* meta = impl::get_autograd_meta(self);
     return meta != nullptr && meta->retained_ != nullptr;
   }
-  void backward(const Tensor& self, const Tensor& gradient, bool retain_graph, bool create_graph) const override {
-    autograd::backward({self}, {gradient}, retain_graph, create_graph);
+  void backward(const Tensor& self, const Tensor& gradient, bool retain_graph, bool create_graph,
+                TensorList inputs) const override {
+    autograd::backward({self}, {gradient}, retain_graph, create_graph, variable_list(inputs.begin(), inputs.end()));
   }
 };
 

@@ -69,7 +69,12 @@ unsigned Tensor::_register_hook(std::function<Tensor(const Tensor&)> hook) const
 }
 void Tensor::remove_hook(unsigned handle) const { GetVariableHooks()->remove_hook(*this, handle); }
 void Tensor::backward(const Tensor& gradient, bool retain_graph, bool create_graph) const {
-  GetVariableHooks()->backward(*this, gradient, retain_graph, create_graph);
+  GetVariableHooks()->backward(*this, gradient, retain_graph, create_graph, {});
+}
+void Tensor::backward(const Tensor& gradient, bool retain_graph, bool create_graph, TensorList inputs) const {
+  EMBER_CHECK(!inputs.empty(), "'inputs' argument to backward cannot be empty (Ember: pass the tensors whose .grad "
+              "should be filled, or call backward() without inputs to fill every leaf's.)");
+  GetVariableHooks()->backward(*this, gradient, retain_graph, create_graph, inputs);
 }
 Tensor Tensor::detach() const { return ops::detach.call(*this); }
 const Tensor& Tensor::detach_() const { return ops::detach_.call(*this); }

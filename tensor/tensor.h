@@ -120,6 +120,8 @@ class Tensor {
   void remove_hook(unsigned handle) const;
   unsigned _register_hook(std::function<Tensor(const Tensor&)> hook) const;
   void backward(const Tensor& gradient = Tensor(), bool retain_graph = false, bool create_graph = false) const;
+  // Accumulates only into `inputs` (not empty): LibTorch's `inputs=` argument.
+  void backward(const Tensor& gradient, bool retain_graph, bool create_graph, TensorList inputs) const;
   Tensor detach() const;
   // Makes this tensor a leaf that does not require grad, in place (not a
   // view: "Can't detach views in-place"). As in LibTorch it does nothing

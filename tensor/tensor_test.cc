@@ -108,7 +108,7 @@ class FakeHooks final : public VariableHooksInterface {
   const Tensor& base(const Tensor& self) const override { return self; }
   void retain_grad(const Tensor&) const override {}
   bool retains_grad(const Tensor&) const override { return false; }
-  void backward(const Tensor&, const Tensor&, bool, bool) const override {}
+  void backward(const Tensor&, const Tensor&, bool, bool, TensorList) const override {}
   mutable bool last = false;
   std::shared_ptr<autograd::Node> node;
 };

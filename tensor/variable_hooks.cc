@@ -23,7 +23,7 @@ class NoAutogradHooks final : public VariableHooksInterface {
   const Tensor& base(const Tensor&) const override { need_autograd("_base()"); }
   void retain_grad(const Tensor&) const override { need_autograd("retain_grad()"); }
   bool retains_grad(const Tensor&) const override { need_autograd("retains_grad()"); }
-  void backward(const Tensor&, const Tensor&, bool, bool) const override { need_autograd("backward()"); }
+  void backward(const Tensor&, const Tensor&, bool, bool, TensorList) const override { need_autograd("backward()"); }
 };
 
 NoAutogradHooks no_autograd_hooks;

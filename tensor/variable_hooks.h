@@ -41,7 +41,9 @@ class VariableHooksInterface {
   virtual void requires_grad_(const Tensor& self, bool requires_grad) const;
   // The gradient slot itself, to reset or replace (LibTorch's mutable_grad()).
   virtual Tensor& mutable_grad(const Tensor& self) const;
-  virtual void backward(const Tensor& self, const Tensor& gradient, bool retain_graph, bool create_graph) const = 0;
+  // `inputs` empty: every leaf.
+  virtual void backward(const Tensor& self, const Tensor& gradient, bool retain_graph, bool create_graph,
+                        TensorList inputs) const = 0;
 };
 
 // Installs `hooks` (not owned; it must outlive every use). nullptr restores
