@@ -584,6 +584,29 @@ TEST(Engine, BackwardWithAnInputThatDoesNotRequireGradThrows) {
                    "One of the differentiated Tensors does not require grad");
 }
 
+// LibTorch's data() (variable_data): shared memory, no history, not a view,
+// its own version counter; a leaf's data() may be written in place.
+TEST(Engine, DataIsAnUntrackedAliasWithItsOwnVersionCounter) {
+  Tensor x = t({1, 2}).set_requires_grad(true);
+  Tensor y = x * 2;
+  Tensor d = y.data();
+  EXPECT_TRUE(d.is_leaf());
+  EXPECT_FALSE(d.requires_grad());
+  EXPECT_FALSE(d.is_view());
+  EXPECT_EQ(d.data_ptr(), y.data_ptr());
+  d.add_(1);
+  EXPECT_EQ(d._version(), 1u);
+  EXPECT_EQ(y._version(), 0u);
+  EXPECT_TRUE(y.equal(t({3, 5})));
+  x.data().zero_();  // no "leaf Variable that requires grad" refusal
+  EXPECT_TRUE(x.equal(t({0, 0})));
+  EXPECT_EQ(x._version(), 0u);
+}
+
+TEST(Engine, DataOfAnUndefinedTensorThrows) {
+  EXPECT_THROW_MSG(Tensor().data(), "cannot call variable_data() on undefined tensor");
+}
+
 TEST(Engine, BackwardOnSeparateThreadsIsIndependent) {
   std::vector<std::thread> threads;
   std::vector<Tensor> grads(4);

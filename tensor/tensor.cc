@@ -77,6 +77,13 @@ void Tensor::backward(const Tensor& gradient, bool retain_graph, bool create_gra
   GetVariableHooks()->backward(*this, gradient, retain_graph, create_graph, inputs);
 }
 Tensor Tensor::detach() const { return ops::detach.call(*this); }
+Tensor Tensor::data() const {
+  EMBER_CHECK(defined(), "cannot call variable_data() on undefined tensor (Ember: data() of an undefined Tensor; "
+              "check defined() first.)");
+  Tensor out = detail::make_view(*this, sizes(), strides(), storage_offset());
+  out.unsafeGetTensorImpl()->detach_version_counter();
+  return out;
+}
 const Tensor& Tensor::detach_() const { return ops::detach_.call(*this); }
 
 // ---- Elementwise ----

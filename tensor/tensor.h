@@ -123,6 +123,11 @@ class Tensor {
   // Accumulates only into `inputs` (not empty): LibTorch's `inputs=` argument.
   void backward(const Tensor& gradient, bool retain_graph, bool create_graph, TensorList inputs) const;
   Tensor detach() const;
+  // LibTorch's data(): the same memory and geometry, with no history, not a
+  // view, and its own version counter (detach() shares the original's).
+  // In-place ops through it are not seen by autograd: a graph that saved the
+  // original then computes with the new values, unchecked.
+  Tensor data() const;
   // Makes this tensor a leaf that does not require grad, in place (not a
   // view: "Can't detach views in-place"). As in LibTorch it does nothing
   // under InferenceMode, where no Autograd kernel runs.

@@ -204,6 +204,11 @@ class TensorImpl final : public intrusive_ptr_target {
 
   // The shared counter; throws for an inference tensor.
   const intrusive_ptr<VersionCounter>& version_counter() const;
+  // Gives a tensor that has a counter a new one at 0, shared with nothing
+  // (Tensor::data(): writes through it do not show in the original's version).
+  void detach_version_counter() {
+    if (version_) version_ = make_intrusive<VersionCounter>();
+  }
   // The version; throws "Inference tensors do not track version counter".
   uint32_t version() const;
   // Marks an in-place update. For an inference tensor: a no-op inside
