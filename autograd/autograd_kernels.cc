@@ -100,13 +100,19 @@ variable_list sub_bw(OpNode& n, const Tensor& g) {
 }
 // The two-input formulas unpack self before other, as LibTorch's generated
 // nodes do: when both saved tensors are unusable, the same one is reported.
+// They then compute the inputs' gradients in the alphabetical order of the
+// inputs' names, as LibTorch's generated code does (other before self, mat2
+// before self, self before vec): under create_graph the nodes they record
+// are then numbered, and so run, in LibTorch's order.
 variable_list mul_bw(OpNode& n, const Tensor& g) {
   const Tensor a = n.saved(0), b = n.saved(1);
-  return {n.should_compute_output(0) ? g * b : Tensor(), n.should_compute_output(1) ? g * a : Tensor()};
+  Tensor grad_other = n.should_compute_output(1) ? g * a : Tensor();
+  return {n.should_compute_output(0) ? g * b : Tensor(), grad_other};
 }
 variable_list div_bw(OpNode& n, const Tensor& g) {
   const Tensor a = n.saved(0), b = n.saved(1);
-  return {n.should_compute_output(0) ? g / b : Tensor(), n.should_compute_output(1) ? -g * a / (b * b) : Tensor()};
+  Tensor grad_other = n.should_compute_output(1) ? -g * a / (b * b) : Tensor();
+  return {n.should_compute_output(0) ? g / b : Tensor(), grad_other};
 }
 // LibTorch's masks, without a where(): the base's gradient is 0 where the
 // exponent is 0 (not 0 * 0^-1 = nan at a 0 base), and the exponent's is 0
@@ -118,13 +124,13 @@ variable_list div_bw(OpNode& n, const Tensor& g) {
 variable_list pow_bw(OpNode& n, const Tensor& g) {
   Tensor a = n.saved(0), b = n.saved(1), result = n.saved(2);
   Tensor grad_base, grad_exponent;
-  if (n.should_compute_output(0)) {
-    Tensor exponent_is_zero = b.eq(0).to(b.dtype());
-    grad_base = g * b * a.pow(b - 1 + exponent_is_zero);
-  }
   if (n.should_compute_output(1)) {
     Tensor zero_base = (a.eq(0).to(a.dtype()) * b.ge(0).to(a.dtype())).detach();
     grad_exponent = g * result * (a + zero_base).log();
+  }
+  if (n.should_compute_output(0)) {
+    Tensor exponent_is_zero = b.eq(0).to(b.dtype());
+    grad_base = g * b * a.pow(b - 1 + exponent_is_zero);
   }
   return {grad_base, grad_exponent};
 }
@@ -708,14 +714,14 @@ bool is_column_major(const Tensor& m) { return m.stride(0) == 1 && m.stride(1) =
 variable_list mm_bw(OpNode& n, const Tensor& g) {
   const Tensor a = n.saved(0), b = n.saved(1);
   Tensor grad_a, grad_b;
-  if (n.should_compute_output(0)) grad_a = n.i0 ? b.mm(g.t()).t() : g.mm(b.t());
   if (n.should_compute_output(1)) grad_b = n.i1 ? g.t().mm(a).t() : a.t().mm(g);
+  if (n.should_compute_output(0)) grad_a = n.i0 ? b.mm(g.t()).t() : g.mm(b.t());
   return {grad_a, grad_b};
 }
 variable_list bmm_bw(OpNode& n, const Tensor& g) {
   const Tensor a = n.saved(0), b = n.saved(1);
-  return {n.should_compute_output(0) ? g.bmm(b.transpose(1, 2)) : Tensor(),
-          n.should_compute_output(1) ? a.transpose(1, 2).bmm(g) : Tensor()};
+  Tensor grad_mat2 = n.should_compute_output(1) ? a.transpose(1, 2).bmm(g) : Tensor();
+  return {n.should_compute_output(0) ? g.bmm(b.transpose(1, 2)) : Tensor(), grad_mat2};
 }
 
 variable_list dot_bw(OpNode& n, const Tensor& g) {

@@ -140,6 +140,17 @@ TEST(Engine, MmGivesAColumnMajorInputAColumnMajorGradient) {
   EXPECT_EQ(grad({r.mm(b).sum()}, {r})[0].strides(), (std::vector<int64_t>{2, 1}));
 }
 
+// LibTorch's CopySlices hands the in-place op's backward a row-major copy of
+// the view's gradient, so the other input's gradient is row-major too.
+TEST(Engine, AnInPlaceOpOnATransposedViewGivesItsOtherInputARowMajorGradient) {
+  Tensor x = t({1, 2, 3, 4, 5, 6}).view({2, 3}).set_requires_grad(true);
+  Tensor w = t({1, 2, 3, 4, 5, 6}).view({3, 2}).set_requires_grad(true);
+  Tensor base = x * 1;
+  base.t().mul_(w);
+  variable_list g = grad({(base * base).sum()}, {w});
+  EXPECT_EQ(g[0].strides(), (std::vector<int64_t>{2, 1}));
+}
+
 TEST(Engine, AnIntegerTensorThatCopiesATensorThatRequiresGradDoesNot) {
   Tensor x = t({1, 2}).set_requires_grad(true);
   Tensor flags = zeros({2}, kBool);

@@ -137,7 +137,9 @@ variable_list CopySlices::apply(variable_list&& grads) {
   Tensor slice = numel_of(view_.sizes) == 0
                      ? zeros(view_.sizes, grad.dtype())
                      : buffer.as_strided(view_.sizes, view_.strides, view_.storage_offset - base_.storage_offset);
-  variable_list res = fn_->apply({slice.clone()});
+  // A row-major copy, as LibTorch's CopySlices passes: under create_graph
+  // the gradients fn_ computes from it are laid out as LibTorch's.
+  variable_list res = fn_->apply({slice.clone(MemoryFormat::Contiguous)});
   for (size_t i = 0; i < res.size(); ++i) {
     if (res[i].defined() && i < fn_->input_metas().size()) res[i] = conform_gradient(res[i], fn_->input_metas()[i], *fn_, i);
   }
