@@ -111,7 +111,8 @@ variable_list mul_bw(OpNode& n, const Tensor& g) {
 }
 variable_list div_bw(OpNode& n, const Tensor& g) {
   const Tensor a = n.saved(0), b = n.saved(1);
-  Tensor grad_other = n.should_compute_output(1) ? -g * a / (b * b) : Tensor();
+  // LibTorch's div_tensor_other_backward: -grad * ((self / other) / other).
+  Tensor grad_other = n.should_compute_output(1) ? -g * ((a / b) / b) : Tensor();
   return {n.should_compute_output(0) ? g / b : Tensor(), grad_other};
 }
 // LibTorch's masks, without a where(): the base's gradient is 0 where the
@@ -126,11 +127,11 @@ variable_list pow_bw(OpNode& n, const Tensor& g) {
   Tensor grad_base, grad_exponent;
   if (n.should_compute_output(1)) {
     Tensor zero_base = (a.eq(0).to(a.dtype()) * b.ge(0).to(a.dtype())).detach();
-    grad_exponent = g * result * (a + zero_base).log();
+    grad_exponent = g * (result * (a + zero_base).log());
   }
   if (n.should_compute_output(0)) {
     Tensor exponent_is_zero = b.eq(0).to(b.dtype());
-    grad_base = g * b * a.pow(b - 1 + exponent_is_zero);
+    grad_base = g * (b * a.pow(b - 1 + exponent_is_zero));
   }
   return {grad_base, grad_exponent};
 }
@@ -170,13 +171,17 @@ void binary_jvp(const Tensor& a, const Tensor& ta, const Tensor& b, const Tensor
       if (ta.defined()) add_term(t, ta * b);
       if (tb.defined()) add_term(t, a * tb);
       break;
-    case Bin::Div:
-      if (ta.defined()) add_term(t, ta / b);
-      if (tb.defined()) add_term(t, -tb * a / (b * b));
+    case Bin::Div:  // LibTorch's (self_t - other_t * result) / other
+      if (ta.defined() && tb.defined()) t = (ta - tb * out) / b;
+      else if (ta.defined()) t = ta / b;
+      else t = -(tb * out) / b;
       break;
-    case Bin::Pow:
-      if (ta.defined()) add_term(t, ta * b * a.pow(b - 1));
-      if (tb.defined()) add_term(t, tb * out * a.log());
+    case Bin::Pow:  // pow_backward_self + pow_backward_exponent, masked as pow_bw
+      if (ta.defined()) add_term(t, ta * (b * a.pow(b - 1 + b.eq(0).to(b.dtype()))));
+      if (tb.defined()) {
+        Tensor zero_base = a.eq(0).to(a.dtype()) * b.ge(0).to(a.dtype());
+        add_term(t, tb * (out * (a + zero_base).log()));
+      }
       break;
   }
   // add/sub with one tangent pass it through: copy it (an input's tangent).
@@ -269,7 +274,7 @@ variable_list pow_scalar_bw(OpNode& n, const Tensor& g) {
   double e = n.scalar.to<double>();
   // LibTorch's zeros_like(self, LEGACY_CONTIGUOUS_MEMORY_FORMAT): row-major.
   if (e == 0.0) return {zeros(n.saved(0).sizes(), n.saved(0).dtype())};
-  return {g * e * n.saved(0).pow(e - 1)};
+  return {g * (n.saved(0).pow(e - 1) * e)};  // LibTorch's grad * (exp * self.pow(exp - 1))
 }
 struct ScalarSpec {
   const char* name;
@@ -297,7 +302,7 @@ void binary_scalar_jvp(const Tensor& a, const Tensor& ta, const Scalar& other, c
       return set_out_tangent(out, ta / other, inplace);
     case Bin::Pow: {
       double e = other.to<double>();
-      return set_out_tangent(out, e == 0.0 ? zeros(a.sizes(), a.dtype()) : ta * e * a.pow(e - 1), inplace);
+      return set_out_tangent(out, e == 0.0 ? zeros(a.sizes(), a.dtype()) : ta * (a.pow(e - 1) * e), inplace);
     }
   }
 }
@@ -362,14 +367,9 @@ variable_list log_bw(OpNode& n, const Tensor& g) { return {g / n.saved(0)}; }
 // gradient depends on the result too, so it requires grad even where the
 // network is piecewise linear, and its own derivative there is zeros.
 variable_list relu_bw(OpNode& n, const Tensor& g) { return {ops::threshold_backward.call(g, n.saved(0), 0)}; }
-variable_list sigmoid_bw(OpNode& n, const Tensor& g) {
-  Tensor r = n.saved(0);
-  return {g * r * (1 - r)};
-}
-variable_list tanh_bw(OpNode& n, const Tensor& g) {
-  Tensor r = n.saved(0);
-  return {g * (1 - r * r)};
-}
+// LibTorch's sigmoid_backward and tanh_backward ops, with their rounding.
+variable_list sigmoid_bw(OpNode& n, const Tensor& g) { return {ops::sigmoid_backward.call(g, n.saved(0), 1)}; }
+variable_list tanh_bw(OpNode& n, const Tensor& g) { return {ops::tanh_backward.call(g, n.saved(0), 1)}; }
 struct UnSpec {
   const char* name;
   OpNode::Formula formula;
@@ -396,9 +396,9 @@ void unary_jvp(const Tensor& a, const Tensor& ta, const Tensor& out, bool inplac
     case Un::Relu:
       return set_out_tangent(out, ops::threshold_backward.call(ta, out, 0), inplace);
     case Un::Sigmoid:
-      return set_out_tangent(out, ta * out * (1 - out), inplace);
+      return set_out_tangent(out, ops::sigmoid_backward.call(ta, out, 1), inplace);
     case Un::Tanh:
-      return set_out_tangent(out, ta * (1 - out * out), inplace);
+      return set_out_tangent(out, ops::tanh_backward.call(ta, out, 1), inplace);
   }
 }
 
@@ -675,31 +675,74 @@ variable_list threshold_backward_bw(OpNode& n, const Tensor& g) {
           n.should_compute_output(1) ? zeros_like(g) : Tensor()};
 }
 
-Tensor threshold_backward_record(DispatchKeySet ks, const Tensor& grad_output, const Tensor& self,
-                                 const Scalar& threshold) {
-  if (!compute_requires_grad(grad_output, self)) {
+// LibTorch's SigmoidBackwardBackward0 and TanhBackwardBackward0 (y is the
+// forward's result): grad_output's gradient first, as LibTorch's generated
+// code orders them.
+variable_list sigmoid_backward_bw(OpNode& n, const Tensor& g) {
+  const Tensor grad_output = n.saved(0), y = n.saved(1);
+  Tensor grad_grad_output = n.should_compute_output(0) ? ops::sigmoid_backward.call(g, y, 1) : Tensor();
+  return {grad_grad_output, n.should_compute_output(1) ? g * grad_output * (y * -2 + 1) : Tensor()};
+}
+variable_list tanh_backward_bw(OpNode& n, const Tensor& g) {
+  const Tensor grad_output = n.saved(0), y = n.saved(1);
+  Tensor grad_grad_output = n.should_compute_output(0) ? ops::tanh_backward.call(g, y, 1) : Tensor();
+  return {grad_grad_output, n.should_compute_output(1) ? g * (y * -2 * grad_output) : Tensor()};
+}
+
+// The three activation-backward ops of two tensors: grad_output, and the
+// forward's input or result. `scalar`: threshold_backward's threshold.
+enum class ActBw { Threshold, Sigmoid, Tanh };
+struct ActBwSpec {
+  ops::Binary* op;
+  const char* name;
+  OpNode::Formula formula;
+};
+const ActBwSpec kActBw[] = {
+    {&ops::threshold_backward, "ThresholdBackwardBackward0", &threshold_backward_bw},
+    {&ops::sigmoid_backward, "SigmoidBackwardBackward0", &sigmoid_backward_bw},
+    {&ops::tanh_backward, "TanhBackwardBackward0", &tanh_backward_bw},
+};
+
+template <ActBw K>
+Tensor activation_backward_record(DispatchKeySet ks, const Tensor& grad_output, const Tensor& y, const Scalar& scalar) {
+  const ActBwSpec& spec = kActBw[static_cast<int>(K)];
+  if (!compute_requires_grad(grad_output, y)) {
     AutoDispatchBelowADInplaceOrView guard;
-    return ops::threshold_backward.redispatch(keys_after(ks, kKey), grad_output, self, threshold);
+    return spec.op->redispatch(keys_after(ks, kKey), grad_output, y, scalar);
   }
-  auto node = make_node("ThresholdBackwardBackward0", &threshold_backward_bw, grad_output, self);
-  node->scalar = threshold;
-  save_if(*node, node->should_compute_output(0), self, "threshold_backward");
+  auto node = make_node(spec.name, spec.formula, grad_output, y);
+  node->scalar = scalar;
+  if (K == ActBw::Threshold) {
+    save_if(*node, node->should_compute_output(0), y, spec.op->name());
+  } else {
+    node->reserve_saved(2);
+    save_if(*node, node->should_compute_output(1), grad_output, spec.op->name());
+    node->save(y, false, spec.op->name());
+  }
   Tensor out;
   {
     AutoDispatchBelowADInplaceOrView guard;
-    out = ops::threshold_backward.redispatch(keys_after(ks, kKey), grad_output, self, threshold);
+    out = spec.op->redispatch(keys_after(ks, kKey), grad_output, y, scalar);
   }
   impl::set_history(out, std::move(node));
   return out;
 }
 
-Tensor threshold_backward(DispatchKeySet ks, const Tensor& grad_output, const Tensor& self, const Scalar& threshold) {
-  Tensor out = threshold_backward_record(ks, grad_output, self, threshold);
+template <ActBw K>
+Tensor activation_backward(DispatchKeySet ks, const Tensor& grad_output, const Tensor& y, const Scalar& scalar) {
+  Tensor out = activation_backward_record<K>(ks, grad_output, y, scalar);
   if (__builtin_expect(fw::is_active(), 0)) {
-    Tensor t = fw::tangent(grad_output), t_self = fw::tangent(self);
-    if (t.defined() || t_self.defined()) {
+    Tensor t = fw::tangent(grad_output), t_y = fw::tangent(y);
+    if (t.defined() || t_y.defined()) {
       AutoFwGradMode off(false);
-      set_out_tangent(out, t.defined() ? ops::threshold_backward.call(t, self, threshold) : zeros_like(out));
+      const ops::Binary& op = *kActBw[static_cast<int>(K)].op;
+      Tensor tangent;
+      if (t.defined()) add_term(tangent, op.call(t, y, scalar));
+      if (t_y.defined()) {
+        if (K == ActBw::Sigmoid) add_term(tangent, t_y * grad_output * (y * -2 + 1));
+        if (K == ActBw::Tanh) add_term(tangent, t_y * (y * -2 * grad_output));
+      }
+      set_out_tangent(out, tangent.defined() ? tangent : zeros_like(out));
     }
   }
   return out;
@@ -1008,7 +1051,9 @@ const bool registered = [] {
   ops::name##_Scalar.register_kernel(kKey, &no_grad_binary_scalar<ops::name##_Scalar>);
   EMBER_COMPARISON_OPS(EMBER_REGISTER_COMPARISON)
 #undef EMBER_REGISTER_COMPARISON
-  ops::threshold_backward.register_kernel(kKey, &threshold_backward);
+  ops::threshold_backward.register_kernel(kKey, &activation_backward<ActBw::Threshold>);
+  ops::sigmoid_backward.register_kernel(kKey, &activation_backward<ActBw::Sigmoid>);
+  ops::tanh_backward.register_kernel(kKey, &activation_backward<ActBw::Tanh>);
   ops::copy_.register_kernel(kKey, &copy_);
   ops::fill_.register_kernel(kKey, &fill_);
   ops::zero_.register_kernel(kKey, &zero_);

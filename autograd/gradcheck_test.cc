@@ -70,6 +70,8 @@ TEST_F(GradCheck, UnaryOps) {
   EXPECT_TRUE(gradcheck(FN(x[0].log()), {p}));
   EXPECT_TRUE(gradcheck(FN(x[0].relu()), {z}));
   EXPECT_TRUE(gradcheck(FN(ops::threshold_backward.call(x[0], x[1], 0)), {a, z}));  // relu's backward
+  EXPECT_TRUE(gradcheck(FN(ops::sigmoid_backward.call(x[0], x[1], 1)), {a, p}));   // sigmoid's
+  EXPECT_TRUE(gradcheck(FN(ops::tanh_backward.call(x[0], x[1], 1)), {a, p}));      // tanh's
   EXPECT_TRUE(gradcheck(FN(x[0].sigmoid()), {a}));
   EXPECT_TRUE(gradcheck(FN(x[0].tanh()), {a}));
 }

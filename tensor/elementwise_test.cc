@@ -316,6 +316,29 @@ TEST(ThresholdBackwardTest, LaysTheResultOutLikeSelf) {
   EXPECT_EQ(ops::threshold_backward.call(grad, self, 0).strides(), (L{1, 3}));
 }
 
+TEST(ActivationBackwardTest, ComputeLibTorchsFormulas) {
+  Tensor g = tensor({2.0, -1.0}).to(kDouble), y = tensor({0.25, 0.5}).to(kDouble);
+  EXPECT_EQ(values<double>(ops::sigmoid_backward.call(g, y, 1)), (std::vector<double>{2 * 0.75 * 0.25, -0.25}));
+  EXPECT_EQ(values<double>(ops::tanh_backward.call(g, y, 1)), (std::vector<double>{2 * (1 - 0.0625), -0.75}));
+}
+
+// LibTorch's add kernel rounds a + alpha * b once (a fused multiply-add):
+// in float, 1 + 3 * (1/28) is 1.10714281 so, and 1.10714293 rounded twice.
+TEST(AlphaTest, AddAndSubRoundAPlusAlphaTimesBOnce) {
+  Tensor a = tensor({1.0f}), b = tensor({1.0f / 28});
+  EXPECT_EQ(a.add(b, 3).item<float>(), 1.10714281f);
+  EXPECT_EQ(a.sub(b, -3).item<float>(), 1.10714281f);
+  EXPECT_NE(1.10714281f, 1.10714293f);
+  EXPECT_EQ(values<int64_t>(arange(3).add(arange(3), 2)), (L{0, 3, 6}));  // integers: exact either way
+}
+
+TEST(ActivationBackwardTest, IntegerInputsThrow) {
+  EXPECT_EMBER_ERROR(ops::tanh_backward.call(arange(2), arange(2), 1),
+                     HAS("\"tanh_backward_out\" not implemented for 'Long'"));
+  EXPECT_EMBER_ERROR(ops::sigmoid_backward.call(ones({2}, kBool), ones({2}, kBool), 1),
+                     HAS("\"sigmoid_backward_out\" not implemented for 'Bool'"));
+}
+
 TEST(ThresholdBackwardTest, BoolInputsThrow) {
   Tensor b = ones({2}, kBool);
   EXPECT_EMBER_ERROR(ops::threshold_backward.call(b, b, 0), HAS("\"threshold_cpu\" not implemented for 'Bool'"));

@@ -31,6 +31,8 @@ EMBER_DEFINE_BINARY(pow, DispatchKeySet())
 #undef EMBER_DEFINE_BINARY
 
 Binary threshold_backward{"threshold_backward"};
+Binary sigmoid_backward{"sigmoid_backward"};
+Binary tanh_backward{"tanh_backward"};
 
 #define EMBER_DEFINE_COMPARISON(name) \
   Binary name{#name};                 \

@@ -50,6 +50,11 @@ EMBER_BINARY_OPS(EMBER_DECLARE_BINARY)
 // so it requires grad and a second derivative reaches self (as zeros), as in
 // LibTorch.
 extern Binary threshold_backward;
+// LibTorch's sigmoid_backward(grad_output, output) = grad * (1 - y) * y and
+// tanh_backward(grad_output, output) = grad * (1 - y * y) (fused), with their
+// rounding; their own ops for the same reason (the third argument is unused).
+extern Binary sigmoid_backward;
+extern Binary tanh_backward;
 
 #define EMBER_COMPARISON_OPS(_) _(eq) _(ne) _(lt) _(le) _(gt) _(ge)
 #define EMBER_DECLARE_COMPARISON(name) \

@@ -10,6 +10,7 @@
 #include "gtest/gtest.h"
 #include "modes/grad_mode.h"
 #include "modes/inference_mode.h"
+#include "tensor/ops.h"
 #include "tensor/tensor.h"
 #include "tests/differential.h"
 
@@ -197,6 +198,70 @@ TEST(Differential, HooksAndRetainGradAcrossInplaceOps) {
   if (tb.grad().defined()) expect_near(values(eb.grad()), values(tb.grad()));
   ASSERT_EQ(ev.grad().defined(), tv.grad().defined());
   if (tv.grad().defined()) expect_near(values(ev.grad()), values(tv.grad()));
+}
+
+// A thousand distinct values in [lo, hi].
+std::vector<double> spread(double lo, double hi) {
+  std::vector<double> v;
+  for (int i = 0; i < 1000; ++i) v.push_back(lo + (hi - lo) * ((i * 7919) % 1009) / 1009.0);
+  return v;
+}
+
+// Results that must agree to the bit: the fused add/sub with alpha,
+// sigmoid_backward and tanh_backward (tanh's fused), and gradients whose
+// formulas use only correctly rounded operations, which then round as
+// LibTorch's formulas do only if they multiply in LibTorch's order. (The
+// forward of sigmoid, tanh and pow to other exponents rounds differently:
+// LibTorch uses SLEEF; see tensor/README.md.)
+template <class Tensor, class Make, class Grad, class Backward>
+std::vector<std::vector<double>> bitwise_results(Make make, Grad grad, Backward activation_backward) {
+  std::vector<std::vector<double>> out;
+  for (bool float32 : {false, true}) {
+    Tensor x = make(spread(0.2, 2.0), float32), y = make(spread(0.5, 3.0), float32), g = make(spread(-2, 2), float32);
+    Tensor xd = x.detach(), yd = y.detach();
+    out.push_back(values(xd.add(yd, 2.7)));
+    out.push_back(values(xd.sub(yd, 0.3)));
+    out.push_back(values(activation_backward(g, yd, /*tanh=*/false)));
+    out.push_back(values(activation_backward(g, yd.sub(1.25).mul(0.5), /*tanh=*/true)));
+    out.push_back(values(grad(x.pow(3), x, g)));
+    out.push_back(values(grad(x.pow(-1), x, g)));
+    out.push_back(values(grad(x.pow(0.5), x, g)));
+    out.push_back(values(grad(x / y, x, g)));
+    out.push_back(values(grad(x / y, y, g)));
+    out.push_back(values(grad(x * y, y, g)));
+  }
+  return out;
+}
+
+TEST(Differential, FusedAndBackwardArithmeticMatchLibTorchToTheBit) {
+  auto mine = bitwise_results<ember::Tensor>(
+      [](const std::vector<double>& v, bool f) {
+        ember::Tensor t = E(v, {static_cast<int64_t>(v.size())}, false);
+        return (f ? t.to(ember::kFloat) : t).set_requires_grad(true);
+      },
+      [](const ember::Tensor& r, const ember::Tensor& in, const ember::Tensor& g) {
+        return ember::autograd::grad({r}, {in}, {g})[0];
+      },
+      [](const ember::Tensor& g, const ember::Tensor& y, bool tanh) {
+        return (tanh ? ember::ops::tanh_backward : ember::ops::sigmoid_backward).call(g, y, 1);
+      });
+  auto theirs = bitwise_results<torch::Tensor>(
+      [](const std::vector<double>& v, bool f) {
+        torch::Tensor t = T(v, {static_cast<int64_t>(v.size())}, false);
+        return (f ? t.to(torch::kFloat) : t).set_requires_grad(true);
+      },
+      [](const torch::Tensor& r, const torch::Tensor& in, const torch::Tensor& g) {
+        return torch::autograd::grad({r}, {in}, {g})[0];
+      },
+      [](const torch::Tensor& g, const torch::Tensor& y, bool tanh) {
+        return tanh ? at::tanh_backward(g, y) : at::sigmoid_backward(g, y);
+      });
+  ASSERT_EQ(mine.size(), theirs.size());
+  for (size_t k = 0; k < mine.size(); ++k) {
+    int differing = 0;
+    for (size_t i = 0; i < mine[k].size(); ++i) differing += mine[k][i] != theirs[k][i];
+    EXPECT_EQ(differing, 0) << "result " << k << " (" << (k < mine.size() / 2 ? "float64" : "float32") << ")";
+  }
 }
 
 TEST(Differential, DoubleBackward) {

@@ -22,7 +22,9 @@ namespace {
 
 // ThresholdBackward is LibTorch's threshold_backward with TensorIterator's
 // operand order: a is self, b the gradient, alpha the threshold.
-enum class Kind { Add, Sub, Mul, Div, Pow, ThresholdBackward, Eq, Ne, Lt, Le, Gt, Ge };
+// SigmoidBackward and TanhBackward take the gradient (a) and the forward's
+// result (b).
+enum class Kind { Add, Sub, Mul, Div, Pow, ThresholdBackward, SigmoidBackward, TanhBackward, Eq, Ne, Lt, Le, Gt, Ge };
 
 // Comparisons produce bool whatever they compare.
 constexpr bool is_comparison(Kind k) { return k >= Kind::Eq; }
@@ -41,6 +43,10 @@ const char* name_of(Kind k) {
       return "pow";
     case Kind::ThresholdBackward:
       return "threshold_backward";
+    case Kind::SigmoidBackward:
+      return "sigmoid_backward";
+    case Kind::TanhBackward:
+      return "tanh_backward";
     case Kind::Eq:
       return "eq";
     case Kind::Ne:
@@ -78,11 +84,15 @@ template <Kind K, class T>
 struct BinaryFn {
   T alpha;
   auto operator()(T a, T b) const {
+    // LibTorch's add kernel fuses `a + alpha * b` (vec::fmadd, and the
+    // compiler contracts its scalar loop the same way): one rounding, not two.
     if constexpr (K == Kind::Add) {
       if constexpr (std::is_same<T, bool>::value) return static_cast<bool>(a || (alpha && b));
+      else if constexpr (std::is_floating_point<T>::value) return std::fma(alpha, b, a);
       else return wrapping_add(a, wrapping_mul(alpha, b));
     } else if constexpr (K == Kind::Sub) {
-      return wrapping_sub(a, wrapping_mul(alpha, b));
+      if constexpr (std::is_floating_point<T>::value) return std::fma(-alpha, b, a);
+      else return wrapping_sub(a, wrapping_mul(alpha, b));
     } else if constexpr (K == Kind::Mul) {
       if constexpr (std::is_same<T, bool>::value) return static_cast<bool>(a && b);
       else return wrapping_mul(a, b);
@@ -95,6 +105,12 @@ struct BinaryFn {
     } else if constexpr (K == Kind::ThresholdBackward) {
       // A NaN self passes the gradient, as LibTorch's `x <= threshold ? 0 : grad`.
       return a <= alpha ? T(0) : b;
+    } else if constexpr (K == Kind::SigmoidBackward) {
+      return static_cast<T>(a * (T(1) - b) * b);  // LibTorch's order of the products
+    } else if constexpr (K == Kind::TanhBackward) {
+      // LibTorch's kernel computes 1 - y * y fused (its compiler contracts it).
+      if constexpr (std::is_floating_point<T>::value) return a * std::fma(-b, b, T(1));
+      else return static_cast<T>(a * (T(1) - b * b));
     } else if constexpr (K == Kind::Eq) {
       return static_cast<bool>(a == b);
     } else if constexpr (K == Kind::Ne) {
@@ -608,6 +624,18 @@ const Tensor& fill_kernel(DispatchKeySet, const Tensor& self, const Scalar& valu
 
 // LibTorch lays the result out by self, then the gradient, and dispatches
 // on a dtype list without Bool.
+// sigmoid_backward(grad_output, output) and tanh_backward(grad_output,
+// output): floating dtypes only, as LibTorch's.
+template <Kind K>
+Tensor activation_backward_kernel(DispatchKeySet ks, const Tensor& grad_output, const Tensor& output, const Scalar&) {
+  check_defined(grad_output, 0, "grad_output", name_of(K));
+  check_defined(output, 1, "output", name_of(K));
+  EMBER_CHECK(isFloatingType(result_type(grad_output, output)), "\"", name_of(K), "_out\" not implemented for '",
+              result_type(grad_output, output), "' (Ember: ", name_of(K),
+              " of integer or bool tensors; convert them with .to(ember::kFloat) first.)");
+  return binary<K>(ks, grad_output, output, 1);
+}
+
 Tensor threshold_backward_kernel(DispatchKeySet ks, const Tensor& grad_output, const Tensor& self,
                                  const Scalar& threshold) {
   check_defined(grad_output, 0, "grad_output", "threshold_backward");
@@ -655,6 +683,8 @@ const bool registered = [] {
   EMBER_REGISTER_BINARY(div, Kind::Div)
   EMBER_REGISTER_BINARY(pow, Kind::Pow)
   ops::threshold_backward.register_kernel(DispatchKey::CPU, &threshold_backward_kernel);
+  ops::sigmoid_backward.register_kernel(DispatchKey::CPU, &activation_backward_kernel<Kind::SigmoidBackward>);
+  ops::tanh_backward.register_kernel(DispatchKey::CPU, &activation_backward_kernel<Kind::TanhBackward>);
 #define EMBER_REGISTER_COMPARISON(name, K)                  \
   ops::name.register_kernel(DispatchKey::CPU, &binary<K>); \
   ops::name##_Scalar.register_kernel(DispatchKey::CPU, &binary_scalar<K>);
