@@ -268,7 +268,12 @@ const Tensor& binary_out(DispatchKeySet ks, const Tensor& out, const Tensor& a, 
 // ---- Binary ops with a Scalar other ----
 
 variable_list pass_bw(OpNode&, const Tensor& g) { return {g}; }
-variable_list mul_scalar_bw(OpNode& n, const Tensor& g) { return {g * n.scalar}; }
+// LibTorch's mul.Scalar formula multiplies by the number as a tensor, so
+// under create_graph it records MulBackward0 (with no edge for the number).
+variable_list mul_scalar_bw(OpNode& n, const Tensor& g) {
+  if (!GradMode::is_enabled()) return {g * n.scalar};
+  return {g * scalar_tensor(n.scalar, g.dtype())};
+}
 variable_list div_scalar_bw(OpNode& n, const Tensor& g) { return {g / n.scalar}; }
 variable_list pow_scalar_bw(OpNode& n, const Tensor& g) {
   double e = n.scalar.to<double>();
@@ -981,17 +986,35 @@ Tensor slice(DispatchKeySet ks, const Tensor& a, int64_t dim, int64_t start, int
   return record<decltype(ops::slice), int64_t, int64_t, int64_t, int64_t>(
       ops::slice, "SliceBackward0", &slice_bw, ks, a, &keep_slice, dim, start, end, step);
 }
-Tensor squeeze(DispatchKeySet ks, const Tensor& a) {
-  return record(ops::squeeze, "SqueezeBackward0", &reshape_bw, ks, a, &keep_sizes);
+// As LibTorch's formulas: squeeze's gradient is unsqueezed back at each
+// size-1 dim (unsqueeze_to), unsqueeze's squeezed at its dim; views with
+// LibTorch's strides and nodes under create_graph, not reshapes.
+variable_list squeeze_bw(OpNode& n, const Tensor& g) {
+  Tensor r = g;
+  IntArrayRef sizes = in_sizes(n);
+  for (size_t d = 0; d < sizes.size(); ++d) {
+    if (sizes[d] == 1) r = r.unsqueeze(static_cast<int64_t>(d));
+  }
+  return {r};
 }
-void keep_sizes_dim(OpNode& n, const Tensor& a, const int64_t&) { keep_sizes(n, a); }
+variable_list squeeze_dim_bw(OpNode& n, const Tensor& g) {
+  IntArrayRef sizes = in_sizes(n);
+  if (sizes.empty()) return {g};
+  const int64_t d = n.i0 < 0 ? n.i0 + static_cast<int64_t>(sizes.size()) : n.i0;  // checked by the op
+  return {sizes[d] != 1 ? g : g.unsqueeze(d)};
+}
+variable_list unsqueeze_bw(OpNode& n, const Tensor& g) { return {g.squeeze(n.i0)}; }
+Tensor squeeze(DispatchKeySet ks, const Tensor& a) {
+  return record(ops::squeeze, "SqueezeBackward0", &squeeze_bw, ks, a, &keep_sizes);
+}
+void keep_dim(OpNode& n, const Tensor&, const int64_t& dim) { n.i0 = dim; }
 Tensor squeeze_dim(DispatchKeySet ks, const Tensor& a, int64_t dim) {
-  return record<decltype(ops::squeeze_dim), int64_t>(ops::squeeze_dim, "SqueezeBackward1", &reshape_bw, ks, a,
-                                                     &keep_sizes_dim, dim);
+  return record<decltype(ops::squeeze_dim), int64_t>(ops::squeeze_dim, "SqueezeBackward1", &squeeze_dim_bw, ks, a,
+                                                     &keep_dim, dim);
 }
 Tensor unsqueeze(DispatchKeySet ks, const Tensor& a, int64_t dim) {
-  return record<decltype(ops::unsqueeze), int64_t>(ops::unsqueeze, "UnsqueezeBackward0", &reshape_bw, ks, a,
-                                                   &keep_sizes_dim, dim);
+  return record<decltype(ops::unsqueeze), int64_t>(ops::unsqueeze, "UnsqueezeBackward0", &unsqueeze_bw, ks, a,
+                                                   &keep_dim, dim);
 }
 void keep_as_strided(OpNode& n, const Tensor& a, const IntArrayRef& size, const IntArrayRef& stride,
                      const int64_t& offset) {
