@@ -332,6 +332,14 @@ TEST(AlphaTest, AddAndSubRoundAPlusAlphaTimesBOnce) {
   EXPECT_EQ(values<int64_t>(arange(3).add(arange(3), 2)), (L{0, 3, 6}));  // integers: exact either way
 }
 
+TEST(PowTest, BoolBaseAndExponentThrow) {
+  Tensor b = ones({2}, kBool);
+  EXPECT_EMBER_ERROR(b.pow(b), HAS("\"pow\" not implemented for 'Bool'"));
+  EXPECT_EMBER_ERROR(b.pow(true), HAS("\"pow\" not implemented for 'Bool'"));
+  EXPECT_EMBER_ERROR(b.pow_(b), HAS("\"pow\" not implemented for 'Bool'"));
+  EXPECT_EQ(b.pow(2).dtype(), kLong);  // an integer exponent promotes first
+}
+
 TEST(ActivationBackwardTest, IntegerInputsThrow) {
   EXPECT_EMBER_ERROR(ops::tanh_backward.call(arange(2), arange(2), 1),
                      HAS("\"tanh_backward_out\" not implemented for 'Long'"));

@@ -88,6 +88,10 @@ std::vector<std::pair<std::string, typename L::Tensor>> bases() {
       {"channels-last, narrowed", L::channels_last(nchw).narrow(3, 0, 2)},
       {"NHWC permute", nchw.permute({0, 2, 3, 1})},
       {"0-dim", L::arange(2).sum()},
+      // Not dense and not float: ops that compute in another dtype lay the
+      // result out after converting (densely) the input.
+      {"bool, size-1 dims, not dense", (L::arange(12).view({1, 3, 1, 4}) > 5).transpose(0, 3).select(0, 3)},
+      {"bool, narrowed transpose", (big > 10).t().narrow(0, 0, 4).narrow(1, 0, 3)},
   };
 }
 

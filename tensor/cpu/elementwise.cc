@@ -213,6 +213,14 @@ ScalarType compute_type(ScalarType common, ScalarType self, bool other_is_bool, 
   return common;
 }
 
+// The kernel's own dtype list, checked where LibTorch's kernel is chosen:
+// after every TensorIterator check. Its pow kernels take every dtype but Bool.
+template <Kind K>
+void check_kernel_dtype(ScalarType compute) {
+  EMBER_CHECK(!(K == Kind::Pow && compute == kBool), "\"pow\" not implemented for 'Bool' (Ember: pow of Bool "
+              "operands; convert the base with .to(ember::kLong) or .to(ember::kFloat) first.)");
+}
+
 bool is_bool_scalar(const Scalar& s) { return s.isBoolean(); }
 
 // LibTorch refuses an integer tensor to a negative integer Scalar power (a
@@ -348,6 +356,7 @@ Tensor binary(DispatchKeySet, const Tensor& a, const Tensor& b, const Scalar& al
     ScalarType compute = compute_type<K>(a.dtype(), a.dtype(), b.dtype() == kBool, alpha);
     if (compute == a.dtype()) {
       const ScalarType dtype = is_comparison(K) ? kBool : compute;
+      check_kernel_dtype<K>(compute);
       if (a.is_contiguous() && b.is_contiguous()) {
         Tensor out = detail::make_tensor(a.sizes(), dtype, name_of(K));
         if (binary_contiguous<K>(out, a, b, alpha, /*fresh=*/true)) return out;
@@ -359,9 +368,12 @@ Tensor binary(DispatchKeySet, const Tensor& a, const Tensor& b, const Scalar& al
   }
   ScalarType compute = compute_type<K>(result_type(a, b), a.dtype(), b.dtype() == kBool, alpha);
   DimVector shape = a.sizes() == b.sizes() ? DimVector(a.sizes()) : infer_size(a.sizes(), b.sizes(), name_of(K));
-  Tensor out = make_result(shape, {geometry(a), geometry(b)}, false, is_comparison(K) ? kBool : compute, name_of(K));
-  Tensor b2 = b.to(compute);
-  run_binary<K>(out, a.to(compute), &b2, 0, compute, alpha);
+  // LibTorch's TensorIterator converts an input of another dtype (to(), so
+  // densely) before it lays the result out by the inputs' strides.
+  const Tensor a2 = a.to(compute), b2 = b.to(compute);
+  check_kernel_dtype<K>(compute);
+  Tensor out = make_result(shape, {geometry(a2), geometry(b2)}, false, is_comparison(K) ? kBool : compute, name_of(K));
+  run_binary<K>(out, a2, &b2, 0, compute, alpha);
   return out;
 }
 
@@ -399,10 +411,11 @@ Tensor binary_scalar(DispatchKeySet, const Tensor& a, const Scalar& b, const Sca
   check_scalar_exponent<K>(a.dtype(), b);
   ScalarType compute = compute_type<K>(result_type(a, b), a.dtype(), is_bool_scalar(b), alpha);
   // LibTorch wraps the Scalar in a 0-dim tensor operand, except for pow,
-  // which runs as a unary op of self.
-  Tensor out = make_result(a.sizes(), {geometry(a)}, /*has_scalar=*/K != Kind::Pow, is_comparison(K) ? kBool : compute,
-                           name_of(K));
+  // which runs as a unary op of self (converted first, as in binary()).
+  check_kernel_dtype<K>(compute);
   const Tensor base = a.to(compute);
+  Tensor out = make_result(a.sizes(), {geometry(base)}, /*has_scalar=*/K != Kind::Pow,
+                           is_comparison(K) ? kBool : compute, name_of(K));
   if (K == Kind::Pow && isFloatingType(compute) && pow_by_multiplication(out, base, b)) return out;
   run_binary<K>(out, base, nullptr, b, compute, alpha);
   return out;
@@ -417,6 +430,7 @@ const Tensor& binary_(DispatchKeySet, const Tensor& self, const Tensor& other, c
   check_no_partial_overlap(self, other, name_of(K));
   if (self.sizes() != other.sizes()) check_inplace_shape(self, infer_size(self.sizes(), other.sizes(), name_of(K)), name_of(K));
   check_cast(compute, self.dtype(), name_of(K));
+  check_kernel_dtype<K>(self.dtype());
   if (binary_contiguous<K>(self, self, other, alpha)) return self;
   // Compute in self's dtype: canCast says no information is lost that matters.
   Tensor o = other.to(self.dtype());
@@ -436,6 +450,7 @@ const Tensor& binary_scalar_(DispatchKeySet, const Tensor& self, const Scalar& o
                 " result; use pow(), or convert the tensor first with .to(ember::k", compute, ").)");
   }
   check_cast(compute, self.dtype(), name_of(K));
+  check_kernel_dtype<K>(self.dtype());
   if (K == Kind::Pow && isFloatingType(self.dtype()) && pow_by_multiplication(self, self, other)) return self;
   run_binary<K>(self, self, nullptr, other, self.dtype(), alpha);
   return self;
@@ -451,11 +466,12 @@ const Tensor& binary_out(DispatchKeySet, const Tensor& out, const Tensor& a, con
   check_cast(compute, out.dtype(), name_of(K));
   check_no_partial_overlap(out, a, name_of(K));
   check_no_partial_overlap(out, b, name_of(K));
-  resize_output(out, shape, detail::elementwise_output_strides(shape, {geometry(a), geometry(b)}), name_of(K));
+  Tensor b2 = b.to(compute);
+  const Tensor a2 = a.to(compute);
+  resize_output(out, shape, detail::elementwise_output_strides(shape, {geometry(a2), geometry(b2)}), name_of(K));
   check_no_internal_overlap(out, name_of(K));
+  check_kernel_dtype<K>(compute);
   if (out.dtype() == compute) {
-    Tensor b2 = b.to(compute);
-    const Tensor a2 = a.to(compute);
     const bool may_alias = out.storage().is_alias_of(a2.storage()) || out.storage().is_alias_of(b2.storage());
     run_binary<K>(out, a2, &b2, 0, compute, alpha, may_alias);
   } else {
@@ -545,9 +561,10 @@ void run_unary(const Tensor& out, const Tensor& a) {
 template <UKind K>
 Tensor unary(DispatchKeySet, const Tensor& a) {
   ScalarType compute = unary_compute_type<K>(a.dtype());
-  Tensor out = a.is_contiguous() ? detail::make_tensor(a.sizes(), compute, name_of(K))
-                                 : make_result(a.sizes(), {geometry(a)}, false, compute, name_of(K));
-  run_unary<K>(out, a.to(compute));
+  const Tensor a2 = a.to(compute);  // first, as in binary()
+  Tensor out = a2.is_contiguous() ? detail::make_tensor(a.sizes(), compute, name_of(K))
+                                  : make_result(a.sizes(), {geometry(a2)}, false, compute, name_of(K));
+  run_unary<K>(out, a2);
   return out;
 }
 
