@@ -247,7 +247,7 @@ const Tensor& binary_(DispatchKeySet ks, const Tensor& self, const Tensor& other
   }
   if (node) {
     impl::rebase_history(self, node);
-    if (K == Bin::Pow) node->save(self, /*is_output=*/true, Op.name());
+    if (K == Bin::Pow) node->save_inplace_result(self, node, Op.name());
   }
   if (__builtin_expect(fwd.active, 0)) binary_jvp<K>(fwd.self_before, fwd.t_self, other, fwd.t_other, alpha, self, /*inplace=*/true);
   return self;
@@ -454,7 +454,7 @@ const Tensor& unary_(DispatchKeySet ks, const Tensor& self) {
   if (__builtin_expect(fwd.active, 0)) unary_jvp<K>(fwd.self_before, fwd.t_self, self, /*inplace=*/true);
   if (node) {
     impl::rebase_history(self, node);
-    if (spec.saves_result) node->save(self, /*is_output=*/true, Op.name());
+    if (spec.saves_result) node->save_inplace_result(self, node, Op.name());
   }
   return self;
 }

@@ -134,8 +134,11 @@ variable_list CopySlices::apply(variable_list&& grads) {
   Tensor buffer = dense ? empty({extent}, grad.dtype()) : zeros({extent}, grad.dtype());
   Tensor result = buffer.as_strided(base_.sizes, base_.strides, 0);
   result.copy_(grad);
+  // An empty view is still a view of the buffer (at offset 0, which holds
+  // it whatever its own offset): writing fn_'s gradient into it under
+  // create_graph makes the result depend on it, as in LibTorch.
   Tensor slice = numel_of(view_.sizes) == 0
-                     ? zeros(view_.sizes, grad.dtype())
+                     ? buffer.as_strided(view_.sizes, view_.strides, 0)
                      : buffer.as_strided(view_.sizes, view_.strides, view_.storage_offset - base_.storage_offset);
   // A row-major copy, as LibTorch's CopySlices passes: under create_graph
   // the gradients fn_ computes from it are laid out as LibTorch's.

@@ -35,6 +35,11 @@ class OpNode final : public Node {
 
   Tensor saved(size_t i) const { return saved_[i].unpack(this); }
   void save(const Tensor& t, bool is_output, const char* op) { saved_.emplace_back(t, is_output, op); }
+  // Saves the result of this node's in-place op (`self_node` is this node).
+  void save_inplace_result(const Tensor& t, const std::shared_ptr<Node>& self_node, const char* op) {
+    saved_.emplace_back(t, true, op);
+    saved_.back().set_owner(self_node);
+  }
   void reserve_saved(size_t n) { saved_.reserve(n); }
 
   // Non-tensor state of the formula.

@@ -277,6 +277,13 @@ TEST_F(GradCheck, AsStridedOfNonContiguousInput) {
   EXPECT_TRUE(gradcheck(FN(x[0].as_strided({2, 3}, {0, 1}, 0)), {v}));  // expand-like: stride 0
 }
 
+// An in-place op on a view that is gone before backward: its saved result
+// gets the op's own node as history (LibTorch's fallback to saved_for).
+Tensor sigmoid_through_a_view(Tensor t) {
+  t.narrow(0, 0, 2).sigmoid_();
+  return t;
+}
+
 TEST_F(GradCheck, DoubleBackward) {
   Tensor a = input({3}), b = input({3}), p = positive({3}), z = off_zero({3}), m = input({2, 3}), n = input({3, 2});
   EXPECT_TRUE(gradgradcheck(FN(x[0] * x[1]), {a, b}));
@@ -287,6 +294,7 @@ TEST_F(GradCheck, DoubleBackward) {
   EXPECT_TRUE(gradgradcheck(FN(x[0].sigmoid()), {a}));
   EXPECT_TRUE(gradgradcheck(FN(x[0].tanh()), {a}));
   EXPECT_TRUE(gradgradcheck(FN(x[0].relu() * x[0]), {z}));
+  EXPECT_TRUE(gradgradcheck(FN(sigmoid_through_a_view(x[0] * 1) * x[0]), {a}));
   EXPECT_TRUE(gradgradcheck(FN(x[0].mm(x[1]).sum({1})), {m, n}));
   EXPECT_TRUE(gradgradcheck(FN(x[0].dot(x[1])), {a, b}));
   EXPECT_TRUE(gradgradcheck(FN(x[0].mv(x[1])), {m, a}));

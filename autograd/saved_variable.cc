@@ -30,7 +30,10 @@ SavedVariable::SavedVariable(const Tensor& t, bool is_output, const char* op) {
     // An alias of the data with no autograd meta: see the header.
     data_ = detail::make_view(t, t.sizes(), t.strides(), t.storage_offset());
     if (AutogradMeta* meta = impl::get_autograd_meta(t)) {
-      weak_grad_fn_ = meta->grad_fn_;
+      // An in-place op's result that is a view: its history is the view's,
+      // regenerated through the base's CopySlices (LibTorch's
+      // is_inplace_on_view), not the op's node, which CopySlices wraps.
+      weak_grad_fn_ = meta->is_view_ ? impl::grad_fn(t) : meta->grad_fn_;
       output_nr_ = meta->output_nr_;
     }
   } else {
@@ -81,6 +84,7 @@ Tensor SavedVariable::unpack(const Node* owner) const {
   }
   if (!is_output_) return data_;
   std::shared_ptr<Node> fn = weak_grad_fn_.lock();
+  if (!fn) fn = weak_owner_.lock();
   if (!fn && !requires_grad_) return data_;
   // Give the alias back its history, so that double backward can go through it.
   Tensor out = detail::make_view(data_, data_.sizes(), data_.strides(), data_.storage_offset());

@@ -33,10 +33,15 @@ class SavedVariable {
   // Drops the data after a backward without retain_graph.
   void reset_data();
   bool defined() const { return was_defined_; }
+  // For the result of an in-place op on a view: the node that saved it, the
+  // history it is given back when the view's own (regenerated, held weakly)
+  // is gone, as LibTorch's unpack falls back to `saved_for`.
+  void set_owner(const std::shared_ptr<Node>& owner) { weak_owner_ = owner; }
 
  private:
   Tensor data_;
   std::weak_ptr<Node> weak_grad_fn_;  // Saved outputs: their grad_fn.
+  std::weak_ptr<Node> weak_owner_;
   uint32_t output_nr_ = 0;
   uint32_t saved_version_ = 0;
   bool was_defined_ = false;
