@@ -639,8 +639,6 @@ const Tensor& fill_kernel(DispatchKeySet, const Tensor& self, const Scalar& valu
   return self;
 }
 
-// LibTorch lays the result out by self, then the gradient, and dispatches
-// on a dtype list without Bool.
 // sigmoid_backward(grad_output, output) and tanh_backward(grad_output,
 // output): floating dtypes only, as LibTorch's.
 template <Kind K>
@@ -653,6 +651,8 @@ Tensor activation_backward_kernel(DispatchKeySet ks, const Tensor& grad_output, 
   return binary<K>(ks, grad_output, output, 1);
 }
 
+// LibTorch lays the result out by self, then the gradient, and dispatches
+// on a dtype list without Bool.
 Tensor threshold_backward_kernel(DispatchKeySet ks, const Tensor& grad_output, const Tensor& self,
                                  const Scalar& threshold) {
   check_defined(grad_output, 0, "grad_output", "threshold_backward");
