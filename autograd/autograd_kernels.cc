@@ -143,13 +143,14 @@ struct BinSpec {
   bool needs_self;   // for other's gradient
   bool needs_other;  // for self's gradient
   bool other_needs_other;
+  bool saves_result;  // always, whichever input requires grad (LibTorch's PowBackward1)
 };
 constexpr BinSpec kBin[] = {
-    {"AddBackward0", "AddBackward0", &add_bw, false, false, false},
-    {"SubBackward0", "SubBackward0", &sub_bw, false, false, false},
-    {"MulBackward0", "MulBackward0", &mul_bw, true, true, false},
-    {"DivBackward0", "DivBackward0", &div_bw, true, true, true},
-    {"PowBackward1", "PowBackward1", &pow_bw, true, true, true},
+    {"AddBackward0", "AddBackward0", &add_bw, false, false, false, false},
+    {"SubBackward0", "SubBackward0", &sub_bw, false, false, false, false},
+    {"MulBackward0", "MulBackward0", &mul_bw, true, true, false, false},
+    {"DivBackward0", "DivBackward0", &div_bw, true, true, true, false},
+    {"PowBackward1", "PowBackward1", &pow_bw, true, true, true, true},
 };
 
 template <Bin K>
@@ -220,7 +221,7 @@ Tensor binary_record(DispatchKeySet ks, const Tensor& a, const Tensor& b, const 
     out = Op.redispatch(keys_after(ks, kKey), a, b, alpha);
   }
   impl::set_history(out, node);
-  if (K == Bin::Pow) node->save(out, /*is_output=*/true, Op.name());
+  if (spec.saves_result) node->save(out, /*is_output=*/true, Op.name());
   return out;
 }
 
@@ -247,7 +248,7 @@ const Tensor& binary_(DispatchKeySet ks, const Tensor& self, const Tensor& other
   }
   if (node) {
     impl::rebase_history(self, node);
-    if (K == Bin::Pow) node->save_inplace_result(self, node, Op.name());
+    if (kBin[static_cast<int>(K)].saves_result) node->save_inplace_result(self, node, Op.name());
   }
   if (__builtin_expect(fwd.active, 0)) binary_jvp<K>(fwd.self_before, fwd.t_self, other, fwd.t_other, alpha, self, /*inplace=*/true);
   return self;
@@ -680,18 +681,23 @@ variable_list threshold_backward_bw(OpNode& n, const Tensor& g) {
           n.should_compute_output(1) ? zeros_like(g) : Tensor()};
 }
 
+// d/dy of sigmoid_backward(grad_output, y) and tanh_backward(grad_output, y)
+// applied to `g` (a gradient, or y's tangent), in LibTorch's order of products.
+Tensor sigmoid_backward_wrt_y(const Tensor& g, const Tensor& grad_output, const Tensor& y) {
+  return g * grad_output * (y * -2 + 1);
+}
+Tensor tanh_backward_wrt_y(const Tensor& g, const Tensor& grad_output, const Tensor& y) {
+  return g * (y * -2 * grad_output);
+}
+
 // LibTorch's SigmoidBackwardBackward0 and TanhBackwardBackward0 (y is the
 // forward's result): grad_output's gradient first, as LibTorch's generated
 // code orders them.
-variable_list sigmoid_backward_bw(OpNode& n, const Tensor& g) {
+template <ops::Binary& Op, Tensor (*WrtY)(const Tensor&, const Tensor&, const Tensor&)>
+variable_list activation_backward_bw(OpNode& n, const Tensor& g) {
   const Tensor grad_output = n.saved(0), y = n.saved(1);
-  Tensor grad_grad_output = n.should_compute_output(0) ? ops::sigmoid_backward.call(g, y, 1) : Tensor();
-  return {grad_grad_output, n.should_compute_output(1) ? g * grad_output * (y * -2 + 1) : Tensor()};
-}
-variable_list tanh_backward_bw(OpNode& n, const Tensor& g) {
-  const Tensor grad_output = n.saved(0), y = n.saved(1);
-  Tensor grad_grad_output = n.should_compute_output(0) ? ops::tanh_backward.call(g, y, 1) : Tensor();
-  return {grad_grad_output, n.should_compute_output(1) ? g * (y * -2 * grad_output) : Tensor()};
+  Tensor grad_grad_output = n.should_compute_output(0) ? Op.call(g, y, 1) : Tensor();
+  return {grad_grad_output, n.should_compute_output(1) ? WrtY(g, grad_output, y) : Tensor()};
 }
 
 // The three activation-backward ops of two tensors: grad_output, and the
@@ -704,8 +710,9 @@ struct ActBwSpec {
 };
 const ActBwSpec kActBw[] = {
     {&ops::threshold_backward, "ThresholdBackwardBackward0", &threshold_backward_bw},
-    {&ops::sigmoid_backward, "SigmoidBackwardBackward0", &sigmoid_backward_bw},
-    {&ops::tanh_backward, "TanhBackwardBackward0", &tanh_backward_bw},
+    {&ops::sigmoid_backward, "SigmoidBackwardBackward0",
+     &activation_backward_bw<ops::sigmoid_backward, &sigmoid_backward_wrt_y>},
+    {&ops::tanh_backward, "TanhBackwardBackward0", &activation_backward_bw<ops::tanh_backward, &tanh_backward_wrt_y>},
 };
 
 template <ActBw K>
@@ -744,8 +751,8 @@ Tensor activation_backward(DispatchKeySet ks, const Tensor& grad_output, const T
       Tensor tangent;
       if (t.defined()) add_term(tangent, op.call(t, y, scalar));
       if (t_y.defined()) {
-        if (K == ActBw::Sigmoid) add_term(tangent, t_y * grad_output * (y * -2 + 1));
-        if (K == ActBw::Tanh) add_term(tangent, t_y * (y * -2 * grad_output));
+        if (K == ActBw::Sigmoid) add_term(tangent, sigmoid_backward_wrt_y(t_y, grad_output, y));
+        if (K == ActBw::Tanh) add_term(tangent, tanh_backward_wrt_y(t_y, grad_output, y));
       }
       set_out_tangent(out, tangent.defined() ? tangent : zeros_like(out));
     }
