@@ -95,6 +95,9 @@ TEST(AutogradHooksTest, WithoutAutogradOtherMethodsSayToLinkIt) {
   EXPECT_EMBER_ERROR(t.grad(), HAS("Tensor::grad() needs Ember's autograd"));
   EXPECT_EMBER_ERROR(t.backward(), HAS("Tensor::backward() needs Ember's autograd"));
   EXPECT_EMBER_ERROR(t.is_leaf(), HAS("Tensor::is_leaf()"));
+  EXPECT_EMBER_ERROR(t.requires_grad_(), HAS("Tensor::requires_grad_() needs Ember's autograd"));
+  EXPECT_EMBER_ERROR(t.mutable_grad(), HAS("Tensor::mutable_grad() needs Ember's autograd"));
+  EXPECT_EMBER_ERROR(t.backward(Tensor(), false, false, {t}), HAS("Tensor::backward() needs Ember's autograd"));
 }
 
 class FakeHooks final : public VariableHooksInterface {
