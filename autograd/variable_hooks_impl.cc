@@ -36,11 +36,10 @@ class AutogradHooks final : public VariableHooksInterface {
   void requires_grad_(const Tensor& self, bool requires_grad) const override {
     if (!requires_grad && !impl::is_leaf(self)) {
       const std::shared_ptr<Node>& fn = impl::grad_fn(self);
-      EMBER_CHECK(false,
-                  "you can only change requires_grad flags of leaf variables. If you want to use a computed variable "
-                  "in a subgraph that doesn't require differentiation use var_no_grad = var.detach(). (Ember: this "
-                  "tensor was computed by ",
-                  fn ? fn->name() : std::string("an op"), ".)");
+      detail::fail("you can only change requires_grad flags of leaf variables. If you want to use a computed variable "
+                   "in a subgraph that doesn't require differentiation use var_no_grad = var.detach(). (Ember: this "
+                   "tensor was computed by ",
+                   fn ? fn->name() : std::string("an op"), ".)");
     }
     set_requires_grad(self, requires_grad);
   }
