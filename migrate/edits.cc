@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -43,6 +44,30 @@ struct Pending {
   std::vector<std::pair<Span, std::string>> edits;
   std::map<std::string, bool> headers;  // header -> angled
 };
+
+// HeaderIncludes lexes the file, and again from the first token after its
+// leading comments, each time as a buffer of its own whose diagnostics go
+// to an engine with no client. A buffer that starts with one of the
+// byte-order marks Clang refuses (ContentCache::getBufferOrNone's list)
+// makes Clang report one there, which crashes. Such a token can only follow
+// whitespace or a comment, so those starts are checked (a false alarm costs
+// a file its include, never its content).
+bool HidesAnUnreadableBuffer(std::string_view text) {
+  static constexpr std::string_view kRefused[] = {
+      {"\xFE\xFF", 2},         {"\xFF\xFE", 2}, {"\x00\x00\xFE\xFF", 4}, {"\xFF\xFE\x00\x00", 4},
+      {"\x2B\x2F\x76", 3},    {"\xF7\x64\x4C", 3}, {"\xDD\x73\x66\x73", 4}, {"\x0E\xFE\xFF", 3},
+      {"\xFB\xEE\x28", 3},    {"\x84\x31\x95\x33", 4},
+  };
+  for (size_t i = 0; i < text.size(); ++i) {
+    const bool token_start = i == 0 || std::isspace(static_cast<unsigned char>(text[i - 1])) ||
+                             (i >= 2 && text.substr(i - 2, 2) == "*/");
+    if (!token_start) continue;
+    for (std::string_view bom : kRefused) {
+      if (text.substr(i, bom.size()) == bom) return true;
+    }
+  }
+  return false;
+}
 
 }  // namespace
 
@@ -90,6 +115,11 @@ EditPlan PlanEdits(std::vector<Site>& sites, const std::map<std::string, std::st
                 llvm::toString(std::move(err));
         break;
       }
+    }
+    if (error.empty() && !file.headers.empty() && HidesAnUnreadableBuffer(original)) {
+      error = "cannot insert #include of " + file.headers.begin()->first +
+              ": a token of the file starts with bytes Clang reads as the byte-order mark of an encoding it cannot "
+              "read; add the include by hand";
     }
     if (error.empty() && !file.headers.empty()) {
       llvm::Expected<clang::format::FormatStyle> style =

@@ -72,6 +72,23 @@ TEST(PlanEdits, AddsTheDeclaringHeaderOnceInIncludeOrder) {
             "void f() { c10::InferenceMode g(true); }\n");
 }
 
+// HeaderIncludes would lex from the token after the comment as a buffer of
+// its own, which Clang refuses as UTF-16 and, reporting it with no
+// diagnostic client, crashes on: the file is left alone instead.
+TEST(PlanEdits, ABufferClangCannotReadAfterTheLeadingCommentLeavesTheFileAlone) {
+  const std::string code = std::string("// a comment\n\xFE\xFF x;\n") + kCode;
+  Site site = Decided(static_cast<unsigned>(code.size() - kCode.size()) + kSite, Decision::kInference,
+                      "c10::InferenceMode");
+  site.missing_inference_decl = true;
+  std::vector<Site> sites = {site};
+  EditPlan plan = PlanEdits(sites, {{kFile, code}});
+  EXPECT_TRUE(plan.files.empty());
+  EXPECT_NE(sites[0].reason.find("cannot insert #include of c10/core/InferenceMode.h: a token of the file starts "
+                                 "with bytes Clang reads as the byte-order mark of an encoding it cannot read"),
+            std::string::npos)
+      << sites[0].reason;
+}
+
 TEST(PlanEdits, EachAddedIncludeKeepsItsOwnProfilesBrackets) {
   // A LibTorch guard and an Ember guard in one file: each header is spelled
   // the way its own library is included (<c10/...>, "modes/...").
