@@ -55,6 +55,15 @@ class RatioReporter : public benchmark::ConsoleReporter {
     ConsoleReporter::ReportRuns(runs);
   }
 
+  // CPU ns per iteration of "<c>/<impl>" (the median with repetitions), or
+  // a negative number when that run is missing (filtered out, or failed).
+  double Time(const std::string& c, const std::string& impl) const {
+    auto row = times_.find(c);
+    if (row == times_.end()) return -1;
+    auto it = row->second.find(impl);
+    return it == row->second.end() ? -1 : it->second;
+  }
+
   // A Markdown table: case, the baseline's time, each peer's time and peer/baseline.
   void PrintTable(std::ostream& out) const {
     out << "\n| case | " << baseline_ << " |";
