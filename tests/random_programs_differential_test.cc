@@ -87,17 +87,13 @@ std::vector<std::string> run(const std::vector<Instr>& prog, bool with_inference
   std::vector<std::string> log;
   T x = (L::arange_d(12).view(shape) * 0.1 + 0.3).set_requires_grad(true);
   std::vector<T> live = {x * 1, x.dim() <= 2 ? x.t() : x.transpose(0, x.dim() - 1)};
-  auto desc = [](const T& t, bool with_strides = true) {
+  auto desc = [](const T& t) {
     std::ostringstream o;
     o << "[";
     for (auto s : t.sizes()) o << s << ",";
-    o << "] " << t.toString();
-    if (with_strides) {
-      o << " strides [";
-      for (auto s : t.strides()) o << s << ",";
-      o << "]";
-    }
-    o << " ";
+    o << "] " << t.toString() << " strides [";
+    for (auto s : t.strides()) o << s << ",";
+    o << "] ";
     // NaN's sign is not a behaviour: x86 makes 0/0 negative, LibTorch's
     // own NaNs may be positive.
     for (double d : flat<L>(t)) {
@@ -243,14 +239,13 @@ std::vector<std::string> run(const std::vector<Instr>& prog, bool with_inference
     }
     if (!loss.requires_grad()) return;
     if (!second_order) return loss.backward();
-    // The raw gradients' strides are not compared: where several zero or
-    // size-1 contributions meet, LibTorch's are those of its regenerated
-    // as_strided views and CopySlices buffers. Values and requires_grad are.
+    // The raw gradients, strides included: a user who reshapes or views
+    // them meets LibTorch's layout.
     T first = L::grad(loss, x, /*create_graph=*/true);
-    log.push_back("first " + (first.defined() ? desc(first, false) + (first.requires_grad() ? "rg" : "norg") : "undef"));
+    log.push_back("first " + (first.defined() ? desc(first) + (first.requires_grad() ? "rg" : "norg") : "undef"));
     if (!first.defined() || !first.requires_grad()) return;
     T second = L::grad((first * first * 0.5 + first.sigmoid()).sum(), x, /*create_graph=*/false);
-    log.push_back("second " + (second.defined() ? desc(second, false) : std::string("undef")));
+    log.push_back("second " + (second.defined() ? desc(second) : std::string("undef")));
   });
   if (!e.empty()) log.push_back("backward ERROR " + e.substr(0, e.find('\n')).substr(0, 150));
   for (size_t i = 0; i < live.size(); ++i) {
