@@ -6,7 +6,7 @@
 //
 // Whether the process has a second thread matters: until it has one, Ember
 // counts references with plain loads and stores (see Note [Counting without
-// atomics in a single-threaded process] in tensor/intrusive_ptr.h), as GCC's
+// atomics in a single-threaded process] in tensor/single_threaded.h), as GCC's
 // std::shared_ptr does; LibTorch's c10::intrusive_ptr always uses atomics.
 // OpenBLAS starts its threads when loaded unless OPENBLAS_NUM_THREADS=1, so
 // the first command runs single-threaded; --background_thread starts an idle
@@ -27,7 +27,7 @@
 #include "modes/inference_mode.h"
 #include "nn/nn.h"
 #include "tensor/allocator.h"
-#include "tensor/intrusive_ptr.h"
+#include "tensor/single_threaded.h"
 #include "tensor/tensor.h"
 
 namespace {

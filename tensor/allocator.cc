@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "tensor/check.h"
+#include "tensor/single_threaded.h"
 
 namespace ember {
 namespace {
@@ -107,7 +108,7 @@ LargeBlockCache& large_blocks() {
 void cpu_delete(void* raw) {
   if (raw == nullptr) return;
   const Header* h = static_cast<const Header*>(raw);
-  current_bytes.fetch_sub(static_cast<int64_t>(h->nbytes), std::memory_order_relaxed);
+  detail::counter_add(current_bytes, -static_cast<int64_t>(h->nbytes));
   if (h->capacity >= kLargeBlock && large_blocks().put(raw)) return;
   std::free(raw);
 }
@@ -131,11 +132,14 @@ class CpuAllocator final : public Allocator {
     }
     static_cast<Header*>(raw)->nbytes = nbytes;
     uintptr_t data = (reinterpret_cast<uintptr_t>(raw) + kHeader + kCpuAlignment - 1) & ~(kCpuAlignment - 1);
-    int64_t now = current_bytes.fetch_add(static_cast<int64_t>(nbytes), std::memory_order_relaxed) +
-                  static_cast<int64_t>(nbytes);
-    // One read-modify-write per allocation; the peak is only written when it grows.
+    int64_t now = detail::counter_add(current_bytes, static_cast<int64_t>(nbytes));
+    // The peak is only written when it grows.
     int64_t peak = peak_bytes.load(std::memory_order_relaxed);
-    while (now > peak && !peak_bytes.compare_exchange_weak(peak, now, std::memory_order_relaxed)) {
+    if (now > peak && detail::process_is_single_threaded()) {
+      peak_bytes.store(now, std::memory_order_relaxed);
+    } else {
+      while (now > peak && !peak_bytes.compare_exchange_weak(peak, now, std::memory_order_relaxed)) {
+      }
     }
     return DataPtr(reinterpret_cast<void*>(data), raw, &cpu_delete);
   }

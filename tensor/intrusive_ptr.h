@@ -5,16 +5,9 @@
 // (PyTorch's c10::intrusive_ptr for the same reason). A class opts in by
 // deriving from intrusive_ptr_target.
 //
-// Note [Counting without atomics in a single-threaded process]
-// A lock-prefixed increment and decrement were 10 of the 16 ns of an
-// InferenceMode view(). While the process has one thread, no other thread can
-// touch a count, so a plain load and store do: glibc's
-// __libc_single_threaded is true until the first pthread_create (GCC's
-// std::shared_ptr makes the same choice on it). pthread_create orders every
-// plain update before it with the new thread's first access, and every count
-// is updated atomically from then on. A program that never starts a thread
-// (a single-threaded server worker, OMP_NUM_THREADS=1 with no pool) gets the
-// plain path; any other pays a load and a predictable branch per update.
+// While the process has one thread, counts are plain loads and stores: see
+// Note [Counting without atomics in a single-threaded process] in
+// tensor/single_threaded.h.
 //
 //   struct Node : ember::intrusive_ptr_target { int v = 0; };
 //   ember::intrusive_ptr<Node> a = ember::make_intrusive<Node>();
@@ -27,23 +20,9 @@
 #include <type_traits>
 #include <utility>
 
-#if __has_include(<sys/single_threaded.h>)
-#include <sys/single_threaded.h>
-#define EMBER_HAS_LIBC_SINGLE_THREADED 1
-#endif
+#include "tensor/single_threaded.h"
 
 namespace ember {
-namespace detail {
-// Whether the process has never started a second thread; see Note [Counting
-// without atomics in a single-threaded process]. Without glibc 2.32, false.
-inline bool process_is_single_threaded() noexcept {
-#ifdef EMBER_HAS_LIBC_SINGLE_THREADED
-  return __libc_single_threaded != 0;
-#else
-  return false;
-#endif
-}
-}  // namespace detail
 
 // Not polymorphic: intrusive_ptr<T> deletes through T itself, so T must be
 // the complete (final) type; no vtable pointer, no virtual destructor call.
@@ -129,11 +108,7 @@ class intrusive_ptr final {
   template <class U>
   friend class intrusive_ptr;
   void retain() noexcept {
-    if (p_ == nullptr) return;
-    if (detail::process_is_single_threaded())
-      p_->refcount_.store(p_->refcount_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-    else
-      p_->refcount_.fetch_add(1, std::memory_order_relaxed);
+    if (p_ != nullptr) detail::counter_add(p_->refcount_, uint32_t{1});
   }
   // Out of line so that reset()'s common paths stay small enough to inline
   // into every handle's destructor.

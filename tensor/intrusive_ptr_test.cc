@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "tensor/single_threaded.h"
 
 namespace ember {
 namespace {
