@@ -922,15 +922,9 @@ variable_list permute_bw(OpNode& n, const Tensor& g) {
   for (size_t i = 0; i < n.ints.size(); ++i) inverse[n.ints[i]] = static_cast<int64_t>(i);
   return {g.permute(inverse)};
 }
-variable_list select_bw(OpNode& n, const Tensor& g) {
-  Tensor r = zeros(in_sizes(n), g.dtype());
-  r.select(n.i0, n.i1).copy_(g);
-  return {r};
-}
+variable_list select_bw(OpNode& n, const Tensor& g) { return {ops::select_backward.call(g, in_sizes(n), n.i0, n.i1)}; }
 variable_list slice_bw(OpNode& n, const Tensor& g) {
-  Tensor r = zeros(in_sizes(n), g.dtype());
-  r.slice(n.i0, n.i1, n.i2, n.i3).copy_(g);
-  return {r};
+  return {ops::slice_backward.call(g, in_sizes(n), n.i0, n.i1, n.i2, n.i3)};
 }
 variable_list as_strided_bw(OpNode& n, const Tensor& g) {
   return {as_strided_backward(g, {n.shapes[0], n.shapes[1], n.i0}, {n.shapes[2], n.shapes[3], n.i1})};
@@ -992,6 +986,33 @@ void keep_slice(OpNode& n, const Tensor& a, const int64_t& dim, const int64_t& s
 Tensor slice(DispatchKeySet ks, const Tensor& a, int64_t dim, int64_t start, int64_t end, int64_t step) {
   return record<decltype(ops::slice), int64_t, int64_t, int64_t, int64_t>(
       ops::slice, "SliceBackward0", &slice_bw, ks, a, &keep_slice, dim, start, end, step);
+}
+// select_backward and slice_backward are linear in grad: their own gradient
+// reads back what they wrote (LibTorch's SelectBackwardBackward0 and
+// SliceBackwardBackward0), and a tangent goes through the same op.
+variable_list select_backward_bw(OpNode& n, const Tensor& g) { return {g.select(n.i0, n.i1)}; }
+void keep_select_backward(OpNode& n, const Tensor&, const IntArrayRef&, const int64_t& dim, const int64_t& index) {
+  n.i0 = dim;
+  n.i1 = index;
+}
+Tensor select_backward(DispatchKeySet ks, const Tensor& grad, IntArrayRef input_sizes, int64_t dim, int64_t index) {
+  return record<decltype(ops::select_backward), IntArrayRef, int64_t, int64_t>(
+      ops::select_backward, "SelectBackwardBackward0", &select_backward_bw, ks, grad, &keep_select_backward,
+      input_sizes, dim, index);
+}
+variable_list slice_backward_bw(OpNode& n, const Tensor& g) { return {g.slice(n.i0, n.i1, n.i2, n.i3)}; }
+void keep_slice_backward(OpNode& n, const Tensor&, const IntArrayRef&, const int64_t& dim, const int64_t& start,
+                         const int64_t& end, const int64_t& step) {
+  n.i0 = dim;
+  n.i1 = start;
+  n.i2 = end;
+  n.i3 = step;
+}
+Tensor slice_backward(DispatchKeySet ks, const Tensor& grad, IntArrayRef input_sizes, int64_t dim, int64_t start,
+                      int64_t end, int64_t step) {
+  return record<decltype(ops::slice_backward), IntArrayRef, int64_t, int64_t, int64_t, int64_t>(
+      ops::slice_backward, "SliceBackwardBackward0", &slice_backward_bw, ks, grad, &keep_slice_backward, input_sizes,
+      dim, start, end, step);
 }
 // As LibTorch's formulas: squeeze's gradient is unsqueezed back at each
 // size-1 dim (unsqueeze_to), unsqueeze's squeezed at its dim; views with
@@ -1101,6 +1122,8 @@ const bool registered = [] {
   ops::cat.register_kernel(kKey, &list_op<ops::cat>);
   ops::stack.register_kernel(kKey, &list_op<ops::stack>);
   ops::view.register_kernel(kKey, &view);
+  ops::select_backward.register_kernel(kKey, &select_backward);
+  ops::slice_backward.register_kernel(kKey, &slice_backward);
   ops::_unsafe_view.register_kernel(kKey, &unsafe_view);
   ops::expand.register_kernel(kKey, &expand);
   ops::permute.register_kernel(kKey, &permute);

@@ -1,6 +1,8 @@
 #include "autograd/engine.h"
 
+#include <algorithm>
 #include <cmath>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -545,6 +547,32 @@ TEST(Engine, CreateGraphThroughReluGivesAGradientThatRequiresGrad) {
   EXPECT_EQ(g[0].grad_fn()->name(), "ThresholdBackwardBackward0");
   variable_list gg = grad({g[0].sum()}, {x});
   EXPECT_TRUE(gg[0].allclose(zeros({3}, kDouble)));
+}
+
+// The gradients of select, slice and narrow are LibTorch's select_backward
+// and slice_backward ops: computed with create_graph, they carry
+// SelectBackwardBackward0 / SliceBackwardBackward0 (LibTorch 1.13's graph,
+// probed), not an in-place copy's CopySlices.
+void collect_names(const std::shared_ptr<Node>& node, std::vector<std::string>* names) {
+  if (!node) return;
+  names->push_back(node->name());
+  for (const Edge& e : node->next_edges()) collect_names(e.function, names);
+}
+
+TEST(Engine, CreateGraphThroughSelectAndSliceRecordsTheirBackwardOps) {
+  Tensor x = arange(12).to(kDouble).view({3, 4}).set_requires_grad(true);
+  Tensor y = (x.select(1, -1) * x.select(1, 0)).sum() + x.slice(0, 1, 3, 1).pow(2).sum() +
+             x.narrow(1, 1, 2).t().pow(3).sum();
+  variable_list g = grad({y}, {x}, {}, -1, /*create_graph=*/true);
+  std::vector<std::string> names;
+  collect_names(g[0].grad_fn(), &names);
+  EXPECT_EQ(std::count(names.begin(), names.end(), "SelectBackwardBackward0"), 2);
+  EXPECT_EQ(std::count(names.begin(), names.end(), "SliceBackwardBackward0"), 2);
+  EXPECT_EQ(std::count(names.begin(), names.end(), "CopySlices"), 0);
+  // LibTorch 1.13's values of the second derivative of sum(g * g).
+  variable_list gg = grad({(g[0] * g[0]).sum()}, {x});
+  Tensor expected = tensor({0.0, 36.0, 288.0, 6.0, 96.0, 5440.0, 9120.0, 102.0, 168.0, 29232.0, 39680.0, 174.0}).to(kDouble).view({3, 4});
+  EXPECT_TRUE(gg[0].equal(expected));
 }
 
 TEST(Engine, ReluMasksAnInfiniteGradientToZero) {

@@ -299,6 +299,8 @@ TEST_F(GradCheck, DoubleBackward) {
   EXPECT_TRUE(gradgradcheck(FN(x[0].dot(x[1])), {a, b}));
   EXPECT_TRUE(gradgradcheck(FN(x[0].mv(x[1])), {m, a}));
   EXPECT_TRUE(gradgradcheck(FN(x[0].select(1, 1) * x[0].sum(1)), {m}));
+  EXPECT_TRUE(gradgradcheck(FN(x[0].slice(1, 0, 3, 2).pow(2)), {m}));
+  EXPECT_TRUE(gradgradcheck(FN(x[0].narrow(0, 1, 1).t() * x[0].select(0, 0)), {m}));
 }
 
 TEST_F(GradCheck, ReportsAWrongFormula) {

@@ -74,6 +74,8 @@ Operator<Tensor(const Tensor&)> t{"t"};
 Operator<Tensor(const Tensor&, IntArrayRef)> _reshape_alias{"_reshape_alias"};
 Operator<Tensor(const Tensor&, int64_t, int64_t)> select{"select"};
 Operator<Tensor(const Tensor&, int64_t, int64_t, int64_t, int64_t)> slice{"slice"};
+Operator<Tensor(const Tensor&, IntArrayRef, int64_t, int64_t)> select_backward{"select_backward"};
+Operator<Tensor(const Tensor&, IntArrayRef, int64_t, int64_t, int64_t, int64_t)> slice_backward{"slice_backward"};
 Unary squeeze{"squeeze"};
 Operator<Tensor(const Tensor&, int64_t)> squeeze_dim{"squeeze.dim"};
 Operator<Tensor(const Tensor&, int64_t)> unsqueeze{"unsqueeze"};

@@ -104,6 +104,15 @@ extern Operator<Tensor(const Tensor&)> t;
 extern Operator<Tensor(const Tensor&, IntArrayRef size)> _reshape_alias;
 extern Operator<Tensor(const Tensor&, int64_t dim, int64_t index)> select;
 extern Operator<Tensor(const Tensor&, int64_t dim, int64_t start, int64_t end, int64_t step)> slice;
+// LibTorch's select_backward and slice_backward: zeros of `input_sizes` (row
+// major, grad's dtype) with `grad` written where select/slice of them with the
+// same arguments would read. The gradients of select, slice and narrow, as ops
+// of their own so that a gradient computed with create_graph has LibTorch's
+// SelectBackwardBackward0 / SliceBackwardBackward0 history.
+extern Operator<Tensor(const Tensor& grad, IntArrayRef input_sizes, int64_t dim, int64_t index)> select_backward;
+extern Operator<Tensor(const Tensor& grad, IntArrayRef input_sizes, int64_t dim, int64_t start, int64_t end,
+                       int64_t step)>
+    slice_backward;
 extern Unary squeeze;
 extern Operator<Tensor(const Tensor&, int64_t dim)> squeeze_dim;
 extern Operator<Tensor(const Tensor&, int64_t dim)> unsqueeze;

@@ -1,6 +1,7 @@
 // View ops: sizes, strides and storage offsets (checked against LibTorch
 // 1.13), storage sharing, and their error messages.
 #include "gtest/gtest.h"
+#include "tensor/ops.h"
 #include "tensor/tensor.h"
 #include "tensor/testing.h"
 
@@ -145,6 +146,42 @@ TEST(SelectTest, IndexOutOfRangeThrows) {
 TEST(SelectTest, DimOutOfRangeThrows) {
   EXPECT_EMBER_ERROR(ones({2, 2}).select(3, 0),
                      HAS("Dimension out of range (expected to be in range of [-2, 1], but got 3)"));
+}
+
+// select_backward / slice_backward: LibTorch 1.13's values and row-major
+// strides (probed), whatever the gradient's layout.
+TEST(SelectBackwardTest, WritesTheGradientAtTheIndexOfZeros) {
+  Tensor r = ops::select_backward.call(ones({4}), {3, 4}, 0, -1);
+  EXPECT_EQ(values<float>(r), std::vector<float>({0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1}));
+  expect_geometry(r, {3, 4}, {4, 1}, 0);
+  EXPECT_EQ(r.dtype(), kFloat);
+}
+
+TEST(SelectBackwardTest, KeepsTheGradientsDtype) {
+  Tensor r = ops::select_backward.call(arange(3).to(kDouble), {3, 2}, 1, 1);
+  EXPECT_EQ(r.dtype(), kDouble);
+  EXPECT_EQ(values<double>(r), std::vector<double>({0, 0, 0, 1, 0, 2}));
+}
+
+TEST(SelectBackwardTest, AnIndexOutOfRangeThrowsSelectsMessage) {
+  EXPECT_EMBER_ERROR(ops::select_backward.call(ones({4}), {3, 4}, 0, 3),
+                     HAS("select(): index 3 out of range for tensor of size [3, 4] at dimension 0"));
+}
+
+TEST(SliceBackwardTest, WritesTheGradientIntoTheSliceOfZeros) {
+  Tensor r = ops::slice_backward.call(ones({3, 2}), {3, 4}, 1, 1, 3, 1);
+  EXPECT_EQ(values<float>(r), std::vector<float>({0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0}));
+  expect_geometry(r, {3, 4}, {4, 1}, 0);
+}
+
+TEST(SliceBackwardTest, AStepAndATransposedGradientGiveARowMajorResult) {
+  Tensor r = ops::slice_backward.call(ones({3, 2}).t(), {4, 3}, 0, 0, 4, 2);
+  EXPECT_EQ(values<float>(r), std::vector<float>({1, 1, 1, 0, 0, 0, 1, 1, 1, 0, 0, 0}));
+  expect_geometry(r, {4, 3}, {3, 1}, 0);
+}
+
+TEST(SliceBackwardTest, ANonPositiveStepThrowsSlicesMessage) {
+  EXPECT_EMBER_ERROR(ops::slice_backward.call(ones({3, 2}), {3, 4}, 1, 0, 4, 0), HAS("slice step must be positive"));
 }
 
 TEST(NarrowTest, ShrinksOneDimAndMovesTheOffset) {

@@ -110,6 +110,23 @@ Tensor slice_kernel(DispatchKeySet, const Tensor& self, int64_t dim, int64_t sta
   return make_view(self, sizes, strides, self.storage_offset() + start * self.strides()[d]);
 }
 
+// Not views: a new row-major tensor, as LibTorch's (whatever grad's layout).
+// The write goes through select/slice of it, so their checks and messages
+// apply to the arguments.
+Tensor select_backward_kernel(DispatchKeySet, const Tensor& grad, IntArrayRef input_sizes, int64_t dim,
+                              int64_t index) {
+  Tensor grad_input = zeros(input_sizes, grad.dtype());
+  grad_input.select(dim, index).copy_(grad);
+  return grad_input;
+}
+
+Tensor slice_backward_kernel(DispatchKeySet, const Tensor& grad, IntArrayRef input_sizes, int64_t dim, int64_t start,
+                             int64_t end, int64_t step) {
+  Tensor grad_input = zeros(input_sizes, grad.dtype());
+  grad_input.slice(dim, start, end, step).copy_(grad);
+  return grad_input;
+}
+
 Tensor squeeze_kernel(DispatchKeySet, const Tensor& self) {
   DimVector sizes, strides;
   for (int64_t d = 0; d < self.dim(); ++d) {
@@ -202,6 +219,8 @@ const bool registered = [] {
   ops::permute.register_kernel(DispatchKey::CPU, &permute_kernel);
   ops::select.register_kernel(DispatchKey::CPU, &select_kernel);
   ops::slice.register_kernel(DispatchKey::CPU, &slice_kernel);
+  ops::select_backward.register_kernel(DispatchKey::CPU, &select_backward_kernel);
+  ops::slice_backward.register_kernel(DispatchKey::CPU, &slice_backward_kernel);
   ops::squeeze.register_kernel(DispatchKey::CPU, &squeeze_kernel);
   ops::squeeze_dim.register_kernel(DispatchKey::CPU, &squeeze_dim_kernel);
   ops::unsqueeze.register_kernel(DispatchKey::CPU, &unsqueeze_kernel);
