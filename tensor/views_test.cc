@@ -1,6 +1,7 @@
 // View ops: sizes, strides and storage offsets (checked against LibTorch
 // 1.13), storage sharing, and their error messages.
 #include "gtest/gtest.h"
+#include "modes/inference_mode.h"
 #include "tensor/ops.h"
 #include "tensor/tensor.h"
 #include "tensor/testing.h"
@@ -166,6 +167,19 @@ TEST(SelectBackwardTest, KeepsTheGradientsDtype) {
 TEST(SelectBackwardTest, AnIndexOutOfRangeThrowsSelectsMessage) {
   EXPECT_EMBER_ERROR(ops::select_backward.call(ones({4}), {3, 4}, 0, 3),
                      HAS("select(): index 3 out of range for tensor of size [3, 4] at dimension 0"));
+}
+
+// As LibTorch's: the result is made in the caller's mode, whatever the gradient is.
+TEST(SelectBackwardTest, OfAnInferenceGradientIsAnInferenceTensorOnlyInsideInferenceMode) {
+  Tensor g;
+  {
+    InferenceMode guard;
+    g = ones({4});
+    EXPECT_TRUE(ops::slice_backward.call(g, {3, 4}, 1, 0, 4, 1).is_inference());
+  }
+  Tensor r = ops::select_backward.call(g, {3, 4}, 0, 1);
+  EXPECT_FALSE(r.is_inference());
+  EXPECT_EQ(values<float>(r), std::vector<float>({0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0}));
 }
 
 TEST(SliceBackwardTest, WritesTheGradientIntoTheSliceOfZeros) {

@@ -112,18 +112,19 @@ Tensor slice_kernel(DispatchKeySet, const Tensor& self, int64_t dim, int64_t sta
 
 // Not views: a new row-major tensor, as LibTorch's (whatever grad's layout).
 // The write goes through select/slice of it, so their checks and messages
-// apply to the arguments.
+// apply to the arguments; straight to the CPU kernels, as nothing here is
+// for autograd to see (the fresh tensor's view and version bump included).
 Tensor select_backward_kernel(DispatchKeySet, const Tensor& grad, IntArrayRef input_sizes, int64_t dim,
                               int64_t index) {
   Tensor grad_input = zeros(input_sizes, grad.dtype());
-  grad_input.select(dim, index).copy_(grad);
+  ops::copy_.redispatch(detail::kCpuOnly, select_kernel(detail::kCpuOnly, grad_input, dim, index), grad);
   return grad_input;
 }
 
 Tensor slice_backward_kernel(DispatchKeySet, const Tensor& grad, IntArrayRef input_sizes, int64_t dim, int64_t start,
                              int64_t end, int64_t step) {
   Tensor grad_input = zeros(input_sizes, grad.dtype());
-  grad_input.slice(dim, start, end, step).copy_(grad);
+  ops::copy_.redispatch(detail::kCpuOnly, slice_kernel(detail::kCpuOnly, grad_input, dim, start, end, step), grad);
   return grad_input;
 }
 
