@@ -475,7 +475,7 @@ const Tensor& binary_out(DispatchKeySet, const Tensor& out, const Tensor& a, con
     const bool may_alias = out.storage().is_alias_of(a2.storage()) || out.storage().is_alias_of(b2.storage());
     run_binary<K>(out, a2, &b2, 0, compute, alpha, may_alias);
   } else {
-    ops::copy_.redispatch(detail::kCpuOnly, out, binary<K>(DispatchKeySet(), a, b, alpha));
+    ops::copy_.redispatch(detail::kCpuOnly, out, binary<K>(DispatchKeySet(), a2, b2, alpha));
   }
   return out;
 }
