@@ -202,23 +202,17 @@ int main(int argc, char** argv) {
     else argv[kept++] = argv[i];
   }
   argc = kept;
+  argv[argc] = nullptr;
   // Idle until the process exits; it only makes the process multi-threaded.
   if (background_thread) {
     std::thread([] {
       for (;;) pause();
     }).detach();
   }
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   std::cout << "process: "
             << (ember::detail::process_is_single_threaded()
                     ? "single-threaded (Ember counts references without atomics)"
                     : "multi-threaded (Ember counts references atomically)")
             << std::endl;
-  ember::bench::RatioReporter reporter({"libtorch"});
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  reporter.PrintTable(std::cout);
-  PrintOwnModeGains(reporter, std::cout);
-  benchmark::Shutdown();
-  return 0;
+  return ember::bench::RunWithPeerRatios(argc, argv, {"libtorch"}, "ember", &PrintOwnModeGains);
 }

@@ -105,14 +105,17 @@ class RatioReporter : public benchmark::ConsoleReporter {
   std::map<std::string, std::map<std::string, double>> times_;
 };
 
-// Runs every registered benchmark and prints the ratio table of `peers` against `baseline`.
+// Runs every registered benchmark and prints the ratio table of `peers` against
+// `baseline`, then whatever `after_table` prints from the same runs.
 inline int RunWithPeerRatios(int argc, char** argv, std::vector<std::string> peers = {"libtorch"},
-                             std::string baseline = "ember") {
+                             std::string baseline = "ember",
+                             void (*after_table)(const RatioReporter&, std::ostream&) = nullptr) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   RatioReporter reporter(std::move(peers), std::move(baseline));
   benchmark::RunSpecifiedBenchmarks(&reporter);
   reporter.PrintTable(std::cout);
+  if (after_table != nullptr) after_table(reporter, std::cout);
   benchmark::Shutdown();
   return 0;
 }
