@@ -991,9 +991,9 @@ Tensor slice(DispatchKeySet ks, const Tensor& a, int64_t dim, int64_t start, int
 // reads back what they wrote (LibTorch's SelectBackwardBackward0 and
 // SliceBackwardBackward0), and a tangent goes through the same op.
 variable_list select_backward_bw(OpNode& n, const Tensor& g) { return {g.select(n.i0, n.i1)}; }
-void keep_select_backward(OpNode& n, const Tensor&, const IntArrayRef&, const int64_t& dim, const int64_t& index) {
-  n.i0 = dim;
-  n.i1 = index;
+void keep_select_backward(OpNode& n, const Tensor& grad, const IntArrayRef&, const int64_t& dim,
+                          const int64_t& index) {
+  keep_select(n, grad, dim, index);
 }
 Tensor select_backward(DispatchKeySet ks, const Tensor& grad, IntArrayRef input_sizes, int64_t dim, int64_t index) {
   return record<decltype(ops::select_backward), IntArrayRef, int64_t, int64_t>(
@@ -1001,12 +1001,9 @@ Tensor select_backward(DispatchKeySet ks, const Tensor& grad, IntArrayRef input_
       input_sizes, dim, index);
 }
 variable_list slice_backward_bw(OpNode& n, const Tensor& g) { return {g.slice(n.i0, n.i1, n.i2, n.i3)}; }
-void keep_slice_backward(OpNode& n, const Tensor&, const IntArrayRef&, const int64_t& dim, const int64_t& start,
+void keep_slice_backward(OpNode& n, const Tensor& grad, const IntArrayRef&, const int64_t& dim, const int64_t& start,
                          const int64_t& end, const int64_t& step) {
-  n.i0 = dim;
-  n.i1 = start;
-  n.i2 = end;
-  n.i3 = step;
+  keep_slice(n, grad, dim, start, end, step);
 }
 Tensor slice_backward(DispatchKeySet ks, const Tensor& grad, IntArrayRef input_sizes, int64_t dim, int64_t start,
                       int64_t end, int64_t step) {
