@@ -120,8 +120,9 @@ void ViewTorch(benchmark::State& state) {
 
 // What any view pays to keep its storage alive, with nothing else: one
 // increment and one decrement of the storage's reference count (the base
-// holds another). Atomic ones, about 10 ns, were about half of
-// ViewInference/ember; plain ones (single-threaded process) about 1 ns.
+// holds another). Atomic ones take 11-17 ns back to back, depending on the
+// host; inside ViewInference/ember they overlap its other work and hold about
+// half of its perf samples. Plain ones (single-threaded process) about 1 ns.
 // Not a pair.
 void StorageRefcountFloor(benchmark::State& state) {
   ember::Storage storage = ember::Storage::allocate(16);
