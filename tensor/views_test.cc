@@ -182,6 +182,13 @@ TEST(SelectBackwardTest, OfAnInferenceGradientIsAnInferenceTensorOnlyInsideInfer
   EXPECT_EQ(values<float>(r), std::vector<float>({0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0}));
 }
 
+// Probed: LibTorch 1.13's results of both start at version 0, as after
+// backward (x.grad()._version() == 0).
+TEST(SelectBackwardTest, ResultsOfBothStartAtVersionZero) {
+  EXPECT_EQ(ops::select_backward.call(ones({4}), {3, 4}, 0, 1)._version(), 0);
+  EXPECT_EQ(ops::slice_backward.call(ones({3, 2}), {3, 4}, 1, 1, 3, 1)._version(), 0);
+}
+
 TEST(SliceBackwardTest, WritesTheGradientIntoTheSliceOfZeros) {
   Tensor r = ops::slice_backward.call(ones({3, 2}), {3, 4}, 1, 1, 3, 1);
   EXPECT_EQ(values<float>(r), std::vector<float>({0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0}));
