@@ -113,6 +113,14 @@ extern Operator<Tensor(const Tensor& grad, IntArrayRef input_sizes, int64_t dim,
 extern Operator<Tensor(const Tensor& grad, IntArrayRef input_sizes, int64_t dim, int64_t start, int64_t end,
                        int64_t step)>
     slice_backward;
+// Views with several outputs, each a view of the input: LibTorch's unbind
+// (select at every index), split (narrow into pieces of split_size, the last
+// one shorter) and split_with_sizes. Their outputs carry
+// CreationMeta::MULTI_OUTPUT_NODE in grad mode: an in-place op on one of
+// them is refused when the input requires grad, as in LibTorch.
+extern Operator<std::vector<Tensor>(const Tensor&, int64_t dim)> unbind;
+extern Operator<std::vector<Tensor>(const Tensor&, int64_t split_size, int64_t dim)> split;
+extern Operator<std::vector<Tensor>(const Tensor&, IntArrayRef split_sizes, int64_t dim)> split_with_sizes;
 extern Unary squeeze;
 extern Operator<Tensor(const Tensor&, int64_t dim)> squeeze_dim;
 extern Operator<Tensor(const Tensor&, int64_t dim)> unsqueeze;

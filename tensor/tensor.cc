@@ -299,6 +299,29 @@ Tensor Tensor::narrow(int64_t dim, int64_t start, int64_t length) const {
 Tensor Tensor::slice(int64_t dim, int64_t start, int64_t end, int64_t step) const {
   return ops::slice.call(*this, dim, start, end, step);
 }
+std::vector<Tensor> Tensor::unbind(int64_t dim) const { return ops::unbind.call(*this, dim); }
+std::vector<Tensor> Tensor::split(int64_t split_size, int64_t dim) const {
+  return ops::split.call(*this, split_size, dim);
+}
+std::vector<Tensor> Tensor::split_with_sizes(IntArrayRef split_sizes, int64_t dim) const {
+  return ops::split_with_sizes.call(*this, split_sizes, dim);
+}
+// LibTorch's composite chunk: split by the rounded-up piece size, except for
+// an empty dim, where split would give one piece and `chunks` empty ones are
+// asked for.
+std::vector<Tensor> Tensor::chunk(int64_t chunks, int64_t dim) const {
+  EMBER_CHECK(this->dim() > 0, "chunk expects at least a 1-dimensional tensor (got a 0-dim tensor). Use view({1}) "
+              "first.");
+  EMBER_CHECK(chunks > 0, "chunk expects `chunks` to be greater than 0, got: ", chunks, " (chunk of sizes ", sizes(),
+              "). Ask for at least one chunk.");
+  const int64_t dim_size = sizes()[detail::maybe_wrap_dim(dim, this->dim(), "chunk")];
+  const int64_t split_size = (dim_size + chunks - 1) / chunks;
+  if (split_size == 0 && dim_size == 0) {
+    std::vector<int64_t> split_sizes(static_cast<size_t>(chunks), 0);
+    return split_with_sizes(split_sizes, dim);
+  }
+  return split(split_size, dim);
+}
 Tensor Tensor::squeeze() const { return ops::squeeze.call(*this); }
 Tensor Tensor::squeeze(int64_t dim) const { return ops::squeeze_dim.call(*this, dim); }
 Tensor Tensor::unsqueeze(int64_t dim) const { return ops::unsqueeze.call(*this, dim); }

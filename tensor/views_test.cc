@@ -205,6 +205,107 @@ TEST(SliceBackwardTest, ANonPositiveStepThrowsSlicesMessage) {
   EXPECT_EMBER_ERROR(ops::slice_backward.call(ones({3, 2}), {3, 4}, 1, 0, 4, 0), HAS("slice step must be positive"));
 }
 
+// unbind / split / split_with_sizes / chunk: LibTorch 1.13's pieces and
+// messages (probed).
+TEST(UnbindTest, GivesOneSelectPerIndex) {
+  std::vector<Tensor> parts = t234().unbind(1);
+  ASSERT_EQ(parts.size(), 3u);
+  for (int64_t i = 0; i < 3; ++i) expect_geometry(parts[i], {2, 4}, {12, 1}, 4 * i);
+  EXPECT_EQ(values<int64_t>(parts[2]), std::vector<int64_t>({8, 9, 10, 11, 20, 21, 22, 23}));
+}
+
+TEST(UnbindTest, OfAnEmptyDimGivesNoPieces) { EXPECT_TRUE(zeros({0, 2}).unbind().empty()); }
+
+TEST(UnbindTest, OfA0DimTensorThrowsLibTorchsMessage) {
+  EXPECT_EMBER_ERROR(tensor({1.0}).view({}).unbind(), HAS("Dimension specified as 0 but tensor has no dimensions"));
+}
+
+TEST(UnbindTest, ADimOutOfRangeThrows) {
+  EXPECT_EMBER_ERROR(t234().unbind(3), HAS("Dimension out of range (expected to be in range of [-3, 2], but got 3)"));
+}
+
+TEST(SplitTest, GivesPiecesOfSplitSizeAndAShorterLastOne) {
+  std::vector<Tensor> parts = t234().split(3, -1);
+  ASSERT_EQ(parts.size(), 2u);
+  expect_geometry(parts[0], {2, 3, 3}, {12, 4, 1}, 0);
+  expect_geometry(parts[1], {2, 3, 1}, {12, 4, 1}, 3);
+}
+
+TEST(SplitTest, ASplitSizeLargerThanTheDimGivesOnePiece) {
+  std::vector<Tensor> parts = t234().split(5, 0);
+  ASSERT_EQ(parts.size(), 1u);
+  expect_geometry(parts[0], {2, 3, 4}, {12, 4, 1}, 0);
+}
+
+TEST(SplitTest, SizeZeroOfAnEmptyDimGivesOneEmptyPiece) {
+  std::vector<Tensor> parts = zeros({0}).split(0);
+  ASSERT_EQ(parts.size(), 1u);
+  EXPECT_EQ(parts[0].numel(), 0);
+}
+
+TEST(SplitTest, ANegativeSizeThrowsLibTorchsMessage) {
+  EXPECT_EMBER_ERROR(t234().split(-1, 1), HAS("split expects split_size be non-negative, but got split_size=-1"));
+}
+
+TEST(SplitTest, SizeZeroOfANonEmptyDimThrowsLibTorchsMessage) {
+  EXPECT_EMBER_ERROR(t234().split(0, 1),
+                     HAS("split_size can only be 0 if dimension size is 0, but got dimension size of 3"));
+}
+
+TEST(SplitTest, OfA0DimTensorThrowsLibTorchsMessage) {
+  EXPECT_EMBER_ERROR(tensor({1.0}).view({}).split(1), HAS("split expects at least a 1-dimensional tensor"));
+  EXPECT_EMBER_ERROR(tensor({1.0}).view({}).split_with_sizes({1}), HAS("split expects at least a 1-dimensional tensor"));
+}
+
+TEST(SplitWithSizesTest, GivesPiecesOfTheGivenSizesEmptyOnesIncluded) {
+  std::vector<Tensor> parts = t234().split_with_sizes({1, 0, 3}, 2);
+  ASSERT_EQ(parts.size(), 3u);
+  expect_geometry(parts[0], {2, 3, 1}, {12, 4, 1}, 0);
+  expect_geometry(parts[1], {2, 3, 0}, {12, 4, 1}, 1);
+  expect_geometry(parts[2], {2, 3, 3}, {12, 4, 1}, 1);
+}
+
+TEST(SplitWithSizesTest, SizesThatDoNotAddUpThrowLibTorchsMessage) {
+  EXPECT_EMBER_ERROR(t234().split_with_sizes({2, 2}, 1),
+                     HAS("split_with_sizes expects split_sizes to sum exactly to 3 (input tensor's size at dimension "
+                         "1), but got split_sizes=[2, 2]"));
+}
+
+// LibTorch checks every size's sign before the sum, so {4, -1} is refused for -1.
+TEST(SplitWithSizesTest, ANegativeSizeThrowsLibTorchsMessageBeforeTheSumIsChecked) {
+  EXPECT_EMBER_ERROR(t234().split_with_sizes({4, -1}, 1),
+                     HAS("split_with_sizes expects split_sizes have only non-negative entries, but got "
+                         "split_sizes=[4, -1]"));
+}
+
+TEST(ChunkTest, SplitsByTheRoundedUpChunkSize) {
+  std::vector<Tensor> parts = arange(5).chunk(3);
+  ASSERT_EQ(parts.size(), 3u);
+  EXPECT_EQ(values<int64_t>(parts[2]), std::vector<int64_t>({4}));
+  EXPECT_EQ(t234().chunk(4, 1).size(), 3u);  // fewer chunks than asked: LibTorch's too
+}
+
+TEST(ChunkTest, OfAnEmptyDimGivesTheChunksAskedFor) { EXPECT_EQ(zeros({0}).chunk(3).size(), 3u); }
+
+TEST(ChunkTest, ANonPositiveCountThrowsLibTorchsMessage) {
+  EXPECT_EMBER_ERROR(t234().chunk(0), HAS("chunk expects `chunks` to be greater than 0, got: 0"));
+  EXPECT_EMBER_ERROR(t234().chunk(-1), HAS("chunk expects `chunks` to be greater than 0, got: -1"));
+}
+
+TEST(ChunkTest, OfA0DimTensorThrowsLibTorchsMessage) {
+  EXPECT_EMBER_ERROR(tensor({1.0}).view({}).chunk(1), HAS("chunk expects at least a 1-dimensional tensor"));
+}
+
+// As LibTorch's: pieces of an inference tensor are inference tensors.
+TEST(UnbindTest, PiecesOfAnInferenceTensorAreInferenceTensors) {
+  Tensor t;
+  {
+    InferenceMode guard;
+    t = ones({2, 2});
+  }
+  for (const Tensor& piece : t.unbind()) EXPECT_TRUE(piece.is_inference());
+}
+
 TEST(NarrowTest, ShrinksOneDimAndMovesTheOffset) {
   expect_geometry(t234().narrow(2, 1, 2), {2, 3, 2}, {12, 4, 1}, 1);
   expect_geometry(t234().narrow(1, -2, 2), {2, 2, 4}, {12, 4, 1}, 4);

@@ -1,6 +1,9 @@
 // CPU kernels of the view ops: each makes a TensorImpl over the input's
 // storage (sharing its version counter and key set) with new sizes, strides
 // and offset. No data moves.
+#include <algorithm>
+#include <vector>
+
 #include "tensor/check.h"
 #include "tensor/ops.h"
 #include "tensor/tensor.h"
@@ -108,6 +111,67 @@ Tensor slice_kernel(DispatchKeySet, const Tensor& self, int64_t dim, int64_t sta
   sizes[d] = (end - start + step - 1) / step;
   strides[d] *= step;
   return make_view(self, sizes, strides, self.storage_offset() + start * self.strides()[d]);
+}
+
+// ---- Several views at once: LibTorch's checks and messages, in its order ----
+
+std::vector<Tensor> unbind_kernel(DispatchKeySet ks, const Tensor& self, int64_t dim) {
+  EMBER_CHECK(self.dim() > 0, "Dimension specified as ", dim,
+              " but tensor has no dimensions (unbind of a 0-dim tensor). Use item() to read its value.");
+  const int64_t d = maybe_wrap_dim(dim, self.dim(), "unbind");
+  const int64_t size = self.sizes()[d];
+  std::vector<Tensor> out;
+  out.reserve(static_cast<size_t>(size));
+  for (int64_t i = 0; i < size; ++i) out.push_back(select_kernel(ks, self, d, i));
+  return out;
+}
+
+std::vector<Tensor> split_kernel(DispatchKeySet ks, const Tensor& self, int64_t split_size, int64_t dim) {
+  EMBER_CHECK(self.dim() != 0, "split expects at least a 1-dimensional tensor (got a 0-dim tensor). Use view({1}) "
+              "first.");
+  EMBER_CHECK(split_size >= 0, "split expects split_size be non-negative, but got split_size=", split_size,
+              " (split of sizes ", self.sizes(), "). Pass the length of each piece.");
+  const int64_t d = maybe_wrap_dim(dim, self.dim(), "split");
+  const int64_t dim_size = self.sizes()[d];
+  EMBER_CHECK(split_size > 0 || dim_size == 0,
+              "split_size can only be 0 if dimension size is 0, but got dimension size of ", dim_size, " (split of sizes ",
+              self.sizes(), " along dim ", d, "). Pass a positive split_size.");
+  // At least one piece, also when split_size exceeds the dim (LibTorch keeps
+  // that for backward compatibility) or both are 0.
+  const int64_t num_splits = split_size == 0 ? 1 : std::max<int64_t>((dim_size + split_size - 1) / split_size, 1);
+  std::vector<Tensor> out;
+  out.reserve(static_cast<size_t>(num_splits));
+  for (int64_t i = 0; i < num_splits; ++i) {
+    const int64_t start = i * split_size;
+    const int64_t length = i < num_splits - 1 ? split_size : dim_size - start;
+    out.push_back(slice_kernel(ks, self, d, start, start + length, 1));
+  }
+  return out;
+}
+
+std::vector<Tensor> split_with_sizes_kernel(DispatchKeySet ks, const Tensor& self, IntArrayRef split_sizes,
+                                            int64_t dim) {
+  EMBER_CHECK(self.dim() != 0, "split expects at least a 1-dimensional tensor (got a 0-dim tensor in "
+              "split_with_sizes). Use view({1}) first.");
+  const int64_t d = maybe_wrap_dim(dim, self.dim(), "split_with_sizes");
+  const int64_t dim_size = self.sizes()[d];
+  int64_t total = 0;
+  for (int64_t length : split_sizes) {
+    EMBER_CHECK(length >= 0, "split_with_sizes expects split_sizes have only non-negative entries, but got "
+                "split_sizes=", split_sizes, " (split_with_sizes of sizes ", self.sizes(), " along dim ", d, ").");
+    total += length;
+  }
+  EMBER_CHECK(total == dim_size, "split_with_sizes expects split_sizes to sum exactly to ", dim_size,
+              " (input tensor's size at dimension ", d, "), but got split_sizes=", split_sizes,
+              ". Make the sizes add up to ", dim_size, ".");
+  std::vector<Tensor> out;
+  out.reserve(split_sizes.size());
+  int64_t start = 0;
+  for (int64_t length : split_sizes) {
+    out.push_back(slice_kernel(ks, self, d, start, start + length, 1));
+    start += length;
+  }
+  return out;
 }
 
 // Not views: a new row-major tensor, as LibTorch's (whatever grad's layout).
@@ -222,6 +286,9 @@ const bool registered = [] {
   ops::slice.register_kernel(DispatchKey::CPU, &slice_kernel);
   ops::select_backward.register_kernel(DispatchKey::CPU, &select_backward_kernel);
   ops::slice_backward.register_kernel(DispatchKey::CPU, &slice_backward_kernel);
+  ops::unbind.register_kernel(DispatchKey::CPU, &unbind_kernel);
+  ops::split.register_kernel(DispatchKey::CPU, &split_kernel);
+  ops::split_with_sizes.register_kernel(DispatchKey::CPU, &split_with_sizes_kernel);
   ops::squeeze.register_kernel(DispatchKey::CPU, &squeeze_kernel);
   ops::squeeze_dim.register_kernel(DispatchKey::CPU, &squeeze_dim_kernel);
   ops::unsqueeze.register_kernel(DispatchKey::CPU, &unsqueeze_kernel);
