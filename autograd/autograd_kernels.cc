@@ -987,6 +987,46 @@ Tensor slice(DispatchKeySet ks, const Tensor& a, int64_t dim, int64_t start, int
   return record<decltype(ops::slice), int64_t, int64_t, int64_t, int64_t>(
       ops::slice, "SliceBackward0", &slice_bw, ks, a, &keep_slice, dim, start, end, step);
 }
+// unbind, split, split_with_sizes: one PiecesBackward node for all pieces,
+// each piece its output number `i`. Linear, so a tangent is split the same way.
+template <class Op, class... Args>
+std::vector<Tensor> record_pieces(Op& op, const char* name, bool stacks, DispatchKeySet ks, const Tensor& a,
+                                  int64_t dim, const Args&... args) {
+  std::vector<Tensor> out;
+  {
+    AutoDispatchBelowADInplaceOrView guard;
+    out = op.redispatch(keys_after(ks, kKey), a, args...);
+  }
+  if (compute_requires_grad(a) && !out.empty()) {
+    std::vector<DimVector> piece_sizes;
+    piece_sizes.reserve(out.size());
+    for (const Tensor& piece : out) piece_sizes.emplace_back(piece.sizes());
+    auto node = std::make_shared<PiecesBackward>(name, stacks, detail::maybe_wrap_dim(dim, a.dim(), op.name()),
+                                                 std::move(piece_sizes));
+    node->add_next_edge(a);
+    for (size_t i = 0; i < out.size(); ++i) impl::set_history(out[i], node, static_cast<uint32_t>(i));
+  }
+  if (__builtin_expect(fw::is_active(), 0)) {
+    Tensor ta = fw::tangent(a);
+    if (ta.defined()) {
+      AutoFwGradMode off(false);
+      std::vector<Tensor> tangents = op.call(ta, args...);
+      for (size_t i = 0; i < out.size(); ++i) fw::set_tangent(out[i], tangents[i]);
+    }
+  }
+  return out;
+}
+std::vector<Tensor> unbind(DispatchKeySet ks, const Tensor& a, int64_t dim) {
+  return record_pieces(ops::unbind, "UnbindBackward0", /*stacks=*/true, ks, a, dim, dim);
+}
+std::vector<Tensor> split(DispatchKeySet ks, const Tensor& a, int64_t split_size, int64_t dim) {
+  return record_pieces(ops::split, "SplitBackward0", /*stacks=*/false, ks, a, dim, split_size, dim);
+}
+std::vector<Tensor> split_with_sizes(DispatchKeySet ks, const Tensor& a, IntArrayRef split_sizes, int64_t dim) {
+  return record_pieces(ops::split_with_sizes, "SplitWithSizesBackward0", /*stacks=*/false, ks, a, dim, split_sizes,
+                       dim);
+}
+
 // select_backward and slice_backward are linear in grad: their own gradient
 // reads back what they wrote (LibTorch's SelectBackwardBackward0 and
 // SliceBackwardBackward0), and a tangent goes through the same op.
@@ -1128,6 +1168,9 @@ const bool registered = [] {
   ops::t.register_kernel(kKey, &t);
   ops::_reshape_alias.register_kernel(kKey, &reshape_alias);
   ops::select.register_kernel(kKey, &select);
+  ops::unbind.register_kernel(kKey, &unbind);
+  ops::split.register_kernel(kKey, &split);
+  ops::split_with_sizes.register_kernel(kKey, &split_with_sizes);
   ops::slice.register_kernel(kKey, &slice);
   ops::squeeze.register_kernel(kKey, &squeeze);
   ops::squeeze_dim.register_kernel(kKey, &squeeze_dim);

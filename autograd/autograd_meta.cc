@@ -43,9 +43,13 @@ namespace {
     } else {
       msg << "A view was created in";
     }
+    // LibTorch 1.13 says "no_grad mode" for every view without a grad_fn
+    // that was not made in InferenceMode: an output of unbind or split whose
+    // input does not require grad is refused as one made in no_grad mode
+    // when the other operand of the in-place op requires grad.
     if (creation_meta == CreationMeta::INFERENCE_MODE) {
       msg << " inference mode and " << modified << " modified inplace in normal mode.";
-    } else if (creation_meta == CreationMeta::NO_GRAD_MODE) {
+    } else {
       msg << " no_grad mode and " << modified << " modified inplace with grad mode enabled.";
     }
   } else {
@@ -76,11 +80,21 @@ namespace {
     case CreationMeta::DEFAULT:
       break;
   }
+  const bool base_requires_grad = meta.base_.defined() && meta.base_.requires_grad();
   msg << " (Ember: " << (indirect ? "a view" : op) << " of sizes " << view.sizes() << " made with CreationMeta::"
-      << toString(meta.creation_meta_) << "; its base requires grad. Fix: clone() the view, or "
-      << (meta.creation_meta_ == CreationMeta::INFERENCE_MODE ? "keep the view and the in-place op on the same side "
-                                                                "of the InferenceMode guard.)"
-                                                              : "keep the view and the in-place op in the same mode.)");
+      << toString(creation_meta) << "; "
+      << (base_requires_grad ? "its base requires grad" : "an operand of the in-place op requires grad")
+      << ". Fix: clone() the view, or ";
+  switch (creation_meta) {
+    case CreationMeta::INFERENCE_MODE:
+      msg << "keep the view and the in-place op on the same side of the InferenceMode guard.)";
+      break;
+    case CreationMeta::MULTI_OUTPUT_NODE:
+      msg << "use the out-of-place op.)";
+      break;
+    default:
+      msg << "keep the view and the in-place op in the same mode.)";
+  }
   detail::fail(msg.str());
 }
 

@@ -575,6 +575,38 @@ TEST(Engine, CreateGraphThroughSelectAndSliceRecordsTheirBackwardOps) {
   EXPECT_TRUE(gg[0].equal(expected));
 }
 
+// LibTorch 1.13's gradients (probed): pieces no gradient reaches count as zeros.
+TEST(Engine, PiecesWithoutAGradientGetZerosInUnbindAndSplitBackward) {
+  Tensor z = arange(6).to(kDouble).view({2, 3}).set_requires_grad(true);
+  (z.split(2, 1)[0] * 3).sum().backward();
+  EXPECT_TRUE(z.grad().equal(tensor({3.0, 3.0, 0.0, 3.0, 3.0, 0.0}).to(kDouble).view({2, 3})));
+  z.mutable_grad() = Tensor();
+  (z.unbind(0)[1] * 2).sum().backward();
+  EXPECT_TRUE(z.grad().equal(tensor({0.0, 0.0, 0.0, 2.0, 2.0, 2.0}).to(kDouble).view({2, 3})));
+}
+
+TEST(Engine, PiecesUsedTogetherSumTheirGradientsIntoTheInput) {
+  Tensor a = arange(4).to(kDouble).set_requires_grad(true);
+  std::vector<Tensor> p = a.split_with_sizes({1, 3});
+  (p[0] * p[1]).sum().backward();  // p[0] broadcast against p[1]
+  EXPECT_TRUE(a.grad().equal(tensor({6.0, 0.0, 0.0, 0.0}).to(kDouble)));
+}
+
+// LibTorch 1.13: the gradient through unbind is a stack, through split a cat,
+// and both differentiate again (values probed).
+TEST(Engine, CreateGraphThroughUnbindAndSplitRecordsStackAndCat) {
+  Tensor a = arange(4).to(kDouble).set_requires_grad(true);
+  std::vector<Tensor> u = a.unbind();
+  variable_list g = grad({u[0] * u[0] + u[1] * u[2]}, {a}, {}, -1, /*create_graph=*/true);
+  EXPECT_EQ(g[0].grad_fn()->name(), "StackBackward0");
+  EXPECT_TRUE(g[0].equal(tensor({0.0, 2.0, 1.0, 0.0}).to(kDouble)));
+  EXPECT_TRUE(grad({g[0].sum()}, {a})[0].equal(tensor({2.0, 1.0, 1.0, 0.0}).to(kDouble)));
+  std::vector<Tensor> s = a.split(3);
+  variable_list h = grad({(s[0] * s[0]).sum()}, {a}, {}, -1, /*create_graph=*/true);
+  EXPECT_EQ(h[0].grad_fn()->name(), "CatBackward0");
+  EXPECT_TRUE(h[0].equal(tensor({0.0, 2.0, 4.0, 0.0}).to(kDouble)));
+}
+
 TEST(Engine, ReluMasksAnInfiniteGradientToZero) {
   Tensor x = tensor({-1.0, 2.0}).to(kDouble).set_requires_grad(true);
   x.relu().backward(tensor({INFINITY, INFINITY}).to(kDouble));

@@ -1,5 +1,7 @@
 #include "autograd/forward_ad.h"
 
+#include <vector>
+
 #include "autograd/test_util.h"
 #include "modes/inference_mode.h"
 #include "tensor/tensor.h"
@@ -76,6 +78,26 @@ TEST(ForwardAD, MmAndViews) {
   EXPECT_TRUE(unpack_dual(c).tangent.allclose(cat({ta, zeros_like(a)}, 0)));
   Tensor v = make_dual(a, ta).t().select(0, 1).unsqueeze(0).expand({2, 2}).sum();
   EXPECT_TRUE(unpack_dual(v).tangent.allclose(ta.t().select(0, 1).sum() * 2));
+}
+
+TEST(ForwardAD, UnbindAndSplitSplitTheTangent) {
+  Tensor a = dvec({1, 2, 3, 4, 5, 6}).view({2, 3}), ta = dvec({1, 2, 3, 4, 5, 6}).view({2, 3}) * 10;
+  DualLevel level;
+  Tensor x = make_dual(a, ta);
+  std::vector<Tensor> rows = x.unbind();
+  EXPECT_TRUE(unpack_dual(rows[1]).tangent.equal(dvec({40, 50, 60})));
+  std::vector<Tensor> cols = x.split_with_sizes({2, 1}, 1);
+  EXPECT_TRUE(unpack_dual(cols[1]).tangent.equal(dvec({30, 60}).view({2, 1})));
+  EXPECT_TRUE(unpack_dual(x.chunk(3, 1)[0] * 2).tangent.equal(dvec({20, 80}).view({2, 1})));
+}
+
+TEST(ForwardAD, InplaceOnBaseIsSeenByItsPiecesTangents) {
+  Tensor p = dvec({1, 2, 3, 4}), tp = dvec({1, 1, 1, 1});
+  DualLevel level;
+  Tensor base = make_dual(p, tp) * 1;
+  std::vector<Tensor> pieces = base.split(2);
+  base.mul_(3);
+  EXPECT_TRUE(unpack_dual(pieces[1]).tangent.equal(dvec({3, 3})));
 }
 
 // Central difference of f along the tangents of its inputs.

@@ -113,6 +113,21 @@ bool may_overlap(IntArrayRef sizes, IntArrayRef strides) {
 
 }  // namespace
 
+PiecesBackward::PiecesBackward(const char* name, bool stacks, int64_t dim, std::vector<DimVector> piece_sizes)
+    : Node(static_cast<uint32_t>(piece_sizes.size())),
+      name_(name),
+      stacks_(stacks),
+      dim_(dim),
+      piece_sizes_(std::move(piece_sizes)) {}
+
+variable_list PiecesBackward::apply(variable_list&& grads) {
+  const ScalarType dtype = input_metas()[0].dtype;
+  for (size_t i = 0; i < grads.size(); ++i) {
+    if (!grads[i].defined()) grads[i] = zeros(piece_sizes_[i], dtype);
+  }
+  return {stacks_ ? stack(grads, dim_) : cat(grads, dim_)};
+}
+
 CopySlices::CopySlices(const Tensor& base, ViewGeometry view, std::shared_ptr<Node> fn)
     : Node(1), base_(ViewGeometry::of(base)), view_(std::move(view)), fn_(std::move(fn)) {
   add_next_edge(base);

@@ -15,6 +15,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "autograd/node.h"
 #include "autograd/saved_variable.h"
@@ -66,6 +67,25 @@ class AccumulateGrad final : public Node {
  private:
   Tensor variable_;
   std::mutex mutex_;  // Two backward passes on two threads may reach one leaf.
+};
+
+// The node of an op whose outputs are pieces (views) of its one input:
+// unbind, split and split_with_sizes, with LibTorch's names UnbindBackward0,
+// SplitBackward0 and SplitWithSizesBackward0. Backward puts the pieces'
+// gradients back together along `dim` (stack for unbind, cat for the
+// splits), with zeros for the pieces no gradient reached, as LibTorch's
+// unbind_backward and split_backward do.
+class PiecesBackward final : public Node {
+ public:
+  PiecesBackward(const char* name, bool stacks, int64_t dim, std::vector<DimVector> piece_sizes);
+  variable_list apply(variable_list&& grads) override;
+  std::string name() const override { return name_; }
+
+ private:
+  const char* name_;
+  bool stacks_;
+  int64_t dim_;
+  std::vector<DimVector> piece_sizes_;
 };
 
 // A tensor's geometry inside its storage (sizes, strides, storage offset).

@@ -157,6 +157,20 @@ TEST_F(GradCheck, Views) {
   EXPECT_TRUE(gradcheck(FN(x[0].view_as(x[1])), {m, input({4, 3})}));
 }
 
+// Every piece is an output of its own: each one's Jacobian is checked.
+TEST_F(GradCheck, UnbindAndSplits) {
+  Tensor a = input({2, 3, 4});
+  auto pieces = [](std::vector<Tensor> (*f)(const Tensor&)) {
+    return [f](const variable_list& x) -> variable_list { return f(x[0]); };
+  };
+  EXPECT_TRUE(gradcheck(pieces([](const Tensor& t) { return t.unbind(1); }), {a}));
+  EXPECT_TRUE(gradcheck(pieces([](const Tensor& t) { return t.split(3, -1); }), {a}));
+  EXPECT_TRUE(gradcheck(pieces([](const Tensor& t) { return t.split_with_sizes({1, 0, 2}, 1); }), {a}));
+  EXPECT_TRUE(gradcheck(pieces([](const Tensor& t) { return t.chunk(2, 0); }), {a}));
+  // Only some pieces used: the others' gradients are zeros.
+  EXPECT_TRUE(gradcheck(FN(x[0].unbind(2)[1] * x[0].split(2, 0)[0].sum(2)), {a}));
+}
+
 TEST_F(GradCheck, InplaceOnViewRoutesGradientToBase) {
   Tensor a = input({4}), b = input({2}), m = input({3, 4}), row = input({4});
   EXPECT_TRUE(gradcheck(FN([&] {
@@ -301,6 +315,8 @@ TEST_F(GradCheck, DoubleBackward) {
   EXPECT_TRUE(gradgradcheck(FN(x[0].select(1, 1) * x[0].sum(1)), {m}));
   EXPECT_TRUE(gradgradcheck(FN(x[0].slice(1, 0, 3, 2).pow(2)), {m}));
   EXPECT_TRUE(gradgradcheck(FN(x[0].narrow(0, 1, 1).t() * x[0].select(0, 0)), {m}));
+  EXPECT_TRUE(gradgradcheck(FN(x[0].unbind(1)[0] * x[0].unbind(1)[2]), {m}));
+  EXPECT_TRUE(gradgradcheck(FN(x[0].split(2, 1)[0].pow(2) * x[0].chunk(2, 0)[1].sum()), {m}));
 }
 
 TEST_F(GradCheck, ReportsAWrongFormula) {

@@ -1,7 +1,9 @@
 // Every row of ARCHITECTURE.md's "inference-tensor rules" table, each for an
 // input that requires grad and one that does not, with PyTorch's phrases.
 #include <optional>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "autograd/autograd_meta.h"
 #include "autograd/test_util.h"
@@ -484,6 +486,118 @@ TEST(LeafInplace, LeafThatRequiresGradRefusesInplaceBeforeWriting) {
     w.add_(1);  // The fix for initialisation and optimiser steps.
   }
   EXPECT_EQ(w._version(), 1);
+}
+
+// Outputs of unbind and split (one node, several views): LibTorch 1.13's
+// CreationMeta in each mode and its messages (probed).
+constexpr const char* kMultiOutput =
+    "This view is the output of a function that returns multiple views. Such functions do not allow the output "
+    "views to be modified inplace. You should replace the inplace operation by an out-of-place one.";
+
+TEST(MultiOutputViews, CreationMetaIsMultiOutputNodeInGradModeAndTheModeOtherwise) {
+  Tensor base = normal_nonleaf(true);
+  EXPECT_EQ(creation_meta(base.unbind()[0]), CreationMeta::MULTI_OUTPUT_NODE);
+  EXPECT_EQ(creation_meta(base.split(2)[1]), CreationMeta::MULTI_OUTPUT_NODE);
+  EXPECT_EQ(creation_meta(base.split_with_sizes({1, 2})[1]), CreationMeta::MULTI_OUTPUT_NODE);
+  EXPECT_EQ(creation_meta(base.chunk(3)[2]), CreationMeta::MULTI_OUTPUT_NODE);
+  {
+    NoGradGuard guard;
+    EXPECT_EQ(creation_meta(base.unbind()[0]), CreationMeta::NO_GRAD_MODE);
+  }
+  {
+    InferenceMode guard;
+    EXPECT_EQ(creation_meta(base.split(1)[0]), CreationMeta::INFERENCE_MODE);
+  }
+}
+
+TEST(MultiOutputViews, AreViewsOfTheInputWithItsNodeAndTheirOutputNumbers) {
+  Tensor base = normal_nonleaf(true);
+  std::vector<Tensor> parts = base.unbind();
+  ASSERT_EQ(parts.size(), 3u);
+  EXPECT_TRUE(parts[2].is_view());
+  EXPECT_TRUE(parts[2]._base().is_same(base));
+  EXPECT_EQ(parts[2].output_nr(), 2u);
+  EXPECT_EQ(parts[0].grad_fn(), parts[2].grad_fn());
+  EXPECT_EQ(parts[0].grad_fn()->name(), "UnbindBackward0");
+  EXPECT_EQ(base.split(2)[0].grad_fn()->name(), "SplitBackward0");
+  EXPECT_EQ(base.split_with_sizes({1, 2})[0].grad_fn()->name(), "SplitWithSizesBackward0");
+  EXPECT_EQ(base.chunk(2)[0].grad_fn()->name(), "SplitBackward0");
+}
+
+TEST(MultiOutputViews, PiecesOfAnInferenceTensorAreNotViews) {
+  for (const Tensor& piece : inference_tensor().split(2)) {
+    EXPECT_TRUE(piece.is_inference());
+    EXPECT_FALSE(piece.is_view());
+  }
+}
+
+TEST(MultiOutputViews, InplaceOnOneThatNeedsGradThrowsBeforeWriting) {
+  Tensor base = normal_nonleaf(true);
+  std::vector<Tensor> parts = base.unbind();
+  EXPECT_THROW_MSG(parts[0].mul_(2), std::string("Output 0 of UnbindBackward0 is a view and is being modified "
+                                                 "inplace. ") + kMultiOutput);
+  EXPECT_THROW_MSG(parts[0].mul_(2), "(Ember: mul_.Scalar of sizes [] made with CreationMeta::MULTI_OUTPUT_NODE; its "
+                                     "base requires grad. Fix: clone() the view, or use the out-of-place op.)");
+  EXPECT_DOUBLE_EQ(base.sum().item<double>(), 6.0);
+}
+
+// LibTorch 1.13 words it as a no_grad view: the piece has no grad_fn.
+TEST(MultiOutputViews, InplaceOnAPieceOfATensorWithoutGradByOneWithGradThrows) {
+  std::vector<Tensor> parts = normal(false).split(1);
+  Tensor w = normal(true).sum();
+  EXPECT_THROW_MSG(parts[0].mul_(w), std::string("A view was created in no_grad mode and is being modified inplace "
+                                                 "with grad mode enabled. ") + kMultiOutput);
+  EXPECT_THROW_MSG(parts[0].mul_(w), "an operand of the in-place op requires grad");
+}
+
+TEST(MultiOutputViews, InplaceOnTheBaseMakesTheirGradFnThrow) {
+  Tensor base = normal_nonleaf(true);
+  std::vector<Tensor> parts = base.unbind();
+  base.add_(1);
+  EXPECT_THROW_MSG(parts[0].grad_fn(), std::string("Output 0 of UnbindBackward0 is a view and its base or another "
+                                                   "view of its base has been modified inplace. ") + kMultiOutput);
+}
+
+TEST(MultiOutputViews, InplaceInTheModeTheyWereMadeInIsAllowed) {
+  Tensor base = normal_nonleaf(true);
+  {
+    NoGradGuard guard;
+    base.unbind()[0].mul_(2);
+  }
+  {
+    InferenceMode guard;
+    base.split(1)[1].mul_(2);
+  }
+  EXPECT_DOUBLE_EQ(base.sum().item<double>(), 2.0 + 4.0 + 3.0);
+}
+
+// PyTorch's InferenceModeTest.TestCreationMetaPropagationInput: pieces made in
+// InferenceMode, of a leaf or of a view made there, refuse in-place ops
+// outside it.
+TEST(MultiOutputViews, PiecesMadeInInferenceModeRefuseInplaceOutsideIt) {
+  Tensor s = ones({2, 3}, kDouble).set_requires_grad(true);
+  std::vector<Tensor> b, c;
+  {
+    InferenceMode guard;
+    b = s.split_with_sizes({1, 1});
+    Tensor v = s.view_as(s);
+    c = v.split_with_sizes({1, 1});
+  }
+  for (const std::vector<Tensor>* pieces : {&b, &c}) {
+    for (const Tensor& piece : *pieces) {
+      EXPECT_EQ(creation_meta(piece), CreationMeta::INFERENCE_MODE);
+      EXPECT_THROW_MSG(piece.add_(1), "A view was created in inference mode and is being modified inplace in normal "
+                                      "mode.");
+    }
+  }
+}
+
+TEST(MultiOutputViews, AViewOfAPieceKeepsMultiOutputNode) {
+  Tensor base = normal_nonleaf(true);
+  Tensor v = base.split(2)[0].view({2});
+  EXPECT_EQ(creation_meta(v), CreationMeta::MULTI_OUTPUT_NODE);
+  EXPECT_THROW_MSG(v.add_(1), std::string("Output 0 of ViewBackward0 is a view and is being modified inplace. ") +
+                                  kMultiOutput);
 }
 
 TEST(SavedVariable, OutputModifiedInplaceNamesItsNode) {

@@ -84,6 +84,31 @@ Tensor make_view(Op& op, DispatchKeySet ks, const Tensor& self, const Args&... a
   return out;
 }
 
+// unbind and split: in grad mode each output is marked MULTI_OUTPUT_NODE
+// (LibTorch's), so that an in-place op on one of them, which the node's
+// formula cannot account for, is refused while the input requires grad.
+template <class Op, class... Args>
+std::vector<Tensor> make_views(Op& op, DispatchKeySet ks, const Tensor& self, const Args&... args) {
+  std::vector<Tensor> out;
+  {
+    AutoDispatchBelowADInplaceOrView guard;
+    out = op.redispatch(keys_after(ks, kKey), self, args...);
+  }
+  if (self.is_inference()) return out;
+  CreationMeta meta = current_creation_meta();
+  if (meta == CreationMeta::DEFAULT) meta = CreationMeta::MULTI_OUTPUT_NODE;
+  for (const Tensor& view : out) impl::set_view_info(view, self, meta);
+  return out;
+}
+
+std::vector<Tensor> unbind(DispatchKeySet ks, const Tensor& a, int64_t d) { return make_views(ops::unbind, ks, a, d); }
+std::vector<Tensor> split(DispatchKeySet ks, const Tensor& a, int64_t s, int64_t d) {
+  return make_views(ops::split, ks, a, s, d);
+}
+std::vector<Tensor> split_with_sizes(DispatchKeySet ks, const Tensor& a, IntArrayRef s, int64_t d) {
+  return make_views(ops::split_with_sizes, ks, a, s, d);
+}
+
 Tensor view(DispatchKeySet ks, const Tensor& a, IntArrayRef s) { return make_view(ops::view, ks, a, s); }
 Tensor expand(DispatchKeySet ks, const Tensor& a, IntArrayRef s) { return make_view(ops::expand, ks, a, s); }
 Tensor permute(DispatchKeySet ks, const Tensor& a, IntArrayRef d) { return make_view(ops::permute, ks, a, d); }
@@ -124,6 +149,9 @@ const bool registered = [] {
   ops::_reshape_alias.register_kernel(kKey, &reshape_alias);
   ops::select.register_kernel(kKey, &select);
   ops::slice.register_kernel(kKey, &slice);
+  ops::unbind.register_kernel(kKey, &unbind);
+  ops::split.register_kernel(kKey, &split);
+  ops::split_with_sizes.register_kernel(kKey, &split_with_sizes);
   ops::squeeze.register_kernel(kKey, &squeeze);
   ops::squeeze_dim.register_kernel(kKey, &squeeze_dim);
   ops::unsqueeze.register_kernel(kKey, &unsqueeze);

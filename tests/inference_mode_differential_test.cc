@@ -357,6 +357,71 @@ std::vector<Step> story() {
              std::to_string(a._version());
     });
 
+    // Several views at once (unbind, split, split_with_sizes, chunk): one
+    // node, pieces marked MULTI_OUTPUT_NODE in grad mode.
+    step(p + "a.unbind()[0].mul_(2)", [&] {
+      Tensor piece = S().clone().unbind()[0];
+      piece.mul_(2);
+      return state(piece);
+    });
+    step(p + "a.split(1)[1].view().add_(1)", [&] {
+      Tensor v = S().clone().split(1)[1].view({3});
+      v.add_(1);
+      return state(v);
+    });
+    step(p + "n.chunk(2)[0].mul_(s) (n without grad)", [&] {
+      Tensor piece = L::ones().chunk(2)[0];
+      piece.mul_(S());
+      return state(piece);
+    });
+    step(p + "a.unbind(), a.add_(1), grad_fn of a piece", [&] {
+      Tensor a = S().clone();
+      std::vector<Tensor> pieces = a.unbind(1);
+      a.add_(1);
+      return std::string(pieces[2].grad_fn() ? "grad_fn " : "no grad_fn ") + state(pieces[2]);
+    });
+    step(p + "s.split_with_sizes() inside, add_ outside", [&] {
+      Tensor s = S();
+      std::vector<Tensor> pieces;
+      {
+        InferenceMode guard;
+        pieces = s.split_with_sizes({1, 1});
+      }
+      pieces[1].add_(1);
+      return state(pieces[1]);
+    });
+    step(p + "a.unbind() under NoGradGuard, mul_ there, then outside", [&] {
+      Tensor a = S().clone();
+      std::vector<Tensor> pieces;
+      {
+        NoGrad guard;
+        pieces = a.unbind();
+        pieces[0].mul_(2);
+      }
+      pieces[1].mul_(2);
+      return state(pieces[1]);
+    });
+    step(p + "ci.unbind()[0], add_ outside", [&] {
+      Tensor piece = inference(rg).unbind()[0];
+      std::string before = state(piece);
+      piece.add_(1);
+      return before;
+    });
+    step(p + "ci.split(1) inside, mul_ inside", [&] {
+      Tensor c = inference(rg);
+      InferenceMode guard;
+      std::vector<Tensor> pieces = c.split(1);
+      pieces[0].mul_(2);
+      return state(pieces[0]);
+    });
+    step(p + "backward through two pieces of s", [&] {
+      Tensor s = S();
+      std::vector<Tensor> pieces = s.split(1);
+      Tensor y = (pieces[0] * 3).sum();
+      if (y.requires_grad()) y.backward();
+      return state(pieces[0]) + " | " + state(s);
+    });
+
     // Normal tensors, for the versions of fresh results.
     step(p + "s.mean()", [&] { return state(S().mean()); });
     step(p + "s.mean({0})", [&] { return state(S().mean({0})); });
