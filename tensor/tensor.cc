@@ -306,6 +306,12 @@ std::vector<Tensor> Tensor::split(int64_t split_size, int64_t dim) const {
 std::vector<Tensor> Tensor::split_with_sizes(IntArrayRef split_sizes, int64_t dim) const {
   return ops::split_with_sizes.call(*this, split_sizes, dim);
 }
+std::vector<Tensor> unbind(const Tensor& self, int64_t dim) { return self.unbind(dim); }
+std::vector<Tensor> split(const Tensor& self, int64_t split_size, int64_t dim) { return self.split(split_size, dim); }
+std::vector<Tensor> split_with_sizes(const Tensor& self, IntArrayRef split_sizes, int64_t dim) {
+  return self.split_with_sizes(split_sizes, dim);
+}
+std::vector<Tensor> chunk(const Tensor& self, int64_t chunks, int64_t dim) { return self.chunk(chunks, dim); }
 // LibTorch's composite chunk: split by the rounded-up piece size, except for
 // an empty dim, where split would give one piece and `chunks` empty ones are
 // asked for.

@@ -358,6 +358,10 @@ Tensor cat(TensorList tensors, int64_t dim = 0);
 Tensor stack(TensorList tensors, int64_t dim = 0);
 Tensor transpose(const Tensor& self, int64_t dim0, int64_t dim1);
 Tensor reshape(const Tensor& self, IntArrayRef size);
+std::vector<Tensor> unbind(const Tensor& self, int64_t dim = 0);
+std::vector<Tensor> split(const Tensor& self, int64_t split_size, int64_t dim = 0);
+std::vector<Tensor> split_with_sizes(const Tensor& self, IntArrayRef split_sizes, int64_t dim = 0);
+std::vector<Tensor> chunk(const Tensor& self, int64_t chunks, int64_t dim = 0);
 bool equal(const Tensor& self, const Tensor& other);
 bool allclose(const Tensor& self, const Tensor& other, double rtol = 1e-05, double atol = 1e-08);
 

@@ -285,6 +285,13 @@ TEST(ChunkTest, SplitsByTheRoundedUpChunkSize) {
   EXPECT_EQ(t234().chunk(4, 1).size(), 3u);  // fewer chunks than asked: LibTorch's too
 }
 
+TEST(ChunkTest, FreeFunctionsAreTheMethods) {
+  EXPECT_TRUE(chunk(t234(), 2, 2)[1].equal(t234().chunk(2, 2)[1]));
+  EXPECT_TRUE(split(t234(), 2, 1)[1].equal(t234().split(2, 1)[1]));
+  EXPECT_TRUE(split_with_sizes(t234(), {1, 2}, 1)[0].equal(t234().narrow(1, 0, 1)));
+  EXPECT_TRUE(unbind(t234(), 2)[3].equal(t234().select(2, 3)));
+}
+
 TEST(ChunkTest, OfAnEmptyDimGivesTheChunksAskedFor) { EXPECT_EQ(zeros({0}).chunk(3).size(), 3u); }
 
 TEST(ChunkTest, ANonPositiveCountThrowsLibTorchsMessage) {
