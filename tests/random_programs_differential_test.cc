@@ -116,7 +116,7 @@ std::vector<std::string> run(const std::vector<Instr>& prog, bool with_inference
     // do not, as inference_mode_differential_test pins for clone().
     const bool inside = with_inference_mode && in.i2 % 3 == 0 && in.op != 60 && in.op != 63;
     const bool in_place = in.op == 15 || in.op == 16 || in.op == 17 || in.op == 22 || (in.op >= 37 && in.op <= 42) ||
-                          in.op == 56 || in.op == 62 || in.op == 63;
+                          in.op == 56 || in.op == 62 || in.op == 63 || in.op == 67;
     if (in_place && !inside && a.is_inference()) {
       log.push_back("step " + std::to_string(k) + " skipped");
       continue;
@@ -217,6 +217,32 @@ std::vector<std::string> run(const std::vector<Instr>& prog, bool with_inference
         case 62: a.detach_(); return;
         case 63: a.requires_grad_(in.i1 % 2 == 0); return;
         case 64: r = a.is_leaf() ? a * 1 : a.detach(); break;
+        // Several views at once, from 65 on: two pieces stay live, and an
+        // in-place op on a piece is refused while it needs grad.
+        case 65:
+        case 66:
+        case 68: {
+          if (!a.dim()) {
+            r = a * 2;
+            break;
+          }
+          const int64_t size = a.size(d), k = in.i1 % (size + 1);
+          std::vector<T> pieces = in.op == 65   ? a.unbind(d)
+                                  : in.op == 66 ? a.split(1 + in.i1 % 3, d)
+                                                : a.split_with_sizes({k, size - k}, d);
+          if (pieces.empty()) {
+            r = a.unsqueeze(0);
+            break;
+          }
+          live.push_back(pieces.front());
+          r = pieces.back() * in.s;
+          break;
+        }
+        case 67: {
+          if (!a.dim()) return;
+          a.chunk(1 + in.i1 % 3, d).front().mul_(in.s);
+          return;
+        }
       }
       if (r.defined()) live.push_back(r);
       if (live.size() > 8) live.erase(live.begin() + 1);
@@ -377,6 +403,15 @@ TEST(RandomPrograms, WithMoreOpsTheyStillMatchLibTorch) {
 TEST(RandomPrograms, FromLeavesOfOtherShapesTheyStillMatchLibTorch) {
   run_seeds(/*with_inference_mode=*/false, 65, 3000, /*other_shapes=*/true);
   run_seeds(/*with_inference_mode=*/true, 65, 4000, /*other_shapes=*/true);
+}
+
+// With unbind, split, split_with_sizes and chunk as well: their pieces'
+// gradients, the zeros of pieces no gradient reaches, and the refusal of an
+// in-place op on a piece, first and second order.
+TEST(RandomPrograms, WithSeveralViewsAtOnceTheyStillMatchLibTorch) {
+  run_seeds(/*with_inference_mode=*/false, 69, 7000, /*other_shapes=*/true);
+  run_seeds(/*with_inference_mode=*/true, 69, 8000, /*other_shapes=*/true);
+  run_seeds(/*with_inference_mode=*/true, 69, 9000, /*other_shapes=*/true, /*second_order=*/true);
 }
 
 // Gradients of gradients: grad() with create_graph, then the gradient of a
