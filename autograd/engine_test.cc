@@ -607,6 +607,22 @@ TEST(Engine, CreateGraphThroughUnbindAndSplitRecordsStackAndCat) {
   EXPECT_TRUE(h[0].equal(tensor({0.0, 2.0, 4.0, 0.0}).to(kDouble)));
 }
 
+// LibTorch 1.13's values (probed).
+TEST(Engine, AsStridedWindowsSumTheirGradientsIntoSharedElements) {
+  Tensor m = tensor({1.0, 2.0, 3.0, 4.0}).to(kDouble).set_requires_grad(true);
+  (m.as_strided({3, 2}, {1, 1}, 0) * tensor({1.0, 10.0}).to(kDouble)).sum().backward();
+  EXPECT_TRUE(m.grad().equal(tensor({1.0, 11.0, 11.0, 10.0}).to(kDouble)));
+  Tensor x = tensor({1.0, 2.0}).to(kDouble).set_requires_grad(true);
+  Tensor y = x.expand({3, 2}).as_strided({2, 2}, {0, 1}, 0);
+  (y * tensor({1.0, 2.0, 3.0, 4.0}).to(kDouble).view({2, 2})).sum().backward();
+  EXPECT_TRUE(x.grad().equal(tensor({4.0, 6.0}).to(kDouble)));
+  Tensor z = arange(6).to(kDouble).set_requires_grad(true);
+  Tensor w = z.as_strided({2, 3, 2}, {2, 1, 1}, 0);
+  variable_list g = grad({(w * w).sum()}, {z}, {}, -1, /*create_graph=*/true);
+  EXPECT_TRUE(g[0].equal(tensor({0.0, 4.0, 12.0, 18.0, 16.0, 10.0}).to(kDouble)));
+  EXPECT_TRUE(grad({(g[0] * g[0]).sum()}, {z})[0].equal(tensor({0.0, 32.0, 144.0, 216.0, 128.0, 40.0}).to(kDouble)));
+}
+
 TEST(Engine, ReluMasksAnInfiniteGradientToZero) {
   Tensor x = tensor({-1.0, 2.0}).to(kDouble).set_requires_grad(true);
   x.relu().backward(tensor({INFINITY, INFINITY}).to(kDouble));

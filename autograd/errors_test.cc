@@ -86,13 +86,6 @@ TEST(Errors, NoGradViewAfterBaseChangedThrowsOnGradFn) {
                                 "been modified inplace with grad mode enabled.");
 }
 
-TEST(Errors, AsStridedBackwardOfOverlappingOutputThrows) {
-  Tensor m = dvec({1, 2, 3, 4}).set_requires_grad(true);
-  Tensor windows = m.as_strided({3, 2}, {1, 1}, 0);  // Sliding windows share elements.
-  EXPECT_THROW_MSG(windows.sum().backward(), "Ember's as_strided backward does not support an output whose elements "
-                                             "overlap in memory (sizes [3, 2], strides [1, 1])");
-}
-
 TEST(Errors, InplaceOnOverlappingViewIsRefusedBeforeGraphChanges) {
   Tensor w = dvec({1, 2}).set_requires_grad(true);
   Tensor base = w * 1;

@@ -111,6 +111,42 @@ bool may_overlap(IntArrayRef sizes, IntArrayRef strides) {
   return false;
 }
 
+DimVector without(const DimVector& v, size_t d) {
+  DimVector out = v;
+  out.erase(d);
+  return out;
+}
+
+// Adds `g` into the elements of `buffer` that the geometry (sizes, strides,
+// offset) reaches, once per output element, also where several output
+// elements share one (PyTorch's index_add_ in storage space). Dims are peeled
+// off, one index at a time, until what is left does not overlap: the dim
+// whose removal ends the overlap at the fewest indices, else the shortest.
+// In-place adds into views of buffer, so a graph is recorded under
+// create_graph.
+void add_into_storage(const Tensor& buffer, const Tensor& g, const DimVector& sizes, const DimVector& strides,
+                      int64_t offset) {
+  if (!may_overlap(sizes, strides)) {
+    buffer.as_strided(sizes, strides, offset).add_(g);
+    return;
+  }
+  size_t peel = sizes.size();
+  for (size_t d = 0; d < sizes.size(); ++d) {
+    if (sizes[d] < 2 || may_overlap(without(sizes, d), without(strides, d))) continue;
+    if (peel == sizes.size() || sizes[d] < sizes[peel]) peel = d;
+  }
+  if (peel == sizes.size()) {
+    for (size_t d = 0; d < sizes.size(); ++d) {
+      if (sizes[d] > 1 && (peel == sizes.size() || sizes[d] < sizes[peel])) peel = d;
+    }
+  }
+  const DimVector rest_sizes = without(sizes, peel), rest_strides = without(strides, peel);
+  for (int64_t i = 0; i < sizes[peel]; ++i) {
+    add_into_storage(buffer, g.select(static_cast<int64_t>(peel), i), rest_sizes, rest_strides,
+                     offset + i * strides[peel]);
+  }
+}
+
 }  // namespace
 
 PiecesBackward::PiecesBackward(const char* name, bool stacks, int64_t dim, std::vector<DimVector> piece_sizes)
@@ -183,14 +219,6 @@ Tensor as_strided_backward(const Tensor& grad, const ViewGeometry& input, const 
     }
   }
   Tensor g = summed.empty() ? grad : grad.sum(summed, /*keepdim=*/true);
-  EMBER_CHECK(!may_overlap(sizes, output.strides),
-              "Ember's as_strided backward does not support an output whose elements overlap in memory (sizes ",
-              IntArrayRef(output.sizes), ", strides ", IntArrayRef(output.strides),
-              "); only stride-0 (expanded) dims may repeat elements. Compute it from non-overlapping views instead.");
-  EMBER_CHECK(!may_overlap(input.sizes, input.strides),
-              "Ember's as_strided backward does not support an input whose elements overlap in memory (sizes ",
-              IntArrayRef(input.sizes), ", strides ", IntArrayRef(input.strides),
-              "). Call contiguous() on the input first.");
   if (numel_of(input.sizes) == 0) return zeros(input.sizes, grad.dtype());
   int64_t lo = input.storage_offset, hi = input.storage_end();
   bool out_empty = numel_of(sizes) == 0;
@@ -199,7 +227,24 @@ Tensor as_strided_backward(const Tensor& grad, const ViewGeometry& input, const 
     hi = std::max(hi, output.storage_end());
   }
   Tensor buffer = zeros({hi - lo}, grad.dtype());
-  if (!out_empty) buffer.as_strided(sizes, output.strides, output.storage_offset - lo).copy_(g);
+  if (!out_empty) {
+    if (may_overlap(sizes, output.strides)) {
+      // Output elements that share a storage element (sliding windows):
+      // their gradients add up there.
+      add_into_storage(buffer, g, sizes, output.strides, output.storage_offset - lo);
+    } else {
+      buffer.as_strided(sizes, output.strides, output.storage_offset - lo).copy_(g);
+    }
+  }
+  if (may_overlap(input.sizes, input.strides)) {
+    // Input elements that share a storage element each get that element's
+    // gradient divided by how many share it, as PyTorch's as_strided_backward
+    // does (the shares add back up to it when they flow on). Storage the
+    // input does not reach divides by 0; the input never reads it.
+    Tensor count = zeros({hi - lo}, grad.dtype());
+    add_into_storage(count, ones(input.sizes, grad.dtype()), input.sizes, input.strides, input.storage_offset - lo);
+    buffer = buffer / count;
+  }
   return buffer.as_strided(input.sizes, input.strides, input.storage_offset - lo);
 }
 

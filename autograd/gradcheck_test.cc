@@ -298,6 +298,18 @@ Tensor sigmoid_through_a_view(Tensor t) {
   return t;
 }
 
+// Outputs whose elements share storage (sliding windows, a window of
+// windows) add their gradients up; inputs whose elements share storage (an
+// expanded input) split it, as PyTorch's as_strided_backward does.
+TEST_F(GradCheck, AsStridedWithOverlappingElements) {
+  Tensor v = input({6}), m = input({3, 4});
+  EXPECT_TRUE(gradcheck(FN(x[0].as_strided({4, 3}, {1, 1}, 0)), {v}));
+  EXPECT_TRUE(gradcheck(FN(x[0].as_strided({2, 3, 2}, {2, 1, 1}, 0)), {v}));
+  EXPECT_TRUE(gradcheck(FN(x[0].as_strided({3, 3}, {4, 1}, 1)), {m}));
+  EXPECT_TRUE(gradcheck(FN(x[0].expand({3, 6}).as_strided({2, 6}, {0, 1}, 0)), {v}));
+  EXPECT_TRUE(gradgradcheck(FN(x[0].as_strided({2, 3, 2}, {2, 1, 1}, 0).pow(2)), {v}));
+}
+
 TEST_F(GradCheck, DoubleBackward) {
   Tensor a = input({3}), b = input({3}), p = positive({3}), z = off_zero({3}), m = input({2, 3}), n = input({3, 2});
   EXPECT_TRUE(gradgradcheck(FN(x[0] * x[1]), {a, b}));
