@@ -321,7 +321,7 @@ std::vector<Tensor> Tensor::chunk(int64_t chunks, int64_t dim) const {
   EMBER_CHECK(chunks > 0, "chunk expects `chunks` to be greater than 0, got: ", chunks, " (chunk of sizes ", sizes(),
               "). Ask for at least one chunk.");
   const int64_t dim_size = sizes()[detail::maybe_wrap_dim(dim, this->dim(), "chunk")];
-  const int64_t split_size = (dim_size + chunks - 1) / chunks;
+  const int64_t split_size = dim_size == 0 ? 0 : (dim_size - 1) / chunks + 1;  // rounded up, without overflow
   if (split_size == 0 && dim_size == 0) {
     std::vector<int64_t> split_sizes(static_cast<size_t>(chunks), 0);
     return split_with_sizes(split_sizes, dim);

@@ -265,6 +265,16 @@ TEST(SplitWithSizesTest, GivesPiecesOfTheGivenSizesEmptyOnesIncluded) {
   expect_geometry(parts[2], {2, 3, 3}, {12, 4, 1}, 1);
 }
 
+TEST(SplitTest, AHugeSplitSizeGivesOnePiece) {
+  EXPECT_EQ(t234().split(INT64_MAX, 1).size(), 1u);
+  EXPECT_EQ(t234().chunk(INT64_MAX, 1).size(), 3u);
+}
+
+TEST(SplitWithSizesTest, SizesWhoseSumOverflowsThrowTheSumMessage) {
+  EXPECT_EMBER_ERROR(t234().split_with_sizes({INT64_MAX, INT64_MAX, 2}, 1),
+                     HAS("split_with_sizes expects split_sizes to sum exactly to 3"));
+}
+
 TEST(SplitWithSizesTest, SizesThatDoNotAddUpThrowLibTorchsMessage) {
   EXPECT_EMBER_ERROR(t234().split_with_sizes({2, 2}, 1),
                      HAS("split_with_sizes expects split_sizes to sum exactly to 3 (input tensor's size at dimension "

@@ -1,7 +1,6 @@
 // CPU kernels of the view ops: each makes a TensorImpl over the input's
 // storage (sharing its version counter and key set) with new sizes, strides
 // and offset. No data moves.
-#include <algorithm>
 #include <vector>
 
 #include "tensor/check.h"
@@ -137,8 +136,9 @@ std::vector<Tensor> split_kernel(DispatchKeySet ks, const Tensor& self, int64_t 
               "split_size can only be 0 if dimension size is 0, but got dimension size of ", dim_size, " (split of sizes ",
               self.sizes(), " along dim ", d, "). Pass a positive split_size.");
   // At least one piece, also when split_size exceeds the dim (LibTorch keeps
-  // that for backward compatibility) or both are 0.
-  const int64_t num_splits = split_size == 0 ? 1 : std::max<int64_t>((dim_size + split_size - 1) / split_size, 1);
+  // that for backward compatibility) or the dim is empty. Rounded up without
+  // forming dim_size + split_size, which a huge split_size would overflow.
+  const int64_t num_splits = dim_size == 0 ? 1 : (dim_size - 1) / split_size + 1;
   std::vector<Tensor> out;
   out.reserve(static_cast<size_t>(num_splits));
   for (int64_t i = 0; i < num_splits; ++i) {
@@ -156,12 +156,13 @@ std::vector<Tensor> split_with_sizes_kernel(DispatchKeySet ks, const Tensor& sel
   const int64_t d = maybe_wrap_dim(dim, self.dim(), "split_with_sizes");
   const int64_t dim_size = self.sizes()[d];
   int64_t total = 0;
+  bool overflowed = false;
   for (int64_t length : split_sizes) {
     EMBER_CHECK(length >= 0, "split_with_sizes expects split_sizes have only non-negative entries, but got "
                 "split_sizes=", split_sizes, " (split_with_sizes of sizes ", self.sizes(), " along dim ", d, ").");
-    total += length;
+    overflowed |= __builtin_add_overflow(total, length, &total);
   }
-  EMBER_CHECK(total == dim_size, "split_with_sizes expects split_sizes to sum exactly to ", dim_size,
+  EMBER_CHECK(!overflowed && total == dim_size, "split_with_sizes expects split_sizes to sum exactly to ", dim_size,
               " (input tensor's size at dimension ", d, "), but got split_sizes=", split_sizes,
               ". Make the sizes add up to ", dim_size, ".");
   std::vector<Tensor> out;
