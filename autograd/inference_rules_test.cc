@@ -558,6 +558,19 @@ TEST(MultiOutputViews, InplaceOnTheBaseMakesTheirGradFnThrow) {
                                                    "view of its base has been modified inplace. ") + kMultiOutput);
 }
 
+// LibTorch reads the recorded history here, as is_leaf() does: the
+// leaf-only message, not the piece's view error (probed).
+TEST(MultiOutputViews, RequiresGradFalseOnAPieceAfterItsBaseChangedGivesTheLeafOnlyMessage) {
+  Tensor base = normal_nonleaf(true);
+  std::vector<Tensor> parts = base.unbind();
+  base.add_(1);
+  EXPECT_FALSE(parts[0].is_leaf());
+  EXPECT_THROW_MSG(parts[0].requires_grad_(false), "you can only change requires_grad flags of leaf variables. If you "
+                                                   "want to use a computed variable in a subgraph that doesn't require "
+                                                   "differentiation use var_no_grad = var.detach(). (Ember: this "
+                                                   "tensor was computed by UnbindBackward0.)");
+}
+
 TEST(MultiOutputViews, InplaceInTheModeTheyWereMadeInIsAllowed) {
   Tensor base = normal_nonleaf(true);
   {

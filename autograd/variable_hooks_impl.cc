@@ -35,7 +35,15 @@ class AutogradHooks final : public VariableHooksInterface {
 
   void requires_grad_(const Tensor& self, bool requires_grad) const override {
     if (!requires_grad && !impl::is_leaf(self)) {
-      const std::shared_ptr<Node>& fn = impl::grad_fn(self);
+      // The history as recorded: grad_fn() would regenerate a view's after
+      // its base changed, and may throw for it (a MULTI_OUTPUT_NODE piece),
+      // where LibTorch gives this message.
+      AutogradMeta* meta = impl::get_autograd_meta(self);
+      std::shared_ptr<Node> fn;
+      {
+        std::lock_guard<MetaLock> lock(meta->mutex_);
+        fn = meta->grad_fn_;
+      }
       detail::fail("you can only change requires_grad flags of leaf variables. If you want to use a computed variable "
                    "in a subgraph that doesn't require differentiation use var_no_grad = var.detach(). (Ember: this "
                    "tensor was computed by ",
