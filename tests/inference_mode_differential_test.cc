@@ -81,6 +81,12 @@ std::vector<Step> story() {
     // would be saved for backward, or written.
     step(p + "stack(s, c)", [&] { return state(L::stack({S(), inference(false)})); });
     step(p + "cat(s, c)", [&] { return state(L::cat({S(), inference(false)})); });
+    step(p + "stack(c, c), then detach_()", [&] {
+      Tensor r = L::stack({inference(false), inference(false)});
+      std::string before = state(r);
+      r.detach_();
+      return before;
+    });
     step(p + "s * c", [&] { return state(S() * inference(false)); });
     step(p + "c * s", [&] { return state(inference(false) * S()); });
     step(p + "s / c", [&] { return state(S() / inference(false)); });
@@ -502,6 +508,21 @@ TEST(InferenceModeDifferential, EveryStepMatchesLibTorchOrIsAPinnedDifference) {
         "be tracked). (Ember: add_.Scalar of sizes [3, 2] made with CreationMeta::NO_GRAD_MODE; its base requires "
         "grad. Fix: clone() the view, or keep the view and the in-place op in the same mode.)",
         "as the step before, for NO_GRAD_MODE"}},
+      {"[rg] stack(c, c), then detach_()",
+       {"ERROR: Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) for "
+        "training, and gradient_as_bucket_view is set as True, gradients are views of DDP buckets, and hence "
+        "detach_() cannot be called on these gradients. To fix this error, please refer to the "
+        "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.",
+        "leaf norg normal noview v0",
+        "LibTorch's stack is cat then view(); with inference inputs outside InferenceMode no Autograd kernel "
+        "sits above it, so that view() of the fresh cat result is a tracked view and the result is a view of a "
+        "hidden tensor. Ember's stack makes one fresh tensor, as LibTorch's does for normal inputs."}},
+      {"[norg] stack(c, c), then detach_()",
+       {"ERROR: Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) for "
+        "training, and gradient_as_bucket_view is set as True, gradients are views of DDP buckets, and hence "
+        "detach_() cannot be called on these gradients. To fix this error, please refer to the "
+        "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.",
+        "leaf norg normal noview v0", "as the step before"}},
       {"[norg] ci.detach()",
        {"leaf norg inf noview v0", "leaf norg inf noview v-",
         "LibTorch's detach() of an inference tensor gives it a fresh version counter although it stays an "
