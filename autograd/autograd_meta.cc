@@ -165,7 +165,22 @@ Edge gradient_edge(const Tensor& t) {
   return Edge();
 }
 
+namespace {
+// Reached only when a kernel gives a non-floating result for an input that
+// requires grad: an empty mm of a Long and a Double matrix skips the dtype
+// check (LibTorch's check is in data_ptr, which an empty tensor never reads).
+// LibTorch fails an internal assert there.
+[[noreturn, gnu::cold]] void throw_history_on_non_floating_result(const Tensor& t, const Node& node) {
+  detail::fail("isDifferentiableType(variable.scalar_type()): ", node.name(), " would give its ", t.dtype(),
+               " result of sizes ", t.sizes(),
+               " a gradient history, but only floating point tensors can require gradients. (Ember: an input of the "
+               "op requires grad and the inputs' dtypes differ; LibTorch fails an internal assert here. Give the "
+               "inputs one floating point dtype with .to(ember::kFloat) or .to(ember::kDouble).)");
+}
+}  // namespace
+
 void set_history(const Tensor& t, std::shared_ptr<Node> node, uint32_t output_nr) {
+  if (__builtin_expect(!isFloatingType(t.dtype()), 0)) throw_history_on_non_floating_result(t, *node);
   AutogradMeta* meta = materialize_autograd_meta(t);
   meta->grad_fn_ = std::move(node);
   meta->output_nr_ = output_nr;

@@ -86,6 +86,17 @@ TEST(Errors, NoGradViewAfterBaseChangedThrowsOnGradFn) {
                                 "been modified inplace with grad mode enabled.");
 }
 
+// Non-empty, the dtypes are refused by mm itself; empty, LibTorch 1.13 fails
+// an internal assert when the Double one requires grad (probed).
+TEST(Errors, EmptyMmOfALongAndADoubleThatRequiresGradThrows) {
+  Tensor a = zeros({0, 3}, kLong);
+  Tensor b = ones({4, 3}, kDouble).set_requires_grad(true);
+  EXPECT_THROW_MSG(a.mm(b.t()), "isDifferentiableType(variable.scalar_type()): MmBackward0 would give its Long result "
+                                "of sizes [0, 4] a gradient history, but only floating point tensors can require "
+                                "gradients.");
+  EXPECT_EQ(a.mm(b.t().detach()).dtype(), kLong);  // without grad: LibTorch's empty Long result
+}
+
 TEST(Errors, InplaceOnOverlappingViewIsRefusedBeforeGraphChanges) {
   Tensor w = dvec({1, 2}).set_requires_grad(true);
   Tensor base = w * 1;
