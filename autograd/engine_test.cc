@@ -623,6 +623,23 @@ TEST(Engine, AsStridedWindowsSumTheirGradientsIntoSharedElements) {
   EXPECT_TRUE(grad({(g[0] * g[0]).sum()}, {z})[0].equal(tensor({0.0, 32.0, 144.0, 216.0, 128.0, 40.0}).to(kDouble)));
 }
 
+// LibTorch's as_strided_backward returns plain zeros for an empty output,
+// whatever the input's layout; the layout shows in the sum of the input's
+// gradients (probed: a random program's gradient strides).
+TEST(Engine, AnEmptyViewWhoseBaseChangedGivesRowMajorZeros) {
+  Tensor x = arange(12).to(kDouble).view({2, 3, 2}).set_requires_grad(true);
+  Tensor base = x.transpose(0, 2) * 1;  // strides [1, 2, 6]
+  Tensor empty = base.narrow(2, 0, 0);
+  {
+    NoGradGuard guard;
+    empty.mul_(2);
+  }
+  ASSERT_EQ(empty.grad_fn()->name(), "AsStridedBackward0");
+  variable_list g = grad({(empty * 2).sum()}, {base});
+  EXPECT_EQ(g[0].strides(), IntArrayRef({6, 2, 1}));
+  EXPECT_TRUE(g[0].equal(zeros({2, 3, 2}, kDouble)));
+}
+
 TEST(Engine, ReluMasksAnInfiniteGradientToZero) {
   Tensor x = tensor({-1.0, 2.0}).to(kDouble).set_requires_grad(true);
   x.relu().backward(tensor({INFINITY, INFINITY}).to(kDouble));

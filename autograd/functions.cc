@@ -219,22 +219,19 @@ Tensor as_strided_backward(const Tensor& grad, const ViewGeometry& input, const 
     }
   }
   Tensor g = summed.empty() ? grad : grad.sum(summed, /*keepdim=*/true);
-  if (numel_of(input.sizes) == 0) return zeros(input.sizes, grad.dtype());
-  int64_t lo = input.storage_offset, hi = input.storage_end();
-  bool out_empty = numel_of(sizes) == 0;
-  if (!out_empty) {
-    lo = std::min(lo, output.storage_offset);
-    hi = std::max(hi, output.storage_end());
-  }
+  // No gradient flows from an empty output: plain row-major zeros, as
+  // LibTorch's (not zeros laid out like the input, which the storage buffer
+  // below would give; its layout shows where gradients are summed).
+  if (numel_of(input.sizes) == 0 || numel_of(sizes) == 0) return zeros(input.sizes, grad.dtype());
+  const int64_t lo = std::min(input.storage_offset, output.storage_offset);
+  const int64_t hi = std::max(input.storage_end(), output.storage_end());
   Tensor buffer = zeros({hi - lo}, grad.dtype());
-  if (!out_empty) {
-    if (may_overlap(sizes, output.strides)) {
-      // Output elements that share a storage element (sliding windows):
-      // their gradients add up there.
-      add_into_storage(buffer, g, sizes, output.strides, output.storage_offset - lo);
-    } else {
-      buffer.as_strided(sizes, output.strides, output.storage_offset - lo).copy_(g);
-    }
+  if (may_overlap(sizes, output.strides)) {
+    // Output elements that share a storage element (sliding windows):
+    // their gradients add up there.
+    add_into_storage(buffer, g, sizes, output.strides, output.storage_offset - lo);
+  } else {
+    buffer.as_strided(sizes, output.strides, output.storage_offset - lo).copy_(g);
   }
   if (may_overlap(input.sizes, input.strides)) {
     // Input elements that share a storage element each get that element's
