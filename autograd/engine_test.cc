@@ -640,6 +640,21 @@ TEST(Engine, AnEmptyViewWhoseBaseChangedGivesRowMajorZeros) {
   EXPECT_TRUE(g[0].equal(zeros({2, 3, 2}, kDouble)));
 }
 
+// LibTorch's CopySlices makes the base's gradient a fresh tensor with the
+// base's strides and writes into its slice: gradients of gradients through
+// it are laid out as LibTorch's (values and strides probed).
+TEST(Engine, SecondDerivativeThroughAnInplaceOnAViewIsLaidOutAsLibTorchs) {
+  Tensor x = (arange(12).to(kDouble).view({2, 1, 6}) * 0.1 + 0.3).set_requires_grad(true);
+  Tensor xt = x.transpose(0, 2);
+  Tensor base = xt.clone();
+  base.slice(0, 3, 6, 1).mul_(2);
+  variable_list first = grad({(base * xt).sum()}, {x}, {}, -1, /*create_graph=*/true);
+  Tensor second = grad({(first[0] * first[0]).sum()}, {x})[0];
+  EXPECT_EQ(second.strides(), IntArrayRef({6, 6, 1}));
+  EXPECT_TRUE(second.allclose(
+      tensor({2.4, 3.2, 4.0, 19.2, 22.4, 25.6, 7.2, 8.0, 8.8, 38.4, 41.6, 44.8}).to(kDouble).view({2, 1, 6})));
+}
+
 TEST(Engine, ReluMasksAnInfiniteGradientToZero) {
   Tensor x = tensor({-1.0, 2.0}).to(kDouble).set_requires_grad(true);
   x.relu().backward(tensor({INFINITY, INFINITY}).to(kDouble));

@@ -177,20 +177,22 @@ variable_list CopySlices::apply(variable_list&& grads) {
   variable_list out(next_edges().size());
   const Tensor& grad = grads[0];
   if (!grad.defined()) return out;
-  // `buffer` stands for the base's storage from the base's first element on:
-  // the base's gradient is laid out in it with the base's strides, so the
-  // view's geometry picks the view's slice whatever the base's layout.
-  int64_t extent = base_.storage_end() - base_.storage_offset;
-  bool dense = extent == numel_of(base_.sizes);
-  Tensor buffer = dense ? empty({extent}, grad.dtype()) : zeros({extent}, grad.dtype());
-  Tensor result = buffer.as_strided(base_.sizes, base_.strides, 0);
+  // As LibTorch's: the base's gradient in a fresh tensor with the base's
+  // strides, whose storage starts at the base's first element, so the view's
+  // geometry picks the view's slice of it whatever the base's layout (the
+  // gaps of a non-dense base are zeroed first). Under create_graph the
+  // result's history is then LibTorch's, CopySlices over a copy_, and
+  // gradients of gradients are laid out as LibTorch's.
+  const int64_t extent = base_.storage_end() - base_.storage_offset;
+  Tensor result = empty_strided(base_.sizes, base_.strides, grad.dtype());
+  if (extent != numel_of(base_.sizes)) result.as_strided({extent}, {1}, 0).zero_();
   result.copy_(grad);
-  // An empty view is still a view of the buffer (at offset 0, which holds
+  // An empty view is still a view of the result (at offset 0, which holds
   // it whatever its own offset): writing fn_'s gradient into it under
   // create_graph makes the result depend on it, as in LibTorch.
   Tensor slice = numel_of(view_.sizes) == 0
-                     ? buffer.as_strided(view_.sizes, view_.strides, 0)
-                     : buffer.as_strided(view_.sizes, view_.strides, view_.storage_offset - base_.storage_offset);
+                     ? result.as_strided(view_.sizes, view_.strides, 0)
+                     : result.as_strided(view_.sizes, view_.strides, view_.storage_offset - base_.storage_offset);
   // A row-major copy, as LibTorch's CopySlices passes: under create_graph
   // the gradients fn_ computes from it are laid out as LibTorch's.
   variable_list res = fn_->apply({slice.clone(MemoryFormat::Contiguous)});
