@@ -97,11 +97,10 @@ struct ViewGeometry {
   int64_t storage_end() const;
 };
 
-// CopySlices works on the base's geometry, whatever its strides: the base's
-// gradient is laid out in a buffer shaped like the base's storage, and the
-// view's slice of it is the as_strided view with the view's own geometry
-// (PyTorch does the same with as_strided on a grad made with the base's
-// strides).
+// CopySlices works on the base's geometry, whatever its strides, as
+// PyTorch's: the base's gradient is copied into a fresh tensor with the
+// base's strides, and the view's slice of it is the as_strided view with the
+// view's own geometry.
 class CopySlices final : public Node {
  public:
   CopySlices(const Tensor& base, ViewGeometry view, std::shared_ptr<Node> fn);
