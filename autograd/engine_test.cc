@@ -431,6 +431,21 @@ TEST(Engine, TransposeOfAVectorIsItselfAndPassesGradientsThrough) {
   EXPECT_TRUE(w.grad().allclose(t({1, 2, 3})));
 }
 
+// LibTorch's sum_to_size: only leading dims make a view; a tensor with
+// nothing to sum comes back as it is, so detach_() on it is allowed.
+TEST(Engine, SumToSizeIsAViewOnlyWithLeadingDims) {
+  Tensor w = ones({2, 3}).set_requires_grad(true);
+  Tensor h = w * 2;
+  EXPECT_TRUE(h.sum_to_size({3}).is_view());
+  EXPECT_FALSE(h.sum_to_size({1, 3}).is_view());
+  EXPECT_EQ(h.sum_to_size({1, 3}).grad_fn()->name(), "SumBackward1");
+  Tensor same = h.sum_to_size({2, 3});
+  EXPECT_TRUE(same.is_same(h));
+  same.detach_();
+  EXPECT_FALSE(h.requires_grad());
+  EXPECT_EQ(w.sum().sum_to_size({}).grad_fn()->name(), "SumBackward0");
+}
+
 TEST(Engine, AnIntegerCopyOfATensorThatRequiresGradDoesNot) {
   Tensor w = t({1.5, 2.5}).set_requires_grad(true);
   Tensor i = (w * 2).to(kLong);

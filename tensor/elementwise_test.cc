@@ -581,6 +581,23 @@ TEST(SumToSizeTest, ReversesABroadcast) {
   EXPECT_EMBER_ERROR(g.sum_to_size({5}), HAS("size {[5]} is not expandable to size {[4, 2, 3]}"));
 }
 
+// LibTorch's sum_to: with nothing to sum and no leading dims, the tensor
+// itself, strides and all (a view of it would restride its size-1 dims).
+TEST(SumToSizeTest, ToItsOwnSizeIsTheTensorItself) {
+  Tensor t = ones({1, 3, 1, 4}).transpose(0, 3);
+  Tensor same = t.sum_to_size(t.sizes());
+  EXPECT_TRUE(same.is_same(t));
+  EXPECT_EQ(same.strides(), IntArrayRef({1, 4, 4, 12}));
+}
+
+TEST(SumToSizeTest, ToNoDimsIsAFullSumEvenOfAScalar) {
+  Tensor scalar = scalar_tensor(2.0);
+  Tensor summed = scalar.sum_to_size({});
+  EXPECT_FALSE(summed.is_same(scalar));
+  EXPECT_EQ(summed.item<double>(), 2.0);
+  EXPECT_EQ(ones({2, 3}).sum_to_size({}).item<float>(), 6.0f);
+}
+
 TEST(AllcloseTest, UsesRelativeAndAbsoluteTolerance) {
   EXPECT_TRUE(tensor({1.0, 2.0}).allclose(tensor({1.0 + 1e-6, 2.0})));
   EXPECT_FALSE(tensor({1.0, 2.0}).allclose(tensor({1.1, 2.0})));

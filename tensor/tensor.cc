@@ -185,8 +185,11 @@ Tensor Tensor::sum_to_size(IntArrayRef size) const {
   for (int64_t d = 0; d < static_cast<int64_t>(mine.size()); ++d) {
     if (d < lead || (size[d - lead] == 1 && mine[d] != 1)) dims.push_back(d);
   }
-  if (dims.empty()) return view(size);
-  return ops::sum_dim.call(*this, dims, true).view(size);
+  // LibTorch's sum_to: to no dims is a full sum, and without leading dims
+  // the (summed) tensor itself comes back, not a view of it.
+  if (size.empty()) return ops::sum.call(*this);
+  Tensor summed = dims.empty() ? *this : ops::sum_dim.call(*this, dims, true);
+  return lead > 0 ? summed.view(size) : summed;
 }
 Tensor sum(const Tensor& self) { return ops::sum.call(self); }
 Tensor sum(const Tensor& self, IntArrayRef dim, bool keepdim) { return ops::sum_dim.call(self, dim, keepdim); }
