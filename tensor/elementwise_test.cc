@@ -598,6 +598,66 @@ TEST(SumToSizeTest, ToNoDimsIsAFullSumEvenOfAScalar) {
   EXPECT_EQ(ones({2, 3}).sum_to_size({}).item<float>(), 6.0f);
 }
 
+TEST(WhereTest, ChoosesSelfWhereTheConditionHoldsElseOther) {
+  Tensor c = tensor({true, false, true});
+  EXPECT_EQ(values<float>(where(c, tensor({1.f, 2.f, 3.f}), tensor({10.f, 20.f, 30.f}))), (F{1, 20, 3}));
+  EXPECT_EQ(values<float>(tensor({1.f, 2.f, 3.f}).where(c, tensor({10.f, 20.f, 30.f}))), (F{1, 20, 3}));
+}
+
+TEST(WhereTest, BroadcastsTheThreeTogether) {
+  Tensor c = tensor({true, false}).view({2, 1});
+  Tensor r = where(c, tensor({1.f, 2.f, 3.f}), tensor({-1.f}));
+  EXPECT_EQ(r.sizes(), IntArrayRef({2, 3}));
+  EXPECT_EQ(values<float>(r), (F{1, 2, 3, -1, -1, -1}));
+}
+
+TEST(WhereTest, PromotesSelfAndOtherAsABinaryOpDoes) {
+  Tensor c = tensor({true, false});
+  EXPECT_EQ(where(c, tensor({1.f, 2.f}), tensor({int64_t{7}, int64_t{8}})).dtype(), kFloat);
+  EXPECT_EQ(values<float>(where(c, tensor({1.f, 2.f}), tensor({int64_t{7}, int64_t{8}}))), (F{1, 8}));
+  EXPECT_EQ(where(c, tensor({int64_t{7}, int64_t{8}}), 2.5).dtype(), kFloat);
+  EXPECT_EQ(where(c, 2.5, tensor({int64_t{7}, int64_t{8}})).dtype(), kFloat);
+  EXPECT_EQ(where(c, tensor({int64_t{7}, int64_t{8}}), true).dtype(), kLong);
+  EXPECT_EQ(where(c, c, c).dtype(), kBool);
+}
+
+TEST(WhereTest, TwoScalarsGiveTheirCategorysDefaultDtype) {
+  Tensor c = tensor({true, false});
+  EXPECT_EQ(where(c, 1, 2).dtype(), kLong);
+  EXPECT_EQ(values<int64_t>(where(c, 1, 2)), (L{1, 2}));
+  EXPECT_EQ(where(c, 1.5, 2).dtype(), kFloat);
+  EXPECT_EQ(where(c, true, false).dtype(), kBool);
+}
+
+// LibTorch's TensorIterator lays the result out by condition, self, other.
+TEST(WhereTest, TheResultIsLaidOutByTheConditionFirst) {
+  Tensor x = arange(12).to(kDouble).view({3, 4}).t();
+  EXPECT_EQ(where(x > 5, x, zeros({4, 3}, kDouble)).strides(), IntArrayRef({1, 4}));
+  EXPECT_EQ(where(x.contiguous() > 5, x, x).strides(), IntArrayRef({3, 1}));
+}
+
+TEST(WhereTest, ANonBoolConditionThrows) {
+  EXPECT_EMBER_ERROR(where(arange(2), ones({2}), ones({2})),
+                     HAS("where expected condition to be a boolean tensor, but got a tensor with dtype Long"));
+  EXPECT_EMBER_ERROR(where(ones({2}), ones({2}), ones({2})),
+                     HAS("where expected condition to be a boolean tensor, but got a tensor with dtype Float"));
+}
+
+TEST(WhereTest, ShapesThatDoNotBroadcastThrow) {
+  EXPECT_EMBER_ERROR(where(tensor({true, false, true}), ones({3}), ones({2})),
+                     HAS("The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 0"));
+}
+
+TEST(WhereTest, AnUndefinedArgumentThrowsNamingIt) {
+  EXPECT_EMBER_ERROR(where(Tensor(), ones({2}), ones({2})),
+                     HAS("Expected a proper Tensor but got None (or an undefined Tensor in C++) for argument #0 "
+                         "'condition'"));
+  EXPECT_EMBER_ERROR(where(tensor({true}), Tensor(), ones({2})), HAS("for argument #1 'self'"));
+  EXPECT_EMBER_ERROR(where(tensor({true}), ones({2}), Tensor()), HAS("for argument #2 'other'"));
+  EXPECT_EMBER_ERROR(where(tensor({true}), Tensor(), 0), HAS("for argument #1 'self'"));
+  EXPECT_EMBER_ERROR(where(tensor({true}), 0, Tensor()), HAS("for argument #2 'other'"));
+}
+
 TEST(AllcloseTest, UsesRelativeAndAbsoluteTolerance) {
   EXPECT_TRUE(tensor({1.0, 2.0}).allclose(tensor({1.0 + 1e-6, 2.0})));
   EXPECT_FALSE(tensor({1.0, 2.0}).allclose(tensor({1.1, 2.0})));

@@ -46,6 +46,8 @@ EMBER_COMPARISON_OPS(EMBER_DEFINE_COMPARISON)
 EMBER_UNARY_OPS(EMBER_DEFINE_UNARY)
 #undef EMBER_DEFINE_UNARY
 
+Operator<Tensor(const Tensor&, const Tensor&, const Tensor&)> where{"where.self"};
+
 Operator<const Tensor&(const Tensor&, const Tensor&)> copy_{"copy_"};
 Operator<const Tensor&(const Tensor&, const Scalar&)> fill_{"fill_"};
 UnaryInplace zero_{"zero_"};

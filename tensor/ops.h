@@ -69,6 +69,10 @@ EMBER_COMPARISON_OPS(EMBER_DECLARE_COMPARISON)
 EMBER_UNARY_OPS(EMBER_DECLARE_UNARY)
 #undef EMBER_DECLARE_UNARY
 
+// where.self(condition, self, other): self where condition, else other,
+// broadcast together, in self's and other's promoted dtype.
+extern Operator<Tensor(const Tensor& condition, const Tensor& self, const Tensor& other)> where;
+
 extern Operator<const Tensor&(const Tensor& self, const Tensor& src)> copy_;
 extern Operator<const Tensor&(const Tensor& self, const Scalar& value)> fill_;
 extern UnaryInplace zero_;

@@ -3,6 +3,7 @@
 // CompositeImplicitAutograd: matmul, reshape, stack, contiguous, ...).
 #include "tensor/tensor.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "tensor/check.h"
@@ -399,6 +400,35 @@ ScalarType result_type(const Tensor& a, const Scalar& b) {
   ScalarType ta = a.dtype();
   int cb = b.isFloatingPoint() ? 2 : b.isBoolean() ? 0 : 1;
   return cb > category(ta) ? promoteTypes(ta, default_of_category(cb)) : ta;
+}
+
+Tensor where(const Tensor& condition, const Tensor& self, const Tensor& other) {
+  return ops::where.call(condition, self, other);
+}
+// LibTorch's Scalar overloads: the Scalar becomes a 0-dim tensor of the
+// result dtype, and the tensor is converted to it (recording its own
+// conversion when it requires grad).
+Tensor where(const Tensor& condition, const Tensor& self, const Scalar& other) {
+  if (!self.defined()) return ops::where.call(condition, self, scalar_tensor(other));  // The kernel says what is wrong.
+  const ScalarType dtype = result_type(self, other);
+  return ops::where.call(condition, self.to(dtype), scalar_tensor(other, dtype));
+}
+Tensor where(const Tensor& condition, const Scalar& self, const Tensor& other) {
+  if (!other.defined()) return ops::where.call(condition, scalar_tensor(self), other);
+  const ScalarType dtype = result_type(other, self);
+  return ops::where.call(condition, scalar_tensor(self, dtype), other.to(dtype));
+}
+Tensor where(const Tensor& condition, const Scalar& self, const Scalar& other) {
+  const int c = std::max(self.isFloatingPoint() ? 2 : self.isBoolean() ? 0 : 1,
+                         other.isFloatingPoint() ? 2 : other.isBoolean() ? 0 : 1);
+  const ScalarType dtype = default_of_category(c);
+  return ops::where.call(condition, scalar_tensor(self, dtype), scalar_tensor(other, dtype));
+}
+Tensor Tensor::where(const Tensor& condition, const Tensor& other) const {
+  return ember::where(condition, *this, other);
+}
+Tensor Tensor::where(const Tensor& condition, const Scalar& other) const {
+  return ember::where(condition, *this, other);
 }
 
 // ---- Comparison ----

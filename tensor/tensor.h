@@ -166,6 +166,10 @@ class Tensor {
   Tensor gt(const Scalar& other) const;
   Tensor ge(const Tensor& other) const;
   Tensor ge(const Scalar& other) const;
+  // This tensor where `condition` is true, else `other` (LibTorch's
+  // self.where(condition, other)); see ember::where.
+  Tensor where(const Tensor& condition, const Tensor& other) const;
+  Tensor where(const Tensor& condition, const Scalar& other) const;
   Tensor neg() const;
   const Tensor& neg_() const;
   Tensor exp() const;
@@ -338,6 +342,14 @@ Tensor lt(const Tensor& self, const Tensor& other);
 Tensor le(const Tensor& self, const Tensor& other);
 Tensor gt(const Tensor& self, const Tensor& other);
 Tensor ge(const Tensor& self, const Tensor& other);
+// Elementwise `condition ? self : other`, LibTorch's where(condition, self,
+// other): a Bool condition, the three broadcast together, the result in the
+// promoted dtype of self and other (a Scalar counts as a number: where(c,
+// long_tensor, 0.5) is Float). Differentiable in self and other.
+Tensor where(const Tensor& condition, const Tensor& self, const Tensor& other);
+Tensor where(const Tensor& condition, const Tensor& self, const Scalar& other);
+Tensor where(const Tensor& condition, const Scalar& self, const Tensor& other);
+Tensor where(const Tensor& condition, const Scalar& self, const Scalar& other);
 Tensor neg(const Tensor& self);
 Tensor exp(const Tensor& self);
 Tensor log(const Tensor& self);

@@ -663,6 +663,33 @@ Tensor threshold_backward_kernel(DispatchKeySet ks, const Tensor& grad_output, c
   return binary<Kind::ThresholdBackward>(ks, self, grad_output, threshold);
 }
 
+// LibTorch's where_self_out: self and other converted to their promoted
+// dtype (to(), so densely) before the result is laid out by condition,
+// self and other, in that order.
+Tensor where_kernel(DispatchKeySet, const Tensor& condition, const Tensor& self, const Tensor& other) {
+  check_defined(condition, 0, "condition", "where");
+  check_defined(self, 1, "self", "where");
+  check_defined(other, 2, "other", "where");
+  const ScalarType dtype = result_type(self, other);
+  const Tensor a = self.to(dtype), b = other.to(dtype);
+  EMBER_CHECK(condition.dtype() == kBool, "where expected condition to be a boolean tensor, but got a tensor with dtype ",
+              condition.dtype(), " (Ember: pass a comparison's result, e.g. x > 0, or convert the condition with "
+              ".to(ember::kBool)).");
+  const DimVector shape = infer_size(infer_size(condition.sizes(), a.sizes(), "where"), b.sizes(), "where");
+  Tensor out = make_result(shape, {geometry(condition), geometry(a), geometry(b)}, false, dtype, "where");
+  StridedLoop loop(shape, {operand(out), operand(condition), operand(a), operand(b)});
+  dispatch_dtype(dtype, [&](auto tag) {
+    using T = decltype(tag);
+    loop.run([](char** p, const int64_t* s, int64_t n) {
+      for (int64_t i = 0; i < n; ++i) {
+        const bool c = *reinterpret_cast<const bool*>(p[1] + i * s[1]);
+        *reinterpret_cast<T*>(p[0] + i * s[0]) = *reinterpret_cast<const T*>(p[c ? 2 : 3] + i * s[c ? 2 : 3]);
+      }
+    });
+  });
+  return out;
+}
+
 const Tensor& zero_kernel(DispatchKeySet ks, const Tensor& self) { return fill_kernel(ks, self, 0); }
 
 Tensor clone_kernel(DispatchKeySet, const Tensor& self, MemoryFormat format) {
@@ -718,6 +745,7 @@ const bool registered = [] {
   EMBER_REGISTER_UNARY(relu, UKind::Relu)
   EMBER_REGISTER_UNARY(sigmoid, UKind::Sigmoid)
   EMBER_REGISTER_UNARY(tanh, UKind::Tanh)
+  ops::where.register_kernel(DispatchKey::CPU, &where_kernel);
   ops::copy_.register_kernel(DispatchKey::CPU, &copy_kernel);
   ops::fill_.register_kernel(DispatchKey::CPU, &fill_kernel);
   ops::zero_.register_kernel(DispatchKey::CPU, &zero_kernel);

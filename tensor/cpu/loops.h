@@ -1,4 +1,4 @@
-// StridedLoop: walks up to three broadcast operands of one shape together,
+// StridedLoop: walks up to four broadcast operands of one shape together,
 // handing an inner loop runs of elements (a small TensorIterator).
 //
 // Each operand is aligned to the output shape from the right; a dim it lacks
@@ -41,7 +41,7 @@ inline Operand scalar_operand(void* value, int64_t itemsize) { return Operand{st
 
 class StridedLoop {
  public:
-  static constexpr int kMaxOperands = 3;
+  static constexpr int kMaxOperands = 4;
   // kMemory: the order described above. kRowMajor: the last dim innermost,
   // whatever the strides; the reductions keep it, as it adds up their
   // elements in the order that agrees with LibTorch's sums in the
@@ -77,7 +77,7 @@ class StridedLoop {
     for (int64_t d : perm) {
       int64_t size = shape[d];
       if (size == 1) continue;
-      int64_t st[kMaxOperands] = {0, 0, 0};
+      int64_t st[kMaxOperands] = {};
       k = 0;
       for (const Operand& op : operands) st[k++] = stride_of(op, d);
       size_t last = shape_.size();
@@ -99,8 +99,8 @@ class StridedLoop {
   template <class F>
   void run(F&& inner) const {
     if (numel_ == 0) return;
-    char* ptrs[kMaxOperands] = {nullptr, nullptr, nullptr};
-    int64_t inner_strides[kMaxOperands] = {0, 0, 0};
+    char* ptrs[kMaxOperands] = {};
+    int64_t inner_strides[kMaxOperands] = {};
     for (int i = 0; i < num_; ++i) ptrs[i] = data_[i];
     if (shape_.empty()) {
       inner(ptrs, inner_strides, int64_t{1});
@@ -131,7 +131,7 @@ class StridedLoop {
  private:
   int num_ = 0;
   int64_t numel_ = 1;
-  char* data_[kMaxOperands] = {nullptr, nullptr, nullptr};
+  char* data_[kMaxOperands] = {};
   DimVector shape_;  // Innermost first, size-1 dims dropped, contiguous dims merged.
   DimVector strides_[kMaxOperands];  // In bytes.
 };
