@@ -672,6 +672,47 @@ Tensor mean_dim(DispatchKeySet ks, const Tensor& a, IntArrayRef dims, bool keepd
                                                             &keep_mean_reduction, dims, keepdim);
 }
 
+// ---- where ----
+
+// LibTorch's WhereBackward0: each input's gradient is the output's where it
+// was chosen, else 0 (other's first, as LibTorch's generated code orders
+// them); the condition is saved, never differentiated.
+variable_list where_bw(OpNode& n, const Tensor& g) {
+  const Tensor condition = n.saved(0);
+  Tensor grad_other = n.should_compute_output(1) ? ember::where(condition, 0, g) : Tensor();
+  return {n.should_compute_output(0) ? ember::where(condition, g, 0) : Tensor(), grad_other};
+}
+
+Tensor where_record(DispatchKeySet ks, const Tensor& condition, const Tensor& self, const Tensor& other) {
+  if (!compute_requires_grad(self, other)) {
+    AutoDispatchBelowADInplaceOrView guard;
+    return ops::where.redispatch(keys_after(ks, kKey), condition, self, other);
+  }
+  auto node = make_node("WhereBackward0", &where_bw, self, other);
+  node->save(condition, false, "where");
+  Tensor out;
+  {
+    AutoDispatchBelowADInplaceOrView guard;
+    out = ops::where.redispatch(keys_after(ks, kKey), condition, self, other);
+  }
+  impl::set_history(out, std::move(node));
+  return out;
+}
+
+// Forward AD: where(condition, self_t, other_t), a missing tangent as zeros.
+Tensor where(DispatchKeySet ks, const Tensor& condition, const Tensor& self, const Tensor& other) {
+  Tensor out = where_record(ks, condition, self, other);
+  if (__builtin_expect(fw::is_active(), 0)) {
+    Tensor ta = fw::tangent(self), tb = fw::tangent(other);
+    if (ta.defined() || tb.defined()) {
+      AutoFwGradMode off(false);
+      set_out_tangent(out, ember::where(condition, ta.defined() ? ta : zeros_like(self),
+                                        tb.defined() ? tb : zeros_like(other)));
+    }
+  }
+  return out;
+}
+
 // ---- threshold_backward (relu's backward, differentiated again) ----
 
 // LibTorch's ThresholdBackwardBackward0: the gradient's own gradient is
@@ -1142,6 +1183,7 @@ const bool registered = [] {
   ops::threshold_backward.register_kernel(kKey, &activation_backward<ActBw::Threshold>);
   ops::sigmoid_backward.register_kernel(kKey, &activation_backward<ActBw::Sigmoid>);
   ops::tanh_backward.register_kernel(kKey, &activation_backward<ActBw::Tanh>);
+  ops::where.register_kernel(kKey, &where);
   ops::copy_.register_kernel(kKey, &copy_);
   ops::fill_.register_kernel(kKey, &fill_);
   ops::zero_.register_kernel(kKey, &zero_);

@@ -8,6 +8,7 @@
 
 #include "autograd/test_util.h"
 #include "modes/grad_mode.h"
+#include "modes/inference_mode.h"
 #include "tensor/tensor.h"
 
 namespace ember {
@@ -429,6 +430,40 @@ TEST(Engine, TransposeOfAVectorIsItselfAndPassesGradientsThrough) {
   EXPECT_EQ(v.sizes(), IntArrayRef({3}));
   (v * t({1, 2, 3})).sum().backward();
   EXPECT_TRUE(w.grad().allclose(t({1, 2, 3})));
+}
+
+TEST(Engine, WhereRoutesTheGradientToTheChosenInputAndSumsABroadcastOne) {
+  Tensor a = t({1, 2, 3, 4, 5, 6}).view({2, 3}).set_requires_grad(true);
+  Tensor b = t({10, 20, 30}).set_requires_grad(true);
+  Tensor y = where(a > 2.5, a, b);
+  ASSERT_EQ(y.grad_fn()->name(), "WhereBackward0");
+  EXPECT_EQ(y.grad_fn()->next_edges().size(), 2u);  // the condition has none
+  (y * 2).sum().backward();
+  EXPECT_TRUE(a.grad().allclose(t({0, 0, 2, 2, 2, 2}).view({2, 3})));
+  EXPECT_TRUE(b.grad().allclose(t({2, 2, 0})));
+}
+
+TEST(Engine, WhereOfTwoDtypesGivesEachInputAGradientOfItsOwn) {
+  Tensor d = t({1, 2}).set_requires_grad(true);
+  Tensor f = tensor({3.f, 4.f}).set_requires_grad(true);
+  Tensor y = where(tensor({true, false}), d, f);
+  EXPECT_EQ(y.dtype(), kDouble);
+  EXPECT_EQ(y.grad_fn()->next_edges()[1].function->name(), "AccumulateGrad");  // no conversion node
+  y.sum().backward();
+  EXPECT_EQ(f.grad().dtype(), kFloat);
+  EXPECT_TRUE(f.grad().allclose(tensor({0.f, 1.f})));
+}
+
+TEST(Engine, WhereSavesTheConditionSoAnInferenceConditionIsRefused) {
+  Tensor condition;
+  {
+    InferenceMode guard;
+    condition = tensor({true, false});
+  }
+  Tensor a = t({1, 2}).set_requires_grad(true);
+  EXPECT_THROW_MSG(where(condition, a, a), "Inference tensors cannot be saved for backward.");
+  NoGradGuard no_grad;
+  EXPECT_TRUE(where(condition, a, a * 0).allclose(t({1, 0})));
 }
 
 // LibTorch's sum_to_size: only leading dims make a view; a tensor with

@@ -36,6 +36,8 @@ TEST(ForwardAD, EveryElementwiseOpMatchesFiniteDifference) {
       [](const Tensor& a, const Tensor&) { return (-a).exp() + a.log(); },
       [](const Tensor& a, const Tensor& b) { return (a - b).relu() + a.sigmoid() + b.tanh(); },
       [](const Tensor& a, const Tensor&) { return a.pow(3) / 2 - 1 + a * 4; },
+      [](const Tensor& a, const Tensor& b) { return where(a > 1, a * 2, b); },
+      [](const Tensor& a, const Tensor& b) { return where(b < 1, a, 0.5); },
   };
   double eps = 1e-6;
   for (Fn f : fns) {

@@ -43,6 +43,16 @@ TEST_F(GradCheck, BinaryOps) {
   EXPECT_TRUE(gradcheck(FN(x[0].pow(x[1])), {p, b}));
 }
 
+TEST_F(GradCheck, Where) {
+  Tensor a = input({2, 3}), b = input({2, 3}), row = input({3});
+  const Tensor mask = rand({2, 3}) > 0.5;
+  EXPECT_TRUE(gradcheck([mask](const variable_list& x) -> variable_list { return {where(mask, x[0], x[1])}; }, {a, b}));
+  EXPECT_TRUE(gradcheck([mask](const variable_list& x) -> variable_list { return {where(mask, x[0], x[1])}; }, {a, row}));
+  EXPECT_TRUE(gradcheck([mask](const variable_list& x) -> variable_list { return {where(mask, 0.5, x[0])}; }, {row}));
+  EXPECT_TRUE(gradgradcheck([mask](const variable_list& x) -> variable_list { return {where(mask, x[0] * x[0], x[1])}; },
+                            {a, b}));
+}
+
 TEST_F(GradCheck, BinaryOpsBroadcast) {
   Tensor a = input({2, 3}), row = input({3}), col = positive({2, 1});
   EXPECT_TRUE(gradcheck(FN(x[0] + x[1]), {a, row}));
