@@ -115,10 +115,11 @@ variable_list div_bw(OpNode& n, const Tensor& g) {
   Tensor grad_other = n.should_compute_output(1) ? -g * ((a / b) / b) : Tensor();
   return {n.should_compute_output(0) ? g / b : Tensor(), grad_other};
 }
-// LibTorch's masks, without a where(): the base's gradient is 0 where the
-// exponent is 0 (not 0 * 0^-1 = nan at a 0 base), and the exponent's is 0
-// where the base is 0 and the exponent >= 0 (not 0 * log 0 = nan). Both
-// masks are constants, so the formulas stay differentiable.
+// LibTorch's pow_backward_self and pow_backward_exponent, masked with
+// where(): the base's gradient is 0 where the exponent is 0 (not
+// 0 * 0^-1 = nan at a 0 base), the exponent's 0 where the base is 0 and the
+// exponent >= 0 (not 0 * log 0 = nan). where() also lays the base's gradient
+// out by the exponent's mask, as LibTorch's.
 // The exponent's gradient uses the result (saved 2), as LibTorch's
 // PowBackward1, which saves it whichever input requires grad: an in-place
 // change of the result before backward is refused.
@@ -126,12 +127,10 @@ variable_list pow_bw(OpNode& n, const Tensor& g) {
   Tensor a = n.saved(0), b = n.saved(1), result = n.saved(2);
   Tensor grad_base, grad_exponent;
   if (n.should_compute_output(1)) {
-    Tensor zero_base = (a.eq(0).to(a.dtype()) * b.ge(0).to(a.dtype())).detach();
-    grad_exponent = g * (result * (a + zero_base).log());
+    grad_exponent = g * ember::where(a.eq(0).mul(b.ge(0)), 0, result * a.log());
   }
   if (n.should_compute_output(0)) {
-    Tensor exponent_is_zero = b.eq(0).to(b.dtype());
-    grad_base = g * (b * a.pow(b - 1 + exponent_is_zero));
+    grad_base = ember::where(b.eq(0.0), 0, g * (b * a.pow(b - 1)));
   }
   return {grad_base, grad_exponent};
 }
@@ -177,12 +176,9 @@ void binary_jvp(const Tensor& a, const Tensor& ta, const Tensor& b, const Tensor
       else if (ta.defined()) t = ta / b;
       else t = -(tb * out) / b;
       break;
-    case Bin::Pow:  // pow_backward_self + pow_backward_exponent, masked as pow_bw
-      if (ta.defined()) add_term(t, ta * (b * a.pow(b - 1 + b.eq(0).to(b.dtype()))));
-      if (tb.defined()) {
-        Tensor zero_base = a.eq(0).to(a.dtype()) * b.ge(0).to(a.dtype());
-        add_term(t, tb * (out * (a + zero_base).log()));
-      }
+    case Bin::Pow:  // LibTorch's: pow_bw's formulas with the tangents for the gradient
+      if (ta.defined()) add_term(t, ember::where(b.eq(0.0), 0, ta * (b * a.pow(b - 1))));
+      if (tb.defined()) add_term(t, tb * ember::where(a.eq(0).mul(b.ge(0)), 0, out * a.log()));
       break;
   }
   // add/sub with one tangent pass it through: copy it (an input's tangent).

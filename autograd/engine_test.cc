@@ -113,6 +113,23 @@ TEST(Engine, PowOfTwoTensorsGivesTheExponentsGradientFromTheResult) {
   EXPECT_TRUE(exponent.grad().allclose(t({0.25 * std::log(0.5), 8 * std::log(2.0), 0})));
 }
 
+// LibTorch's pow_backward_self masks with where(exponent == 0, 0, ...), so
+// the base's gradient is laid out by the exponent first (probed: a
+// contiguous gradient times transposed inputs would be row-major in dim 1).
+TEST(Engine, PowOfTwoTensorsLaysTheBasesGradientOutByTheExponent) {
+  Tensor x = (arange(12).to(kDouble).view({2, 1, 6}) * 0.1 + 0.3).transpose(0, 2);
+  Tensor base = (x * x + 1).detach().set_requires_grad(true);
+  Tensor exponent = x.detach();
+  variable_list g = grad({(base.pow(exponent) * 1.25).sum()}, {base});
+  EXPECT_EQ(g[0].strides(), IntArrayRef({1, 6, 6}));
+}
+
+TEST(Engine, PowOfTwoTensorsGivesTheBaseNoGradientWhereTheExponentIsZero) {
+  Tensor base = t({0, 2, 0}).set_requires_grad(true);
+  base.pow(t({0, 0, 2})).sum().backward();
+  EXPECT_TRUE(base.grad().allclose(t({0, 0, 0})));
+}
+
 // LibTorch's zeros_like(self, LEGACY_CONTIGUOUS_MEMORY_FORMAT).
 TEST(Engine, GradientOfPowZeroIsRowMajor) {
   Tensor x = t({1, 2, 3, 4, 5, 6}).view({2, 3}).set_requires_grad(true);
