@@ -52,6 +52,19 @@ TEST(Errors, InplaceOnAViewMadeBeforeItsBaseRequiredGradIsRefusedAsALeafsUntilIt
   EXPECT_TRUE(w.grad().equal(zeros({3}, kDouble)));
 }
 
+// LibTorch's AccumulateGrad refuses a leaf that an in-place op has since
+// given a history (a random program found Ember accumulating instead).
+TEST(Errors, BackwardToALeafThatAnInplaceOpMovedIntoTheGraphThrows) {
+  Tensor leaf = ones({2}).set_requires_grad(true);
+  Tensor y = leaf * 2;
+  leaf.set_requires_grad(false);
+  leaf.copy_(ones({2}).set_requires_grad(true) * 3);
+  ASSERT_FALSE(leaf.is_leaf());
+  EXPECT_THROW_MSG(y.sum().backward(),
+                   "leaf variable has been moved into the graph interior (Ember: a tensor of sizes [2] was a leaf when "
+                   "this graph used it, and an in-place op that recorded a history on it (CopyBackwards) ran since");
+}
+
 TEST(Errors, BaseOfNonViewThrows) {
   EXPECT_THROW_MSG(dvec({1}).set_requires_grad(true)._base(), "Can't get base of non-view Tensor");
 }

@@ -51,6 +51,12 @@ variable_list AccumulateGrad::apply(variable_list&& grads) {
   AutogradMeta* meta = impl::materialize_autograd_meta(variable_);
   // The leaf's hooks see (and may replace) the gradient before it is added.
   if (std::shared_ptr<TensorHooks> hooks = meta->hooks_) g = hooks->run(std::move(g));
+  // An in-place op gave the leaf a history after this graph was built: its
+  // gradient now belongs to that history, so LibTorch refuses.
+  EMBER_CHECK(!variable_.grad_fn(), "leaf variable has been moved into the graph interior (Ember: a tensor of sizes ",
+              variable_.sizes(), " was a leaf when this graph used it, and an in-place op that recorded a history "
+              "on it (", variable_.grad_fn()->name(), ") ran since; run that op on a clone, or build the graph "
+              "after it.)");
   // A leaf detach_()ed (or set_requires_grad(false)) since this graph was
   // built gets nothing, as in LibTorch.
   if (!variable_.requires_grad()) return {};
