@@ -77,6 +77,19 @@ TEST(Hooks, OnAViewOfALeafSeeTheViewsGradient) {
   EXPECT_TRUE(w.grad().allclose(dvec({6, 6, 0, 0})));
 }
 
+// The view's history is regenerated first (its base changed through a
+// detached alias), and the hook goes on the new node. LibTorch 1.13
+// segfaults here unless grad_fn() was read before register_hook.
+TEST(Hooks, OnAViewWhoseBaseChangedGoOnTheRegeneratedHistory) {
+  Tensor w = leaf({1, 2, 3, 4});
+  Tensor v = w.narrow(0, 1, 2);
+  v.detach().fill_(5);
+  v.register_hook([](Tensor g) { return g * 2; });
+  EXPECT_EQ(v.grad_fn()->name(), "AsStridedBackward0");
+  (v * 3).sum().backward();
+  EXPECT_TRUE(w.grad().allclose(dvec({0, 6, 6, 0})));
+}
+
 TEST(Hooks, ReplacementsKeepTheirHistoryUnderCreateGraph) {
   Tensor w = leaf({1, 2});
   Tensor b = w * w;
