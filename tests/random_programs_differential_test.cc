@@ -1,6 +1,6 @@
 // Random programs of tensor and autograd ops (elementwise, broadcasting,
-// views, in-place ops on results and views, reductions, mm, cat, detach,
-// NoGradGuard), each run in Ember and in LibTorch 1.13 from the same seed:
+// views, in-place ops on results and views, reductions, products, cat,
+// detach, hooks, NoGradGuard), each run in Ember and in LibTorch 1.13 from the same seed:
 // the sizes, strides and values of every live tensor, every leaf's
 // gradient, and which steps are refused must agree; in one variant, the
 // first and second derivatives that grad() with create_graph gives too.
@@ -17,6 +17,7 @@
 // - Backward through a saved input that detach_() cut from its history:
 //   LibTorch 1.13 fails an internal assert, Ember refuses with later
 //   PyTorch's sentence.
+#include <ATen/core/VariableHooksInterface.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -47,6 +48,17 @@ struct TorchLib : differential::TorchLib {
   static Tensor arange_d(int64_t n) { return torch::arange(n, torch::kDouble); }
   static Tensor arange_l(int64_t n) { return torch::arange(n, torch::kLong); }
   static Tensor to_long(const Tensor& t) { return t.to(torch::kLong); }
+  static Tensor to_float(const Tensor& t) { return t.to(torch::kFloat); }
+  static Tensor where(const Tensor& c, const Tensor& a, const Tensor& b) { return torch::where(c, a, b); }
+  // LibTorch 1.13 also calls a hook with an undefined gradient when its
+  // tensor got none (Ember does not: hooks_test), and register_hook's
+  // wrapper then fails an internal assert; the hooks interface under it
+  // takes the gradient as it is.
+  static void scale_gradient_by(const Tensor& t, double by) {
+    at::impl::GetVariableHooks()->_register_hook(t, [by](const at::TensorBase& g) -> at::TensorBase {
+      return g.defined() ? at::TensorBase(Tensor(g) * by) : g;
+    });
+  }
   static Tensor cat(std::vector<Tensor> v, int64_t d) { return torch::cat(v, d); }
   static Tensor stack(std::vector<Tensor> v, int64_t d) { return torch::stack(v, d); }
   static Tensor contiguous_clone(const Tensor& t) { return t.clone(at::MemoryFormat::Contiguous); }
@@ -58,6 +70,11 @@ struct EmberLib : differential::EmberLib {
   static Tensor arange_d(int64_t n) { return ember::arange(n).to(ember::kDouble); }
   static Tensor arange_l(int64_t n) { return ember::arange(n); }
   static Tensor to_long(const Tensor& t) { return t.to(ember::kLong); }
+  static Tensor to_float(const Tensor& t) { return t.to(ember::kFloat); }
+  static Tensor where(const Tensor& c, const Tensor& a, const Tensor& b) { return ember::where(c, a, b); }
+  static void scale_gradient_by(const Tensor& t, double by) {
+    t.register_hook([by](const Tensor& g) { return g * by; });
+  }
   static Tensor cat(std::vector<Tensor> v, int64_t d) { return ember::cat(v, d); }
   static Tensor stack(std::vector<Tensor> v, int64_t d) { return ember::stack(v, d); }
   static Tensor contiguous_clone(const Tensor& t) { return t.clone(ember::MemoryFormat::Contiguous); }
@@ -243,6 +260,49 @@ std::vector<std::string> run(const std::vector<Instr>& prog, bool with_inference
           a.chunk(1 + in.i1 % 3, d).front().mul_(in.s);
           return;
         }
+        // Strided views, the products of other ranks, float32, reductions to
+        // a size and hooks, from 69 on.
+        case 69: {
+          // Windows over a contiguous tensor's own elements: overlapping
+          // ones (stride 1) or side by side.
+          if (!a.is_contiguous() || a.numel() < 6) {
+            r = a.sigmoid();
+            break;
+          }
+          r = a.as_strided({2, 2}, {1 + in.i1 % 2, 1}, a.storage_offset() + in.i2 % 2);
+          break;
+        }
+        case 70: {
+          std::vector<int64_t> sizes = a.sizes().vec();
+          if (!sizes.empty()) sizes[d] = 1;
+          r = a.sum_to_size(sizes);
+          break;
+        }
+        case 71: r = a.sum().expand_as(b) * in.s; break;
+        case 72: r = (a * a + 1).pow(b); break;
+        case 73: {
+          if (a.dim() == 2 && b.dim() == 1) r = a.mv(b);
+          else if (a.dim() == 1 && b.dim() == 1) r = a.dot(b);
+          else if (a.dim() == 3 && b.dim() == 3) r = a.bmm(b.transpose(1, 2));
+          else r = a.reshape({-1}).dot(b.reshape({-1}));
+          break;
+        }
+        case 74: r = L::to_float(a) * b; break;
+        case 75: {
+          if (!a.requires_grad()) {
+            r = a * in.s;
+            break;
+          }
+          const double by = in.s;
+          // LibTorch 1.13 segfaults registering a hook on a view whose
+          // history must be regenerated (its base changed in place) unless
+          // the history was read first; Ember does not need this
+          // (hooks_test pins it).
+          (void)a.grad_fn();
+          L::scale_gradient_by(a, by);
+          return;
+        }
+        case 76: r = L::where(a > in.s, a, b * 2); break;
       }
       if (r.defined()) live.push_back(r);
       if (live.size() > 8) live.erase(live.begin() + 1);
@@ -412,6 +472,15 @@ TEST(RandomPrograms, WithSeveralViewsAtOnceTheyStillMatchLibTorch) {
   run_seeds(/*with_inference_mode=*/false, 69, 7000, /*other_shapes=*/true);
   run_seeds(/*with_inference_mode=*/true, 69, 8000, /*other_shapes=*/true);
   run_seeds(/*with_inference_mode=*/true, 69, 9000, /*other_shapes=*/true, /*second_order=*/true);
+}
+
+// With as_strided windows (overlapping ones too), sum_to_size, expand_as,
+// pow of two tensors, mv, dot and bmm, float32 operands, gradient hooks and
+// where.
+TEST(RandomPrograms, WithStridedWindowsProductsFloatsAndHooksTheyStillMatchLibTorch) {
+  run_seeds(/*with_inference_mode=*/false, 77, 10000, /*other_shapes=*/true);
+  run_seeds(/*with_inference_mode=*/true, 77, 11000, /*other_shapes=*/true);
+  run_seeds(/*with_inference_mode=*/true, 77, 12000, /*other_shapes=*/true, /*second_order=*/true);
 }
 
 // Gradients of gradients: grad() with create_graph, then the gradient of a
