@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "autograd/autograd.h"
@@ -549,6 +550,38 @@ TEST(Differential, EdgesOfTheInferenceTensorRules) {
       EXPECT_EQ(ember_story[i], torch_story[i]) << "step " << i;
     }
   }
+}
+
+// Found by random programs: an in-place op on a view, from a leaf that is
+// not among grad()'s inputs, after an earlier in-place op on the same view.
+// LibTorch 1.13's grad() gives up ("could not compute gradients for some
+// functions") where its backward() computes the input's gradient; Ember's
+// grad() gives what LibTorch's backward() gives.
+template <class Tensor, class Make, class Leaf>
+std::pair<Tensor, Tensor> inplace_from_a_leaf_not_asked_for(Make make, Leaf leaf_of) {
+  Tensor x = make();
+  Tensor base = x * 1;
+  Tensor view = base.transpose(0, 1).reshape({-1});
+  view.zero_();
+  Tensor other = leaf_of(view / 3);
+  view.sub_(other);
+  return {x, (other * 2.0).sum() + (base * 0.5).sum()};
+}
+
+TEST(Differential, GradThroughAnInplaceOpOnAViewFromALeafNotAskedForIsBackwardsGradient) {
+  auto make_t = [] { return (torch::arange(12, torch::kDouble).view({1, 3, 1, 4}) * 0.1 + 0.3).set_requires_grad(true); };
+  auto leaf_t = [](const torch::Tensor& t) { return t.detach().clone().requires_grad_(true); };
+  auto [tx, tloss] = inplace_from_a_leaf_not_asked_for<torch::Tensor>(make_t, leaf_t);
+  EXPECT_EQ(differential::TorchLib::error_of([&] { (void)torch::autograd::grad({tloss}, {tx}, {}, true); }),
+            "could not compute gradients for some functions");
+  tloss.backward();
+
+  auto make_e = [] {
+    return (ember::arange(12).to(ember::kDouble).view({1, 3, 1, 4}) * 0.1 + 0.3).set_requires_grad(true);
+  };
+  auto leaf_e = [](const ember::Tensor& t) { return t.detach().clone().requires_grad_(true); };
+  auto [ex, eloss] = inplace_from_a_leaf_not_asked_for<ember::Tensor>(make_e, leaf_e);
+  expect_near(values(ember::autograd::grad({eloss}, {ex})[0]), values(tx.grad()));
 }
 
 }  // namespace
