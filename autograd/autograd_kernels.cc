@@ -816,14 +816,17 @@ variable_list bmm_bw(OpNode& n, const Tensor& g) {
   return {n.should_compute_output(0) ? g.bmm(b.transpose(1, 2)) : Tensor(), grad_mat2};
 }
 
+// dot and mv unpack their second input first, as LibTorch's DotBackward0
+// and MvBackward0 (their first formula uses it), so of two unusable saved
+// tensors the same one is reported.
 variable_list dot_bw(OpNode& n, const Tensor& g) {
-  const Tensor a = n.saved(0), b = n.saved(1);
+  const Tensor b = n.saved(1), a = n.saved(0);
   return {n.should_compute_output(0) ? g * b : Tensor(), n.should_compute_output(1) ? g * a : Tensor()};
 }
 // LibTorch's: grad.ger(vec) (an outer product: each element one product) and
 // self.t().mv(grad).
 variable_list mv_bw(OpNode& n, const Tensor& g) {
-  const Tensor a = n.saved(0), b = n.saved(1);
+  const Tensor b = n.saved(1), a = n.saved(0);
   return {n.should_compute_output(0) ? g.reshape({g.size(0), 1}) * b : Tensor(),
           n.should_compute_output(1) ? a.t().mv(g) : Tensor()};
 }

@@ -242,6 +242,24 @@ TEST(Engine, ABinaryNodeUnpacksSelfFirst) {
   EXPECT_THROW_MSG(c.sum().backward(), "one of the variables needed for gradient computation has been modified");
 }
 
+// dot and mv unpack their second input first, as LibTorch's DotBackward0
+// and MvBackward0 do (probed: of a modified self and a detached other,
+// LibTorch reports the detached one).
+TEST(Engine, DotAndMvUnpackTheirSecondInputFirst) {
+  for (bool mv : {false, true}) {
+    Tensor x = t({1, 2, 3, 4}).set_requires_grad(true), y = t({1, 2}).set_requires_grad(true);
+    Tensor a = mv ? x.view({2, 2}) * 1 : x.narrow(0, 0, 2) * 1, b = y * 2;
+    Tensor c = mv ? a.mv(b).sum() : a.dot(b);
+    b.detach_();
+    {
+      NoGradGuard no_grad;
+      a.mul_(2);
+    }
+    SCOPED_TRACE(mv ? "mv" : "dot");
+    EXPECT_THROW_MSG(c.backward(), "Trying to use a saved tensor that has been detached in-place");
+  }
+}
+
 TEST(Engine, SecondBackwardThroughFreedGraphThrows) {
   Tensor w = t({1, 2, 3}).set_requires_grad(true);
   Tensor y = (w * w).sum();
