@@ -98,8 +98,9 @@ variable_list add_bw(OpNode& n, const Tensor& g) { return {g, n.should_compute_o
 variable_list sub_bw(OpNode& n, const Tensor& g) {
   return {g, n.should_compute_output(1) ? -scale(g, n.scalar) : Tensor()};
 }
-// The two-input formulas unpack self before other, as LibTorch's generated
-// nodes do: when both saved tensors are unusable, the same one is reported.
+// The two-input formulas unpack self before other (dot and mv the other
+// way round), as LibTorch's generated nodes do: when both saved tensors are
+// unusable, the same one is reported.
 // They then compute the inputs' gradients in the alphabetical order of the
 // inputs' names, as LibTorch's generated code does (other before self, mat2
 // before self, self before vec): under create_graph the nodes they record

@@ -229,7 +229,7 @@ TEST(Engine, AViewKeepsItsRegeneratedHistoryAfterItsBaseIsDetachedInPlace) {
 }
 
 // When both saved inputs are unusable, the one reported is self, as in
-// LibTorch, whose generated nodes unpack self first.
+// LibTorch, whose generated MulBackward0 unpacks self first.
 TEST(Engine, ABinaryNodeUnpacksSelfFirst) {
   Tensor x = t({1, 2, 3}).set_requires_grad(true);
   Tensor a = x * 1, b = x * 2;
