@@ -3,6 +3,8 @@
 // LibTorch is the specification; any difference here is Ember's bug.
 #include <torch/torch.h>
 
+#include <cmath>
+#include <iomanip>
 #include <limits>
 #include <sstream>
 #include <string>
@@ -127,6 +129,38 @@ TEST_F(DiffTest, Reductions) {
   EXPECT_TRUE(Same(l.sum(0), to_torch(l).sum(0)));
   Tensor b = values({3, 4}) == values({3, 4}).relu();
   EXPECT_TRUE(Same(b.sum(), to_torch(b).sum()));
+}
+
+// Sums over all elements add in LibTorch's order (its cascade_sum), so
+// they agree to the bit, not only to a tolerance: contiguous, permuted,
+// strided and expanded inputs, of every length from 1 to past where the
+// cascade carries, float32 and float64. LibTorch on one thread: with more
+// it splits sums of 32768 elements or more.
+TEST_F(DiffTest, SumsOfAllElementsAreLibTorchsToTheBit) {
+  const int threads = torch::get_num_threads();
+  torch::set_num_threads(1);
+  auto bits_equal = [](const Tensor& e, const torch::Tensor& t) {
+    const double mine = e.to(kDouble).item<double>(), theirs = t.to(torch::kDouble).item<double>();
+    return ::testing::AssertionResult(mine == theirs || (std::isnan(mine) && std::isnan(theirs)))
+           << std::setprecision(17) << mine << " vs " << theirs;
+  };
+  for (ScalarType dtype : {kDouble, kFloat}) {
+    for (int64_t n : {1, 2, 3, 4, 5, 7, 8, 9, 12, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 255, 256, 257, 1000, 4097,
+                      65536, 100003}) {
+      SCOPED_TRACE(std::to_string(n) + (dtype == kFloat ? " float" : " double"));
+      Tensor a = values({n}, dtype);
+      torch::Tensor t = to_torch(a);
+      EXPECT_TRUE(bits_equal(a.sum(), t.sum()));
+      EXPECT_TRUE(bits_equal(a.mean(), t.mean()));
+      if (n % 4 == 0) {
+        EXPECT_TRUE(bits_equal(a.view({4, n / 4}).t().sum(), t.view({4, n / 4}).t().sum()));
+        EXPECT_TRUE(bits_equal(a.view({4, n / 4}).slice(1, 0, n / 4, 2).sum(), t.view({4, n / 4}).slice(1, 0, n / 4, 2).sum()));
+      }
+      EXPECT_TRUE(bits_equal(a.slice(0, 0, n, 3).sum(), t.slice(0, 0, n, 3).sum()));
+      EXPECT_TRUE(bits_equal(a.unsqueeze(0).expand({3, n}).sum(), t.unsqueeze(0).expand({3, n}).sum()));
+    }
+  }
+  torch::set_num_threads(threads);
 }
 
 TEST_F(DiffTest, MatrixProducts) {

@@ -43,9 +43,9 @@ class StridedLoop {
  public:
   static constexpr int kMaxOperands = 4;
   // kMemory: the order described above. kRowMajor: the last dim innermost,
-  // whatever the strides; the reductions keep it, as it adds up their
-  // elements in the order that agrees with LibTorch's sums in the
-  // differential tests (LibTorch's own order is a cascade of partial sums).
+  // whatever the strides; the reductions over dims keep it (LibTorch's own
+  // order is a cascade of partial sums, which sums over all elements follow:
+  // see reduce.cc).
   enum class Order { kMemory, kRowMajor };
 
   StridedLoop(IntArrayRef shape, std::initializer_list<Operand> operands, Order order = Order::kMemory) {
