@@ -163,6 +163,48 @@ TEST_F(DiffTest, SumsOfAllElementsAreLibTorchsToTheBit) {
   torch::set_num_threads(threads);
 }
 
+// Sums over dims too: every subset of dims of 3-D inputs, contiguous,
+// permuted, strided and expanded, with and without keepdim, float32 and
+// float64, sizes around the pack width and the cascade's step.
+TEST_F(DiffTest, SumsOverDimsAreLibTorchsToTheBit) {
+  const int threads = torch::get_num_threads();
+  torch::set_num_threads(1);
+  int compared = 0;
+  for (ScalarType dtype : {kDouble, kFloat}) {
+    for (std::vector<int64_t> sizes : std::vector<std::vector<int64_t>>{
+             {3, 4, 5}, {2, 9, 17}, {7, 33, 3}, {40, 3, 9}, {1, 70, 8}, {5, 1, 130}, {65, 2, 1}}) {
+      Tensor a = values(sizes, dtype);
+      torch::Tensor t = to_torch(a);
+      std::vector<std::pair<Tensor, torch::Tensor>> inputs = {
+          {a, t},
+          {a.permute({2, 0, 1}), t.permute({2, 0, 1})},
+          {a.transpose(0, 1), t.transpose(0, 1)},
+          {a.slice(2, 0, sizes[2], 2), t.slice(2, 0, sizes[2], 2)},
+          {a.select(1, 0).unsqueeze(1).expand({sizes[0], 3, sizes[2]}),
+           t.select(1, 0).unsqueeze(1).expand({sizes[0], 3, sizes[2]})},
+          {a.select(2, 0).unsqueeze(2).expand({sizes[0], sizes[1], 11}),
+           t.select(2, 0).unsqueeze(2).expand({sizes[0], sizes[1], 11})},
+      };
+      for (auto& [e, th] : inputs) {
+        for (std::vector<int64_t> dims : std::vector<std::vector<int64_t>>{{0}, {1}, {2}, {0, 1}, {0, 2}, {1, 2}, {0, 1, 2}}) {
+          for (bool keepdim : {false, true}) {
+            SCOPED_TRACE(toString(e.sizes()) + " strides " + toString(e.strides()) + " dims " + toString(IntArrayRef(dims)));
+            Tensor mine = e.sum(dims, keepdim).to(kDouble).contiguous();
+            torch::Tensor theirs = th.sum(dims, keepdim).to(torch::kDouble).contiguous();
+            ASSERT_EQ(mine.numel(), theirs.numel());
+            const double* m = mine.data_ptr<double>();
+            const double* x = theirs.data_ptr<double>();
+            for (int64_t i = 0; i < mine.numel(); ++i) ASSERT_EQ(m[i], x[i]) << "element " << i;
+            ++compared;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_EQ(compared, 2 * 7 * 6 * 7 * 2);
+  torch::set_num_threads(threads);
+}
+
 TEST_F(DiffTest, MatrixProducts) {
   Tensor a = values({7, 5}), b = values({5, 3});
   torch::Tensor ta = to_torch(a), tb = to_torch(b);

@@ -43,9 +43,8 @@ class StridedLoop {
  public:
   static constexpr int kMaxOperands = 4;
   // kMemory: the order described above. kRowMajor: the last dim innermost,
-  // whatever the strides; the reductions over dims keep it (LibTorch's own
-  // order is a cascade of partial sums, which sums over all elements follow:
-  // see reduce.cc).
+  // whatever the strides (integer sums use it; floating sums follow
+  // LibTorch's own order, see reduce.cc).
   enum class Order { kMemory, kRowMajor };
 
   StridedLoop(IntArrayRef shape, std::initializer_list<Operand> operands, Order order = Order::kMemory) {

@@ -1,9 +1,9 @@
 // CPU kernels of sum and mean, over all elements or over dims.
 //
-// A floating sum over all elements adds in LibTorch 1.13's order (its
-// cascade_sum), so that it agrees with LibTorch's to the bit; reductions
-// over dims accumulate in the output dtype, walking the input once with the
-// output broadcast along the reduced dims.
+// Floating sums add in LibTorch 1.13's order (its cascade_sum, below), so
+// that they agree with LibTorch's to the bit; integer sums (which wrap
+// around, in any order alike) walk the input once with the output
+// broadcast along the reduced dims.
 #include <algorithm>
 #include <type_traits>
 
@@ -22,49 +22,48 @@ ScalarType sum_type(ScalarType t) { return isIntegralType(t, true) ? kLong : t; 
 
 // ---- LibTorch 1.13's cascade_sum (aten/src/ATen/native/cpu/SumKernel.cpp) ----
 //
-// Each run of elements the iteration visits (in memory order, dims merged
-// where they are contiguous) is summed on its own and added to the result,
-// in the run's order. A run is summed in four interleaved partial sums of
-// "packs" (4 * k + j goes to partial j), each partial kept in up to four
-// levels of a cascade that carries into the next level every 2^p packs.
-// A contiguous run of at least kLanes elements is summed in packs of
-// kLanes elements added lane by lane (LibTorch's Vectorized<T>, 32 bytes
-// on its DEFAULT and AVX2 builds), its leftover elements first, then the
-// lanes in order; any other run in packs of one element. The partials and
-// the result are of the element type (LibTorch's acc_type<T, true>).
-// Matches LibTorch's sums bit for bit when LibTorch runs them on one
-// thread (probed for 1 to 10^6 elements; with more threads it splits sums
-// of 32768 elements or more).
+// A floating sum visits the input as LibTorch's TensorIterator does for a
+// reduction (reduced dims innermost, dims merged where contiguous) and sums
+// each two-dimensional block as cascade_sum's loop does: a row is summed in
+// four interleaved partial sums of "packs", each partial kept in up to four
+// levels of a cascade that carries into the next level every 2^p packs; a
+// contiguous row of at least kLanes elements in packs of kLanes elements
+// added lane by lane (LibTorch's Vectorized<T>: 32 bytes on its DEFAULT and
+// AVX2 builds), its leftover elements first, then the lanes in order; a
+// reduction over an outer dim with contiguous outputs sums kLanes or
+// 4 * kLanes columns at once. The partials are of the element type
+// (LibTorch's acc_type<T, true>), and each block's sums are added to the
+// result. This matches LibTorch's sums bit for bit when LibTorch runs them
+// on one thread (with more, it splits inputs of 32768 elements or more).
 
 int64_t ceil_log2(int64_t x) { return x <= 2 ? 1 : 64 - __builtin_clzll(static_cast<uint64_t>(x - 1)); }
 
-// `Lanes` elements per pack, `lane_bytes` apart; packs `pack_bytes` apart.
-template <class T, int Lanes>
-struct PackLoad {
-  const char* base;
-  int64_t pack_bytes, lane_bytes;
-  void add_to(T (&acc)[Lanes], int64_t pack) const {
-    const char* p = base + pack * pack_bytes;
-    for (int l = 0; l < Lanes; ++l) acc[l] += *reinterpret_cast<const T*>(p + l * lane_bytes);
-  }
-};
+template <class T>
+T load(const char* p) {
+  return *reinterpret_cast<const T*>(p);
+}
 
-// LibTorch's row_sum over `packs` packs (with its multi_row_sum of four
-// interleaved rows): `out` gets one sum per lane.
-template <class T, int Lanes>
-void cascade_row_sum(const PackLoad<T, Lanes>& in, int64_t packs, T (&out)[Lanes]) {
-  constexpr int kRows = 4, kLevels = 4;
-  const int64_t groups = packs / kRows;
-  const int64_t level_power = std::max<int64_t>(4, ceil_log2(groups) / kLevels);
+// LibTorch's multi_row_sum: `Rows` sums of `Lanes` lanes at once over
+// `size` steps; step i of row k, lane l reads
+// in + i * row_stride + k * col_stride + l * lane_stride (bytes).
+template <class T, int Rows, int Lanes>
+void multi_row_sum(const char* in, int64_t row_stride, int64_t col_stride, int64_t lane_stride, int64_t size,
+                   T (&out)[Rows][Lanes]) {
+  constexpr int kLevels = 4;
+  const int64_t level_power = std::max<int64_t>(4, ceil_log2(size) / kLevels);
   const int64_t level_step = int64_t{1} << level_power, level_mask = level_step - 1;
-  T acc[kLevels][kRows][Lanes] = {};
-  int64_t i = 0;
-  while (i + level_step <= groups) {
-    for (int64_t j = 0; j < level_step; ++j, ++i) {
-      for (int k = 0; k < kRows; ++k) in.add_to(acc[0][k], i * kRows + k);
+  T acc[kLevels][Rows][Lanes] = {};
+  auto add_step = [&](int64_t i) {
+    const char* base = in + i * row_stride;
+    for (int k = 0; k < Rows; ++k) {
+      for (int l = 0; l < Lanes; ++l) acc[0][k][l] += load<T>(base + k * col_stride + l * lane_stride);
     }
+  };
+  int64_t i = 0;
+  while (i + level_step <= size) {
+    for (int64_t j = 0; j < level_step; ++j, ++i) add_step(i);
     for (int j = 1; j < kLevels; ++j) {
-      for (int k = 0; k < kRows; ++k) {
+      for (int k = 0; k < Rows; ++k) {
         for (int l = 0; l < Lanes; ++l) {
           acc[j][k][l] += acc[j - 1][k][l];
           acc[j - 1][k][l] = T(0);
@@ -73,36 +72,190 @@ void cascade_row_sum(const PackLoad<T, Lanes>& in, int64_t packs, T (&out)[Lanes
       if ((i & (level_mask << (j * level_power))) != 0) break;
     }
   }
-  for (; i < groups; ++i) {
-    for (int k = 0; k < kRows; ++k) in.add_to(acc[0][k], i * kRows + k);
-  }
+  for (; i < size; ++i) add_step(i);
   for (int j = 1; j < kLevels; ++j) {
-    for (int k = 0; k < kRows; ++k) {
+    for (int k = 0; k < Rows; ++k) {
       for (int l = 0; l < Lanes; ++l) acc[0][k][l] += acc[j][k][l];
     }
   }
-  for (int64_t pack = groups * kRows; pack < packs; ++pack) in.add_to(acc[0][0], pack);
-  for (int k = 1; k < kRows; ++k) {
-    for (int l = 0; l < Lanes; ++l) acc[0][0][l] += acc[0][k][l];
+  for (int k = 0; k < Rows; ++k) {
+    for (int l = 0; l < Lanes; ++l) out[k][l] = acc[0][k][l];
   }
-  for (int l = 0; l < Lanes; ++l) out[l] = acc[0][0][l];
 }
 
-// The sum of one run of `n` elements `stride` bytes apart.
-template <class T>
-T cascade_run_sum(const char* data, int64_t stride, int64_t n) {
-  constexpr int kLanes = 32 / sizeof(T);
-  if (stride == static_cast<int64_t>(sizeof(T)) && n >= kLanes) {
-    T lanes[kLanes];
-    cascade_row_sum<T, kLanes>({data, kLanes * stride, stride}, n / kLanes, lanes);
-    T sum = 0;
-    for (int64_t k = n / kLanes * kLanes; k < n; ++k) sum += reinterpret_cast<const T*>(data)[k];
-    for (int l = 0; l < kLanes; ++l) sum += lanes[l];
-    return sum;
+// LibTorch's row_sum: `size` steps `in_stride` bytes apart, in four
+// interleaved partial sums (step 4 * g + k goes to partial k).
+template <class T, int Lanes>
+void row_sum(const char* in, int64_t in_stride, int64_t lane_stride, int64_t size, T (&out)[Lanes]) {
+  constexpr int kIlp = 4;
+  const int64_t groups = size / kIlp;
+  T partial[kIlp][Lanes];
+  multi_row_sum<T, kIlp, Lanes>(in, in_stride * kIlp, in_stride, lane_stride, groups, partial);
+  for (int64_t i = groups * kIlp; i < size; ++i) {
+    for (int l = 0; l < Lanes; ++l) partial[0][l] += load<T>(in + i * in_stride + l * lane_stride);
   }
-  T one[1];
-  cascade_row_sum<T, 1>({data, stride, 0}, n, one);
-  return one[0];
+  for (int k = 1; k < kIlp; ++k) {
+    for (int l = 0; l < Lanes; ++l) partial[0][l] += partial[k][l];
+  }
+  for (int l = 0; l < Lanes; ++l) out[l] = partial[0][l];
+}
+
+template <class T>
+constexpr int kLanes = 32 / sizeof(T);
+
+// LibTorch's vectorized_inner_sum for one contiguous row of n >= kLanes
+// elements: packs of kLanes, then the leftover elements, then the lanes.
+template <class T>
+T inner_row_sum(const char* row, int64_t n) {
+  constexpr int64_t size = sizeof(T);
+  T lanes[kLanes<T>];
+  row_sum<T, kLanes<T>>(row, kLanes<T> * size, size, n / kLanes<T>, lanes);
+  T sum = 0;
+  for (int64_t k = n / kLanes<T> * kLanes<T>; k < n; ++k) sum += load<T>(row + k * size);
+  for (int l = 0; l < kLanes<T>; ++l) sum += lanes[l];
+  return sum;
+}
+
+// LibTorch's cascade_sum loop over a 2-D block: size0 x size1 elements of
+// `in` (strides in bytes), added into `out` (strides in bytes, 0 along
+// reduced dims; at most one of the two is reduced after the swap below).
+template <class T>
+void cascade_block(char* out, const char* in, int64_t out_s0, int64_t out_s1, int64_t in_s0, int64_t in_s1,
+                   int64_t size0, int64_t size1) {
+  constexpr int64_t size = sizeof(T);
+  auto add_to = [out](int64_t offset, T value) { *reinterpret_cast<T*>(out + offset) += value; };
+  if (out_s0 != 0 && out_s1 == 0) {  // The reduced dim goes first.
+    std::swap(out_s0, out_s1);
+    std::swap(in_s0, in_s1);
+    std::swap(size0, size1);
+  }
+  if (out_s0 != 0 && out_s1 != 0) {  // Nothing reduced in this block: out += in.
+    for (int64_t j = 0; j < size1; ++j) {
+      for (int64_t i = 0; i < size0; ++i) add_to(j * out_s1 + i * out_s0, load<T>(in + j * in_s1 + i * in_s0));
+    }
+    return;
+  }
+  if (in_s0 == size && size0 >= kLanes<T>) {  // vectorized_inner_sum
+    for (int64_t j = 0; j < size1; ++j) add_to(j * out_s1, inner_row_sum<T>(in + j * in_s1, size0));
+  } else if (in_s1 == size && size1 >= kLanes<T>) {  // vectorized_outer_sum
+    constexpr int64_t lanes = kLanes<T>;
+    int64_t j = 0;
+    for (; j + 4 * lanes <= size1; j += 4 * lanes) {
+      T sums[4][lanes];
+      multi_row_sum<T, 4, lanes>(in + j * size, in_s0, lanes * size, size, size0, sums);
+      for (int k = 0; k < 4; ++k) {
+        for (int l = 0; l < lanes; ++l) add_to((j + k * lanes + l) * out_s1, sums[k][l]);
+      }
+    }
+    for (; j + lanes <= size1; j += lanes) {
+      T sums[lanes];
+      row_sum<T, lanes>(in + j * size, in_s0, size, size0, sums);
+      for (int l = 0; l < lanes; ++l) add_to((j + l) * out_s1, sums[l]);
+    }
+    for (; j < size1; ++j) {
+      T one[1];
+      row_sum<T, 1>(in + j * size, in_s0, 0, size0, one);
+      add_to(j * out_s1, one[0]);
+    }
+  } else if (in_s0 < in_s1) {  // scalar_inner_sum
+    for (int64_t j = 0; j < size1; ++j) {
+      T one[1];
+      row_sum<T, 1>(in + j * in_s1, in_s0, 0, size0, one);
+      add_to(j * out_s1, one[0]);
+    }
+  } else {  // scalar_outer_sum
+    int64_t j = 0;
+    for (; j + 3 < size1; j += 4) {
+      T sums[4][1];
+      multi_row_sum<T, 4, 1>(in + j * in_s1, in_s0, in_s1, 0, size0, sums);
+      for (int k = 0; k < 4; ++k) add_to((j + k) * out_s1, sums[k][0]);
+    }
+    for (; j < size1; ++j) {
+      T one[1];
+      row_sum<T, 1>(in + j * in_s1, in_s0, 0, size0, one);
+      add_to(j * out_s1, one[0]);
+    }
+  }
+}
+
+// A floating sum over dims, added into `out` (zeros, of `in`'s sizes with
+// the reduced dims as 1) in LibTorch's order: TensorIterator's dim order
+// for a reduction (reduced dims innermost, then by the output's strides,
+// then the input's), its merging of dims, then cascade_block over the two
+// innermost dims for each index of the others.
+template <class T>
+void cascade_sum_into(const Tensor& out, const Tensor& in) {
+  const int64_t nd = in.dim();
+  if (in.numel() == 0) return;
+  DimVector out_st(nd), in_st(nd);
+  for (int64_t d = 0; d < nd; ++d) {
+    out_st[d] = (out.sizes()[d] == 1 && in.sizes()[d] != 1) ? 0 : out.strides()[d] * int64_t{sizeof(T)};
+    in_st[d] = in.strides()[d] * int64_t{sizeof(T)};
+  }
+  IntArrayRef sizes = in.sizes();
+  const DimVector perm = detail::sort_dims_innermost_first(nd, [&](int64_t d0, int64_t d1) {
+    if ((out_st[d0] == 0) != (out_st[d1] == 0)) return out_st[d1] == 0 ? 1 : -1;
+    if (out_st[d0] != 0) {
+      if (out_st[d0] != out_st[d1]) return out_st[d0] < out_st[d1] ? -1 : 1;
+      if (sizes[d0] > sizes[d1]) return 1;
+    }
+    if (in_st[d0] == 0 || in_st[d1] == 0) return 0;
+    if (in_st[d0] != in_st[d1]) return in_st[d0] < in_st[d1] ? -1 : 1;
+    return sizes[d0] > sizes[d1] ? 1 : 0;
+  });
+  DimVector shape, os, is;
+  for (int64_t d : perm) {
+    shape.push_back(sizes[d]);
+    os.push_back(out_st[d]);
+    is.push_back(in_st[d]);
+  }
+  // TensorIterator's coalesce_dimensions.
+  int64_t prev = 0;
+  for (int64_t d = 1; d < nd; ++d) {
+    const bool merge = shape[prev] == 1 || shape[d] == 1 ||
+                       (shape[prev] * os[prev] == os[d] && shape[prev] * is[prev] == is[d]);
+    if (merge) {
+      if (shape[prev] == 1) {
+        os[prev] = os[d];
+        is[prev] = is[d];
+      }
+      shape[prev] *= shape[d];
+    } else {
+      ++prev;
+      if (prev != d) {
+        os[prev] = os[d];
+        is[prev] = is[d];
+        shape[prev] = shape[d];
+      }
+    }
+  }
+  // The merged dims, then size-1 dims up to two.
+  const int64_t dims = nd == 0 ? 0 : prev + 1;
+  shape.resize(dims);
+  os.resize(dims);
+  is.resize(dims);
+  while (shape.size() < 2) {
+    shape.push_back(1);
+    os.push_back(0);
+    is.push_back(0);
+  }
+  // The blocks over dims 0 and 1, for each index of the outer dims.
+  DimVector counter(shape.size(), 0);
+  char* o = static_cast<char*>(out.data_ptr());
+  const char* x = static_cast<const char*>(in.data_ptr());
+  while (true) {
+    cascade_block<T>(o, x, os[0], os[1], is[0], is[1], shape[0], shape[1]);
+    size_t d = 2;
+    for (; d < shape.size(); ++d) {
+      o += os[d];
+      x += is[d];
+      if (++counter[d] < shape[d]) break;
+      o -= os[d] * shape[d];
+      x -= is[d] * shape[d];
+      counter[d] = 0;
+    }
+    if (d == shape.size()) return;
+  }
 }
 
 Tensor sum_all(const Tensor& self, const char* op) {
@@ -112,10 +265,10 @@ Tensor sum_all(const Tensor& self, const char* op) {
   dispatch_dtype(out_type, [&](auto tag) {
     using T = decltype(tag);
     if constexpr (std::is_floating_point<T>::value) {
-      T sum = 0;
-      StridedLoop loop(in.sizes(), {operand(in)});
-      loop.run([&sum](char** p, const int64_t* s, int64_t n) { sum += cascade_run_sum<T>(p[0], s[0], n); });
-      *static_cast<T*>(out.data_ptr()) = sum;
+      Tensor acc = detail::make_tensor(DimVector(in.dim(), 1), out_type, op);
+      *static_cast<T*>(acc.data_ptr()) = T(0);
+      cascade_sum_into<T>(acc, in);
+      *static_cast<T*>(out.data_ptr()) = *static_cast<const T*>(acc.data_ptr());
     } else {
       // Integers wrap around, in any order alike.
       T sum = 0;
@@ -144,17 +297,6 @@ uint64_t reduced_dims(const Tensor& self, IntArrayRef dims, const char* op) {
 
 Tensor sum_dims(const Tensor& self, IntArrayRef dims, bool keepdim, const char* op, int64_t* count) {
   uint64_t mask = reduced_dims(self, dims, op);
-  // Every dim kept has size 1: a sum of all elements, in LibTorch's order.
-  bool one_output = true;
-  for (int64_t d = 0; d < self.dim(); ++d) one_output &= (mask & (uint64_t{1} << d)) || self.sizes()[d] == 1;
-  if (one_output && isFloatingType(sum_type(self.dtype()))) {
-    *count = self.numel();
-    DimVector out_sizes;
-    for (int64_t d = 0; d < self.dim(); ++d) {
-      if (!(mask & (uint64_t{1} << d)) || keepdim) out_sizes.push_back(1);
-    }
-    return ops::view.redispatch(detail::kCpuOnly, sum_all(self, op), out_sizes);
-  }
   ScalarType out_type = sum_type(self.dtype());
   Tensor in = self.to(out_type);
   DimVector kept_sizes;  // With reduced dims as 1: the shape the loop broadcasts the output over.
@@ -170,6 +312,11 @@ Tensor sum_dims(const Tensor& self, IntArrayRef dims, bool keepdim, const char* 
   ops::zero_.redispatch(detail::kCpuOnly, out);
   dispatch_dtype(out_type, [&](auto tag) {
     using T = decltype(tag);
+    if constexpr (std::is_floating_point<T>::value) {
+      cascade_sum_into<T>(out, in);
+      return;
+    }
+    // Integers wrap around, in any order alike.
     StridedLoop loop(in.sizes(), {operand(out), operand(in)}, StridedLoop::Order::kRowMajor);
     loop.run([](char** p, const int64_t* s, int64_t n) {
       if (s[0] == 0) {
