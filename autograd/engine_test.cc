@@ -260,6 +260,34 @@ TEST(Engine, DotAndMvUnpackTheirSecondInputFirst) {
   }
 }
 
+// The saved result of an in-place op on a view that no longer exists gets
+// its history from the op's node directly, which CopySlices also holds; the
+// second backward reaches that node both ways, so CopySlices must let go of
+// it without freeing what it saved, as LibTorch's does (found by random
+// programs; the value is LibTorch's, probed).
+TEST(Engine, DoubleBackwardThroughAnInplaceOpOnAViewThatIsGone) {
+  Tensor x = (arange(12).to(kDouble).view({2, 3, 2}) * 0.1 + 0.3).set_requires_grad(true);
+  Tensor b = x * 1;
+  {
+    Tensor v = b.narrow(1, 2, 1);
+    v.sigmoid_();
+  }
+  Tensor first = grad({(b * 0.5).sum() + (b.tanh() * 0.75).sum()}, {x}, {}, -1, /*create_graph=*/true)[0];
+  Tensor second = grad({(first * first * 0.5 + first.sigmoid()).sum()}, {x})[0];
+  EXPECT_NEAR(second.sum().item<double>(), -4.6134103488760951, 1e-12);
+}
+
+TEST(Engine, CopySlicesRefusesASecondBackwardWithoutRetainGraph) {
+  Tensor x = t({1, 2, 3}).set_requires_grad(true);
+  Tensor b = x * 1;
+  b.narrow(0, 0, 2).mul_(2);
+  Tensor loss = b.sum();
+  loss.backward(Tensor(), /*retain_graph=*/false);
+  EXPECT_THROW_MSG(loss.backward(), "Trying to backward through the graph a second time (or directly access saved "
+                                    "tensors after they have already been freed)");
+  EXPECT_THROW_MSG(loss.backward(), "(Ember: CopySlices, for an in-place op on a view, already ran");
+}
+
 TEST(Engine, SecondBackwardThroughFreedGraphThrows) {
   Tensor w = t({1, 2, 3}).set_requires_grad(true);
   Tensor y = (w * w).sum();

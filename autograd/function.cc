@@ -20,11 +20,7 @@ void IValue::throw_wrong_type(const char* wanted) const {
 
 variable_list AutogradContext::get_saved_variables() const {
   EMBER_CHECK(!has_freed_buffers_,
-              "Trying to backward through the graph a second time (or directly access saved tensors after they have "
-              "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
-              "autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or "
-              "if you need to access saved tensors after calling backward. (Ember: in a custom Function; pass "
-              "retain_graph=true to the first backward().)");
+              kErrBackwardTwice, " (Ember: in a custom Function; pass retain_graph=true to the first backward().)");
   std::shared_ptr<Node> fn = grad_fn_.lock();
   variable_list out;
   for (const SavedVariable& s : saved_) out.push_back(s.unpack(fn.get()));

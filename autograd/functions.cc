@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "autograd/autograd_meta.h"
+#include "autograd/saved_variable.h"
 #include "modes/grad_mode.h"
 #include "tensor/check.h"
 
@@ -180,6 +181,9 @@ CopySlices::CopySlices(const Tensor& base, ViewGeometry view, std::shared_ptr<No
 }
 
 variable_list CopySlices::apply(variable_list&& grads) {
+  EMBER_CHECK(fn_ != nullptr, kErrBackwardTwice,
+              " (Ember: CopySlices, for an in-place op on a view, already ran and let go of the op's node; pass "
+              "retain_graph=true to the first backward().)");
   variable_list out(next_edges().size());
   const Tensor& grad = grads[0];
   if (!grad.defined()) return out;

@@ -106,7 +106,10 @@ class CopySlices final : public Node {
   CopySlices(const Tensor& base, ViewGeometry view, std::shared_ptr<Node> fn);
   variable_list apply(variable_list&& grads) override;
   std::string name() const override { return "CopySlices"; }
-  void release_variables() override { fn_->release_variables(); }
+  // As LibTorch's: lets go of the op's node, which its own place in the
+  // graph may still need (a saved result whose view is gone gets its history
+  // from that node directly), rather than freeing what the node saved.
+  void release_variables() override { fn_.reset(); }
 
  private:
   ViewGeometry base_;

@@ -47,14 +47,16 @@ void SavedVariable::reset_data() {
   released_ = true;
 }
 
+const char kErrBackwardTwice[] =
+    "Trying to backward through the graph a second time (or directly access saved tensors after they have already "
+    "been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). "
+    "Specify retain_graph=True if you need to backward through the graph a second time or if you need to access "
+    "saved tensors after calling backward.";
+
 Tensor SavedVariable::unpack(const Node* owner) const {
   if (!was_defined_) return Tensor();
   EMBER_CHECK(!released_,
-              "Trying to backward through the graph a second time (or directly access saved tensors after they have "
-              "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
-              "autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or "
-              "if you need to access saved tensors after calling backward. (Ember: ",
-              owner ? owner->name() : std::string("a node"),
+              kErrBackwardTwice, " (Ember: ", owner ? owner->name() : std::string("a node"),
               " already ran and freed what it saved; pass retain_graph=true to the first backward(), or rebuild "
               "the graph by running the forward again.)");
   // A saved input whose history detach_() has since cut: LibTorch 1.13

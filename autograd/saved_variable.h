@@ -22,6 +22,10 @@
 namespace ember {
 namespace autograd {
 
+// PyTorch's ERR_BACKWARD_TWICE: the first sentences of what a node of a
+// freed graph says.
+extern const char kErrBackwardTwice[];
+
 class SavedVariable {
  public:
   SavedVariable() = default;
