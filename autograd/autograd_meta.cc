@@ -112,7 +112,7 @@ const std::shared_ptr<Node>& grad_fn(const Tensor& t) {
   AutogradMeta* meta = get_autograd_meta(t);
   if (meta == nullptr) return null_node;
   if (!meta->is_view_) return meta->grad_fn_;
-  const bool maybe_none = !meta->view_has_grad_fn_ && !meta->base_.requires_grad();
+  const bool maybe_none = !meta->view_has_grad_fn_.load(std::memory_order_relaxed) && !meta->base_.requires_grad();
   // Two threads may ask for one view's grad_fn; only one regenerates it.
   std::lock_guard<MetaLock> lock(meta->mutex_);
   // As LibTorch: no history only if the view never had one. One regenerated
@@ -127,6 +127,7 @@ const std::shared_ptr<Node>& grad_fn(const Tensor& t) {
     meta->grad_fn_ = make_as_strided_backward(meta->base_, t);
     meta->output_nr_ = 0;
     meta->attr_version_ = current;
+    if (meta->grad_fn_ != nullptr) meta->view_has_grad_fn_.store(true, std::memory_order_relaxed);
     update_hooks_on_new_grad_fn(meta, meta->grad_fn_);
   }
   return meta->grad_fn_;
@@ -188,7 +189,7 @@ void set_history(const Tensor& t, std::shared_ptr<Node> node, uint32_t output_nr
   if (__builtin_expect(meta->hooks_ != nullptr, 0)) update_hooks_on_new_grad_fn(meta, meta->grad_fn_);
   if (meta->is_view_) {
     meta->attr_version_ = t.unsafeGetTensorImpl()->version();
-    meta->view_has_grad_fn_ = meta->grad_fn_ != nullptr;
+    meta->view_has_grad_fn_.store(meta->grad_fn_ != nullptr, std::memory_order_relaxed);
   }
 }
 

@@ -203,6 +203,22 @@ TEST(Engine, ASavedInputDetachedInPlaceIsRefusedInBackward) {
                                        ".detach_().This is not supported, please use out-of-place `.detach()` instead");
 }
 
+// A view that got its history from an in-place op on it (its base did not
+// require grad) still requires grad once the base is detached in place, as
+// in LibTorch, whose requires_grad() sees the view's grad_fn (found by
+// random programs).
+TEST(Engine, AViewGivenAHistoryInPlaceStillRequiresGradAfterItsBaseIsDetachedInPlace) {
+  Tensor x = t({1, 2, 3}).set_requires_grad(true);
+  Tensor base = x.detach();
+  Tensor view = base.view({3});
+  view.add_(x * 2);
+  base.detach_();
+  EXPECT_FALSE(base.requires_grad());
+  EXPECT_TRUE(view.requires_grad());
+  ASSERT_NE(view.grad_fn(), nullptr);
+  EXPECT_EQ(view.grad_fn()->name(), "AsStridedBackward0");
+}
+
 // LibTorch's check_inplace asks whether the view requires grad and its base
 // is a leaf: a base that detach_() made a leaf counts.
 TEST(Engine, AViewOfABaseDetachedInPlaceIsAViewOfALeaf) {
