@@ -1,6 +1,6 @@
 // Ember vs LibTorch 1.13, side by side in one binary: per-op overhead on
 // small tensors (plain, and inference tensors inside InferenceMode), memory
-// bandwidth of a + b on 16M floats against a plain C++ loop, and mm.
+// bandwidth of a + b on 16M floats against a plain C++ loop, sums, and mm.
 // Both libraries run single-threaded (at::set_num_threads(1),
 // openblas_set_num_threads(1)), so the comparison is per core.
 //
@@ -154,6 +154,27 @@ void torch_add_out_big(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(torch::add_out(out, a, b));
   set_counters(state, faults);
 }
+// ---- sum (LibTorch's cascade order in both, so the same result) ----
+void ember_sum_big(benchmark::State& state) {
+  ember::Tensor a = ember::rand({kBig});
+  for (auto _ : state) benchmark::DoNotOptimize(a.sum());
+  state.SetBytesProcessed(state.iterations() * kBig * static_cast<int64_t>(sizeof(float)));
+}
+void torch_sum_big(benchmark::State& state) {
+  torch::Tensor a = torch::rand({kBig});
+  for (auto _ : state) benchmark::DoNotOptimize(a.sum());
+  state.SetBytesProcessed(state.iterations() * kBig * static_cast<int64_t>(sizeof(float)));
+}
+// Over dim 0 (columns: the outer-sum loop) or dim 1 (rows: the inner one).
+void ember_sum_dim(benchmark::State& state) {
+  ember::Tensor a = ember::rand({1000, 1000});
+  for (auto _ : state) benchmark::DoNotOptimize(a.sum({state.range(0)}));
+}
+void torch_sum_dim(benchmark::State& state) {
+  torch::Tensor a = torch::rand({1000, 1000});
+  for (auto _ : state) benchmark::DoNotOptimize(a.sum(state.range(0)));
+}
+
 // ---- mm ----
 void ember_mm(benchmark::State& state) {
   int64_t n = state.range(0);
@@ -193,6 +214,8 @@ int main(int argc, char** argv) {
   pair("a + b, 16M", ember_add_big, torch_add_big, 0);
   benchmark::RegisterBenchmark("a + b, 16M/loop", loop_add_big)->Arg(0);
   pair("add_out, 16M", ember_add_out_big, torch_add_out_big, 0);
+  pair("sum, 16M", ember_sum_big, torch_sum_big, 0);
+  for (int64_t dim : {0, 1}) pair("sum(" + std::to_string(dim) + "), 1000x1000", ember_sum_dim, torch_sum_dim, dim);
   for (int64_t n : {256, 1024}) pair("mm " + std::to_string(n), ember_mm, torch_mm, n);
 
   benchmark::Initialize(&argc, argv);

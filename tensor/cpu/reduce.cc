@@ -38,61 +38,69 @@ ScalarType sum_type(ScalarType t) { return isIntegralType(t, true) ? kLong : t; 
 
 int64_t ceil_log2(int64_t x) { return x <= 2 ? 1 : 64 - __builtin_clzll(static_cast<uint64_t>(x - 1)); }
 
-template <class T>
-T load(const char* p) {
-  return *reinterpret_cast<const T*>(p);
-}
-
 // LibTorch's multi_row_sum: `Rows` sums of `Lanes` lanes at once over
-// `size` steps; step i of row k, lane l reads
-// in + i * row_stride + k * col_stride + l * lane_stride (bytes).
+// `size` steps; step i of row k, lane l reads in[i * row_stride +
+// k * col_stride + l] (strides in elements; a row's lanes are adjacent, as
+// in a Vectorized<T> load).
 template <class T, int Rows, int Lanes>
-void multi_row_sum(const char* in, int64_t row_stride, int64_t col_stride, int64_t lane_stride, int64_t size,
-                   T (&out)[Rows][Lanes]) {
-  constexpr int kLevels = 4;
+void multi_row_sum(const T* in, int64_t row_stride, int64_t col_stride, int64_t size, T (&out)[Rows][Lanes]) {
+  constexpr int kLevels = 4, kWidth = Rows * Lanes;
   const int64_t level_power = std::max<int64_t>(4, ceil_log2(size) / kLevels);
   const int64_t level_step = int64_t{1} << level_power, level_mask = level_step - 1;
-  T acc[kLevels][Rows][Lanes] = {};
-  auto add_step = [&](int64_t i) {
-    const char* base = in + i * row_stride;
-    for (int k = 0; k < Rows; ++k) {
-      for (int l = 0; l < Lanes; ++l) acc[0][k][l] += load<T>(base + k * col_stride + l * lane_stride);
+  // acc[level][k * Lanes + l]. When the rows are adjacent (col_stride ==
+  // Lanes) a step is kWidth adjacent elements, one loop the compiler
+  // vectorises.
+  T acc[kLevels][kWidth] = {};
+  const bool adjacent = col_stride == Lanes;
+  int64_t i = 0;
+  // Level 0 is zero whenever steps are added (it was just carried, or never
+  // used), so the steps are summed in registers from zero and stored.
+  auto add_steps = [&](int64_t end) {
+    if (adjacent) {
+      T sum[kWidth] = {};
+      for (; i < end; ++i) {
+        const T* step = in + i * row_stride;
+        for (int e = 0; e < kWidth; ++e) sum[e] += step[e];
+      }
+      for (int e = 0; e < kWidth; ++e) acc[0][e] = sum[e];
+      return;
+    }
+    for (; i < end; ++i) {
+      const T* step = in + i * row_stride;
+      for (int k = 0; k < Rows; ++k) {
+        for (int l = 0; l < Lanes; ++l) acc[0][k * Lanes + l] += step[k * col_stride + l];
+      }
     }
   };
-  int64_t i = 0;
   while (i + level_step <= size) {
-    for (int64_t j = 0; j < level_step; ++j, ++i) add_step(i);
+    add_steps(i + level_step);
     for (int j = 1; j < kLevels; ++j) {
-      for (int k = 0; k < Rows; ++k) {
-        for (int l = 0; l < Lanes; ++l) {
-          acc[j][k][l] += acc[j - 1][k][l];
-          acc[j - 1][k][l] = T(0);
-        }
+      for (int e = 0; e < kWidth; ++e) {
+        acc[j][e] += acc[j - 1][e];
+        acc[j - 1][e] = T(0);
       }
       if ((i & (level_mask << (j * level_power))) != 0) break;
     }
   }
-  for (; i < size; ++i) add_step(i);
+  add_steps(size);
   for (int j = 1; j < kLevels; ++j) {
-    for (int k = 0; k < Rows; ++k) {
-      for (int l = 0; l < Lanes; ++l) acc[0][k][l] += acc[j][k][l];
-    }
+    for (int e = 0; e < kWidth; ++e) acc[0][e] += acc[j][e];
   }
   for (int k = 0; k < Rows; ++k) {
-    for (int l = 0; l < Lanes; ++l) out[k][l] = acc[0][k][l];
+    for (int l = 0; l < Lanes; ++l) out[k][l] = acc[0][k * Lanes + l];
   }
 }
 
-// LibTorch's row_sum: `size` steps `in_stride` bytes apart, in four
+// LibTorch's row_sum: `size` steps `stride` elements apart, in four
 // interleaved partial sums (step 4 * g + k goes to partial k).
 template <class T, int Lanes>
-void row_sum(const char* in, int64_t in_stride, int64_t lane_stride, int64_t size, T (&out)[Lanes]) {
+void row_sum(const T* in, int64_t stride, int64_t size, T (&out)[Lanes]) {
   constexpr int kIlp = 4;
   const int64_t groups = size / kIlp;
   T partial[kIlp][Lanes];
-  multi_row_sum<T, kIlp, Lanes>(in, in_stride * kIlp, in_stride, lane_stride, groups, partial);
+  multi_row_sum<T, kIlp, Lanes>(in, stride * kIlp, stride, groups, partial);
   for (int64_t i = groups * kIlp; i < size; ++i) {
-    for (int l = 0; l < Lanes; ++l) partial[0][l] += load<T>(in + i * in_stride + l * lane_stride);
+    for (int l = 0; l < Lanes; ++l) partial[0][l] += in[i * stride + l];
   }
   for (int k = 1; k < kIlp; ++k) {
     for (int l = 0; l < Lanes; ++l) partial[0][l] += partial[k][l];
@@ -106,24 +114,29 @@ constexpr int kLanes = 32 / sizeof(T);
 // LibTorch's vectorized_inner_sum for one contiguous row of n >= kLanes
 // elements: packs of kLanes, then the leftover elements, then the lanes.
 template <class T>
-T inner_row_sum(const char* row, int64_t n) {
-  constexpr int64_t size = sizeof(T);
+T inner_row_sum(const T* row, int64_t n) {
   T lanes[kLanes<T>];
-  row_sum<T, kLanes<T>>(row, kLanes<T> * size, size, n / kLanes<T>, lanes);
+  row_sum<T, kLanes<T>>(row, kLanes<T>, n / kLanes<T>, lanes);
   T sum = 0;
-  for (int64_t k = n / kLanes<T> * kLanes<T>; k < n; ++k) sum += load<T>(row + k * size);
+  for (int64_t k = n / kLanes<T> * kLanes<T>; k < n; ++k) sum += row[k];
   for (int l = 0; l < kLanes<T>; ++l) sum += lanes[l];
   return sum;
 }
 
-// LibTorch's cascade_sum loop over a 2-D block: size0 x size1 elements of
-// `in` (strides in bytes), added into `out` (strides in bytes, 0 along
-// reduced dims; at most one of the two is reduced after the swap below).
 template <class T>
-void cascade_block(char* out, const char* in, int64_t out_s0, int64_t out_s1, int64_t in_s0, int64_t in_s1,
-                   int64_t size0, int64_t size1) {
-  constexpr int64_t size = sizeof(T);
-  auto add_to = [out](int64_t offset, T value) { *reinterpret_cast<T*>(out + offset) += value; };
+T scalar_row_sum(const T* row, int64_t stride, int64_t n) {
+  T one[1];
+  row_sum<T, 1>(row, stride, n, one);
+  return one[0];
+}
+
+// LibTorch's cascade_sum loop over a 2-D block: size0 x size1 elements of
+// `in`, added into `out` (strides in elements; out's are 0 along reduced
+// dims, and at most one of the two is reduced after the swap below).
+template <class T>
+void cascade_block(T* out, const T* in, int64_t out_s0, int64_t out_s1, int64_t in_s0, int64_t in_s1, int64_t size0,
+                   int64_t size1) {
+  constexpr int64_t lanes = kLanes<T>;
   if (out_s0 != 0 && out_s1 == 0) {  // The reduced dim goes first.
     std::swap(out_s0, out_s1);
     std::swap(in_s0, in_s1);
@@ -131,50 +144,37 @@ void cascade_block(char* out, const char* in, int64_t out_s0, int64_t out_s1, in
   }
   if (out_s0 != 0 && out_s1 != 0) {  // Nothing reduced in this block: out += in.
     for (int64_t j = 0; j < size1; ++j) {
-      for (int64_t i = 0; i < size0; ++i) add_to(j * out_s1 + i * out_s0, load<T>(in + j * in_s1 + i * in_s0));
+      for (int64_t i = 0; i < size0; ++i) out[j * out_s1 + i * out_s0] += in[j * in_s1 + i * in_s0];
     }
     return;
   }
-  if (in_s0 == size && size0 >= kLanes<T>) {  // vectorized_inner_sum
-    for (int64_t j = 0; j < size1; ++j) add_to(j * out_s1, inner_row_sum<T>(in + j * in_s1, size0));
-  } else if (in_s1 == size && size1 >= kLanes<T>) {  // vectorized_outer_sum
-    constexpr int64_t lanes = kLanes<T>;
+  if (in_s0 == 1 && size0 >= lanes) {  // vectorized_inner_sum
+    for (int64_t j = 0; j < size1; ++j) out[j * out_s1] += inner_row_sum<T>(in + j * in_s1, size0);
+  } else if (in_s1 == 1 && size1 >= lanes) {  // vectorized_outer_sum
     int64_t j = 0;
     for (; j + 4 * lanes <= size1; j += 4 * lanes) {
       T sums[4][lanes];
-      multi_row_sum<T, 4, lanes>(in + j * size, in_s0, lanes * size, size, size0, sums);
+      multi_row_sum<T, 4, lanes>(in + j, in_s0, lanes, size0, sums);
       for (int k = 0; k < 4; ++k) {
-        for (int l = 0; l < lanes; ++l) add_to((j + k * lanes + l) * out_s1, sums[k][l]);
+        for (int l = 0; l < lanes; ++l) out[(j + k * lanes + l) * out_s1] += sums[k][l];
       }
     }
     for (; j + lanes <= size1; j += lanes) {
       T sums[lanes];
-      row_sum<T, lanes>(in + j * size, in_s0, size, size0, sums);
-      for (int l = 0; l < lanes; ++l) add_to((j + l) * out_s1, sums[l]);
+      row_sum<T, lanes>(in + j, in_s0, size0, sums);
+      for (int l = 0; l < lanes; ++l) out[(j + l) * out_s1] += sums[l];
     }
-    for (; j < size1; ++j) {
-      T one[1];
-      row_sum<T, 1>(in + j * size, in_s0, 0, size0, one);
-      add_to(j * out_s1, one[0]);
-    }
+    for (; j < size1; ++j) out[j * out_s1] += scalar_row_sum<T>(in + j, in_s0, size0);
   } else if (in_s0 < in_s1) {  // scalar_inner_sum
-    for (int64_t j = 0; j < size1; ++j) {
-      T one[1];
-      row_sum<T, 1>(in + j * in_s1, in_s0, 0, size0, one);
-      add_to(j * out_s1, one[0]);
-    }
+    for (int64_t j = 0; j < size1; ++j) out[j * out_s1] += scalar_row_sum<T>(in + j * in_s1, in_s0, size0);
   } else {  // scalar_outer_sum
     int64_t j = 0;
     for (; j + 3 < size1; j += 4) {
       T sums[4][1];
-      multi_row_sum<T, 4, 1>(in + j * in_s1, in_s0, in_s1, 0, size0, sums);
-      for (int k = 0; k < 4; ++k) add_to((j + k) * out_s1, sums[k][0]);
+      multi_row_sum<T, 4, 1>(in + j * in_s1, in_s0, in_s1, size0, sums);
+      for (int k = 0; k < 4; ++k) out[(j + k) * out_s1] += sums[k][0];
     }
-    for (; j < size1; ++j) {
-      T one[1];
-      row_sum<T, 1>(in + j * in_s1, in_s0, 0, size0, one);
-      add_to(j * out_s1, one[0]);
-    }
+    for (; j < size1; ++j) out[j * out_s1] += scalar_row_sum<T>(in + j * in_s1, in_s0, size0);
   }
 }
 
@@ -189,8 +189,8 @@ void cascade_sum_into(const Tensor& out, const Tensor& in) {
   if (in.numel() == 0) return;
   DimVector out_st(nd), in_st(nd);
   for (int64_t d = 0; d < nd; ++d) {
-    out_st[d] = (out.sizes()[d] == 1 && in.sizes()[d] != 1) ? 0 : out.strides()[d] * int64_t{sizeof(T)};
-    in_st[d] = in.strides()[d] * int64_t{sizeof(T)};
+    out_st[d] = (out.sizes()[d] == 1 && in.sizes()[d] != 1) ? 0 : out.strides()[d];
+    in_st[d] = in.strides()[d];
   }
   IntArrayRef sizes = in.sizes();
   const DimVector perm = detail::sort_dims_innermost_first(nd, [&](int64_t d0, int64_t d1) {
@@ -241,8 +241,8 @@ void cascade_sum_into(const Tensor& out, const Tensor& in) {
   }
   // The blocks over dims 0 and 1, for each index of the outer dims.
   DimVector counter(shape.size(), 0);
-  char* o = static_cast<char*>(out.data_ptr());
-  const char* x = static_cast<const char*>(in.data_ptr());
+  T* o = static_cast<T*>(out.data_ptr());
+  const T* x = static_cast<const T*>(in.data_ptr());
   while (true) {
     cascade_block<T>(o, x, os[0], os[1], is[0], is[1], shape[0], shape[1]);
     size_t d = 2;
