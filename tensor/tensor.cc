@@ -325,12 +325,8 @@ std::vector<Tensor> Tensor::chunk(int64_t chunks, int64_t dim) const {
   EMBER_CHECK(chunks > 0, "chunk expects `chunks` to be greater than 0, got: ", chunks, " (chunk of sizes ", sizes(),
               "). Ask for at least one chunk.");
   const int64_t dim_size = sizes()[detail::maybe_wrap_dim(dim, this->dim(), "chunk")];
-  const int64_t split_size = dim_size == 0 ? 0 : (dim_size - 1) / chunks + 1;  // rounded up, without overflow
-  if (split_size == 0 && dim_size == 0) {
-    std::vector<int64_t> split_sizes(static_cast<size_t>(chunks), 0);
-    return split_with_sizes(split_sizes, dim);
-  }
-  return split(split_size, dim);
+  if (dim_size == 0) return split_with_sizes(std::vector<int64_t>(static_cast<size_t>(chunks), 0), dim);
+  return split((dim_size - 1) / chunks + 1, dim);  // rounded up, without overflow
 }
 Tensor Tensor::squeeze() const { return ops::squeeze.call(*this); }
 Tensor Tensor::squeeze(int64_t dim) const { return ops::squeeze_dim.call(*this, dim); }
@@ -384,6 +380,7 @@ namespace {
 // LibTorch's categories: a 0-dim tensor or a Scalar only changes the result
 // dtype when it is of a higher category than the dimensioned operands.
 int category(ScalarType t) { return t == kBool ? 0 : t == kLong ? 1 : 2; }
+int category(const Scalar& s) { return s.isFloatingPoint() ? 2 : s.isBoolean() ? 0 : 1; }
 ScalarType default_of_category(int c) { return c == 0 ? kBool : c == 1 ? kLong : kFloat; }
 }  // namespace
 
@@ -398,7 +395,7 @@ ScalarType result_type(const Tensor& a, const Tensor& b) {
 
 ScalarType result_type(const Tensor& a, const Scalar& b) {
   ScalarType ta = a.dtype();
-  int cb = b.isFloatingPoint() ? 2 : b.isBoolean() ? 0 : 1;
+  int cb = category(b);
   return cb > category(ta) ? promoteTypes(ta, default_of_category(cb)) : ta;
 }
 
@@ -419,9 +416,7 @@ Tensor where(const Tensor& condition, const Scalar& self, const Tensor& other) {
   return ops::where.call(condition, scalar_tensor(self, dtype), other.to(dtype));
 }
 Tensor where(const Tensor& condition, const Scalar& self, const Scalar& other) {
-  const int c = std::max(self.isFloatingPoint() ? 2 : self.isBoolean() ? 0 : 1,
-                         other.isFloatingPoint() ? 2 : other.isBoolean() ? 0 : 1);
-  const ScalarType dtype = default_of_category(c);
+  const ScalarType dtype = default_of_category(std::max(category(self), category(other)));
   return ops::where.call(condition, scalar_tensor(self, dtype), scalar_tensor(other, dtype));
 }
 Tensor Tensor::where(const Tensor& condition, const Tensor& other) const {
