@@ -178,18 +178,18 @@ void cascade_block(T* out, const T* in, int64_t out_s0, int64_t out_s1, int64_t 
   }
 }
 
-// A floating sum over dims, added into `out` (zeros, of `in`'s sizes with
-// the reduced dims as 1) in LibTorch's order: TensorIterator's dim order
-// for a reduction (reduced dims innermost, then by the output's strides,
-// then the input's), its merging of dims, then cascade_block over the two
-// innermost dims for each index of the others.
+// A floating sum over dims, added into `out` (zeros with `out_strides`, of
+// `in`'s sizes with the reduced dims as 1, `reduced`) in LibTorch's order:
+// TensorIterator's dim order for a reduction (reduced dims innermost, then
+// by the output's strides, then the input's), its merging of dims, then
+// cascade_block over the two innermost dims for each index of the others.
 template <class T>
-void cascade_sum_into(const Tensor& out, const Tensor& in) {
+void cascade_sum_into(T* out, IntArrayRef out_strides, uint64_t reduced, const Tensor& in) {
   const int64_t nd = in.dim();
   if (in.numel() == 0) return;
   DimVector out_st(nd), in_st(nd);
   for (int64_t d = 0; d < nd; ++d) {
-    out_st[d] = (out.sizes()[d] == 1 && in.sizes()[d] != 1) ? 0 : out.strides()[d];
+    out_st[d] = (reduced & (uint64_t{1} << d)) && in.sizes()[d] != 1 ? 0 : out_strides[d];
     in_st[d] = in.strides()[d];
   }
   IntArrayRef sizes = in.sizes();
@@ -241,7 +241,7 @@ void cascade_sum_into(const Tensor& out, const Tensor& in) {
   }
   // The blocks over dims 0 and 1, for each index of the outer dims.
   DimVector counter(shape.size(), 0);
-  T* o = static_cast<T*>(out.data_ptr());
+  T* o = out;
   const T* x = static_cast<const T*>(in.data_ptr());
   while (true) {
     cascade_block<T>(o, x, os[0], os[1], is[0], is[1], shape[0], shape[1]);
@@ -265,10 +265,11 @@ Tensor sum_all(const Tensor& self, const char* op) {
   dispatch_dtype(out_type, [&](auto tag) {
     using T = decltype(tag);
     if constexpr (std::is_floating_point<T>::value) {
-      Tensor acc = detail::make_tensor(DimVector(in.dim(), 1), out_type, op);
-      *static_cast<T*>(acc.data_ptr()) = T(0);
-      cascade_sum_into<T>(acc, in);
-      *static_cast<T*>(out.data_ptr()) = *static_cast<const T*>(acc.data_ptr());
+      // LibTorch's output for a full reduction: all dims reduced, of size 1
+      // and (row-major) stride 1.
+      T* sum = static_cast<T*>(out.data_ptr());
+      *sum = T(0);
+      cascade_sum_into<T>(sum, DimVector(in.dim(), 1), ~uint64_t{0}, in);
     } else {
       // Integers wrap around, in any order alike.
       T sum = 0;
@@ -313,7 +314,7 @@ Tensor sum_dims(const Tensor& self, IntArrayRef dims, bool keepdim, const char* 
   dispatch_dtype(out_type, [&](auto tag) {
     using T = decltype(tag);
     if constexpr (std::is_floating_point<T>::value) {
-      cascade_sum_into<T>(out, in);
+      cascade_sum_into<T>(static_cast<T*>(out.data_ptr()), out.strides(), mask, in);
       return;
     }
     // Integers wrap around, in any order alike.
